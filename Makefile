@@ -1,0 +1,45 @@
+# The two commands the README opens with: `make serve` and `make test`.
+# Each sets up .venv with the project and its pinned dependencies first.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+# Material 9.7+ prints a banner about MkDocs 2 on every run; it is noise in tests and CI.
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: setup serve build test lint typecheck unit site clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+serve: setup
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
+build: setup
+	$(BIN)/mkdocs build --strict
+
+lint: setup
+	$(BIN)/ruff check plugins tests
+	$(BIN)/ruff format --check plugins tests
+
+typecheck: setup
+	$(BIN)/mypy
+
+unit: setup
+	$(BIN)/pytest
+
+site: setup
+	$(BIN)/mkdocs build --strict --site-dir "$$(mktemp -d)"
+
+test: lint typecheck unit site
+
+clean:
+	rm -rf $(VENV) site .pytest_cache .mypy_cache .ruff_cache

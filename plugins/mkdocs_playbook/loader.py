@@ -1,0 +1,487 @@
+"""Load a playbook folder into validated entities, collecting every problem with its place."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, get_args
+
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails
+
+from .diagnostics import Diagnostic, did_you_mean, sorted_diagnostics
+from .model import (
+    ID_PATTERN,
+    KIND_BY_COLLECTION,
+    KIND_BY_NAME,
+    Comparison,
+    Entity,
+    EntityBase,
+    FieldPath,
+    Kind,
+    Playbook,
+    Position,
+    format_field_path,
+    nearest_position,
+)
+from .yamlsource import YamlProblem, parse_yaml
+
+DEFAULT_MAX_FILE_SIZE = 1024 * 1024
+"""Files larger than this (in bytes) are refused: a playbook entity is a page, not a dataset."""
+
+YAML_SUFFIXES = (".yaml", ".yml")
+INTRO_FILE = "_index.md"
+_ID_RE = re.compile(ID_PATTERN)
+
+
+@dataclass
+class LoadResult:
+    """The entities that loaded, and every problem found on the way."""
+
+    playbook: Playbook
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        """The problems that stop a build."""
+        return [d for d in self.diagnostics if d.is_error]
+
+
+def load_playbook(
+    playbooks_dir: Path,
+    *,
+    project_dir: Path | None = None,
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE,
+) -> LoadResult:
+    """Read, parse and validate every entity file under ``playbooks_dir``."""
+    loading = _Loading(playbooks_dir, project_dir or playbooks_dir.parent, max_file_size)
+    loading.run()
+    playbook = Playbook(
+        entities=loading.entities,
+        intros=loading.intros,
+        intro_paths=loading.intro_paths,
+        broken=frozenset(loading.broken),
+    )
+    diagnostics = loading.diagnostics + check_stage_orders(playbook)
+    return LoadResult(playbook, sorted_diagnostics(diagnostics))
+
+
+class _Loading:
+    def __init__(self, root: Path, project_dir: Path, max_file_size: int) -> None:
+        self.root = root
+        self.real_root = root.resolve()
+        self.project_dir = project_dir
+        self.max_file_size = max_file_size
+        self.entities: dict[tuple[str, str], Entity] = {}
+        self.intros: dict[str, str] = {}
+        self.intro_paths: dict[str, str] = {}
+        self.broken: set[tuple[str, str]] = set()
+        self.diagnostics: list[Diagnostic] = []
+
+    def display(self, path: Path) -> str:
+        try:
+            return path.relative_to(self.project_dir).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    def error(
+        self, path: Path, field_name: str, message: str, position: Position | None = None
+    ) -> None:
+        where = position or Position(1, 1)
+        self.diagnostics.append(
+            Diagnostic(self.display(path), where.line, where.column, field_name, message)
+        )
+
+    def run(self) -> None:
+        if not self.root.is_dir():
+            self.error(
+                self.root,
+                "playbooks_dir",
+                "the playbooks folder does not exist; create it or set the plugin's "
+                "playbooks_dir option",
+            )
+            return
+        for entry in _listing(self.root):
+            if _is_ignored(entry.name):
+                continue
+            if not entry.is_dir():
+                self.error(
+                    entry,
+                    "collection",
+                    "files belong in a collection folder such as personas/; move it there, "
+                    "or start its name with '_' to leave it out",
+                )
+                continue
+            kind = KIND_BY_COLLECTION.get(entry.name)
+            if kind is None:
+                self.error(
+                    entry,
+                    "collection",
+                    f"'{entry.name}' is not a collection folder"
+                    + (
+                        did_you_mean(entry.name, KIND_BY_COLLECTION)
+                        or "; the folders are: " + ", ".join(KIND_BY_COLLECTION)
+                    ),
+                )
+                continue
+            self.load_collection(kind, entry)
+
+    def load_collection(self, kind: Kind, folder: Path) -> None:
+        seen: dict[str, Path] = {}
+        for entry in _listing(folder):
+            if entry.name == INTRO_FILE:
+                text = self.read_text(entry)
+                if text is not None:
+                    self.intros[kind.name] = text
+                    self.intro_paths[kind.name] = self.display(entry)
+                continue
+            if _is_ignored(entry.name):
+                continue
+            if entry.is_dir():
+                self.error(
+                    entry,
+                    "collection",
+                    "folders inside a collection are not read; move its files up, or start "
+                    "its name with '_' to leave it out",
+                )
+                continue
+            if entry.suffix not in YAML_SUFFIXES:
+                self.error(
+                    entry,
+                    "file",
+                    "only .yaml and .yml files are entities; rename it, or start its name "
+                    "with '_' to leave it out",
+                )
+                continue
+            ident = entry.stem
+            if not _ID_RE.match(ident):
+                self.error(
+                    entry,
+                    "id",
+                    f"'{ident}' is not a valid id: use 1 to 64 lowercase letters, digits and "
+                    "hyphens, starting with a letter or digit; rename the file",
+                )
+                continue
+            if ident in seen:
+                self.error(
+                    entry,
+                    "id",
+                    f"the id '{ident}' is already used by {self.display(seen[ident])}; "
+                    "rename or remove one of them",
+                )
+                continue
+            seen[ident] = entry
+            self.load_entity(kind, ident, entry)
+
+    def read_text(self, path: Path) -> str | None:
+        if path.is_symlink() and not _inside(path.resolve(), self.real_root):
+            self.error(
+                path,
+                "file",
+                "is a link to a file outside the playbooks folder; refusing to read it",
+            )
+            return None
+        try:
+            size = path.stat().st_size
+            if size > self.max_file_size:
+                self.error(
+                    path,
+                    "file",
+                    f"is {size} bytes, over the limit of {self.max_file_size}; split it, or "
+                    "raise the plugin's max_file_size option",
+                )
+                return None
+            raw = path.read_bytes()
+        except OSError as error:
+            self.error(path, "file", f"cannot be read: {error.strerror or error}")
+            return None
+        try:
+            return raw.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            line = raw.count(b"\n", 0, error.start) + 1
+            column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+            self.error(
+                path,
+                "encoding",
+                f"is not valid UTF-8 (byte 0x{raw[error.start]:02x}); save the file as UTF-8",
+                Position(line, column),
+            )
+            return None
+
+    def load_entity(self, kind: Kind, ident: str, path: Path) -> None:
+        self.broken.add((kind.name, ident))
+        text = self.read_text(path)
+        if text is None:
+            return
+        try:
+            document = parse_yaml(text)
+        except YamlProblem as problem:
+            self.error(path, problem.field, problem.message, problem.position)
+            return
+        if not isinstance(document.value, dict):
+            self.error(
+                path,
+                "yaml",
+                f"expected a mapping of fields at the top level, got {_describe(document.value)}; "
+                "write 'title: ...', 'summary: ...' and so on",
+            )
+            return
+        try:
+            data = kind.model.model_validate(document.value)
+        except ValidationError as invalid:
+            for details in invalid.errors(include_url=False, include_input=False):
+                self.diagnostics.append(
+                    _validation_diagnostic(
+                        self.display(path),
+                        kind,
+                        details,
+                        document.value,
+                        document.positions,
+                        document.key_positions,
+                    )
+                )
+            return
+        entity = Entity(
+            kind=kind,
+            id=ident,
+            path=self.display(path),
+            data=data,
+            positions=document.positions,
+            key_positions=document.key_positions,
+        )
+        problems = check_comparison_keys(entity) if isinstance(data, Comparison) else []
+        self.diagnostics.extend(problems)
+        if problems:
+            return
+        self.broken.discard((kind.name, ident))
+        self.entities[(kind.name, ident)] = entity
+
+
+def _listing(folder: Path) -> list[Path]:
+    # Sorted, so problems and pages come out the same whatever the file system's order.
+    try:
+        return sorted(folder.iterdir(), key=lambda p: p.name)
+    except OSError:
+        return []
+
+
+def _is_ignored(name: str) -> bool:
+    return name.startswith((".", "_"))
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.relative_to(folder)
+    except ValueError:
+        return False
+    return True
+
+
+# -- pydantic errors as located, readable messages ----------------------------------------
+
+
+def _describe(value: object) -> str:
+    """Name a YAML value's type the way an author thinks of it."""
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (a yes/no value)"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, datetime.date):
+        return f"the date {value.isoformat()}"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def _walk(data: Any, loc: Iterable[int | str]) -> tuple[FieldPath, Any, bool]:
+    """Follow a pydantic error location through the data.
+
+    Returns the path that exists in the data, the value found there, and whether the
+    whole location was found. Segments that are not in the data (the tags pydantic adds
+    for union members) are skipped.
+    """
+    path: list[str | int] = []
+    value = data
+    loc = list(loc)
+    for index, segment in enumerate(loc):
+        in_mapping = isinstance(value, Mapping) and isinstance(segment, str) and segment in value
+        in_list = isinstance(value, list) and isinstance(segment, int) and segment < len(value)
+        if in_mapping or in_list:
+            value = value[segment]
+        elif index == len(loc) - 1:
+            path.append(segment)
+            return tuple(path), None, False
+        else:
+            continue
+        path.append(segment)
+    return tuple(path), value, True
+
+
+_EXPECTED = {
+    "string_type": "text",
+    "list_type": "a list",
+    "tuple_type": "a list",
+    "dict_type": "a mapping of key: value",
+    "model_type": "a mapping of fields",
+    "model_attributes_type": "a mapping of fields",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+}
+
+
+def _validation_diagnostic(
+    path: str,
+    kind: Kind,
+    details: ErrorDetails,
+    data: dict[str, Any],
+    positions: Mapping[FieldPath, Position],
+    key_positions: Mapping[FieldPath, Position],
+) -> Diagnostic:
+    field_path, value, found = _walk(data, details["loc"])
+    error_type = details["type"]
+    name = format_field_path(field_path) or "(top level)"
+    where = nearest_position(positions, field_path)
+    if error_type == "missing":
+        message = _missing_message(kind, field_path)
+        where = nearest_position(positions, field_path[:-1])
+    elif error_type == "extra_forbidden":
+        key = str(field_path[-1])
+        allowed = _allowed_fields(kind.model, field_path[:-1])
+        message = f"unknown field '{key}'" + (
+            did_you_mean(key, allowed) or f"; the fields here are: {', '.join(allowed)}"
+        )
+        where = key_positions.get(field_path, where)
+    elif value is None and found:
+        message = "is empty; give it a value"
+    elif error_type in _EXPECTED:
+        message = f"expected {_EXPECTED[error_type]}, got {_describe(value)}"
+        if error_type == "string_type" and isinstance(value, bool | datetime.date):
+            message += "; put the value in quotes"
+        elif error_type in ("list_type", "tuple_type") and not isinstance(value, list | dict):
+            message += "; write it as a list ('- item' lines)"
+    elif error_type == "literal_error":
+        expected = str(details.get("ctx", {}).get("expected", ""))
+        choices = re.findall(r"'([^']*)'", expected)
+        message = (
+            f"'{value}' is not one of: {', '.join(choices)}{did_you_mean(str(value), choices)}"
+        )
+    elif error_type == "too_short":
+        if isinstance(value, str):
+            message = "is empty; give it a value"
+        else:
+            minimum = details.get("ctx", {}).get("min_length", 1)
+            message = f"needs at least {minimum} item{'s' if minimum != 1 else ''}"
+    elif error_type == "string_pattern_mismatch" and field_path[-1:] == ("url",):
+        message = f"'{value}' is not an http(s) or mailto URL; write the full address"
+    else:
+        message = details["msg"]
+    return Diagnostic(path, where.line, where.column, name, message)
+
+
+def _missing_message(kind: Kind, field_path: FieldPath) -> str:
+    if kind.name == "campaign" and field_path == ("strategy",):
+        return "is missing: every campaign runs under a strategy; add 'strategy: <strategy id>'"
+    return f"is required; add '{field_path[-1]}:'"
+
+
+def _allowed_fields(model: type[EntityBase], path: FieldPath) -> list[str]:
+    """The field names of the model found at ``path`` inside ``model``."""
+    current: Any = model
+    for segment in path:
+        if isinstance(segment, int):
+            continue
+        info = getattr(current, "model_fields", {}).get(segment)
+        if info is None:
+            return []
+        current = _model_in(info.annotation)
+    return list(getattr(current, "model_fields", {}))
+
+
+def _model_in(annotation: Any) -> Any:
+    if isinstance(annotation, type) and hasattr(annotation, "model_fields"):
+        return annotation
+    for arg in get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+# -- rules across fields and files ---------------------------------------------------------
+
+
+def check_comparison_keys(entity: Entity) -> list[Diagnostic]:
+    """Every dimension (and `choose_when`) names every subject, and nothing else."""
+    data = entity.data
+    assert isinstance(data, Comparison)
+    keys = data.subject_keys()
+    problems: list[Diagnostic] = []
+
+    def check(path: FieldPath, mapping: Mapping[str, str], required: bool) -> None:
+        for key in mapping:
+            if key not in keys:
+                where = entity.key_positions.get((*path, key), entity.position_of(path))
+                problems.append(
+                    Diagnostic(
+                        entity.path,
+                        where.line,
+                        where.column,
+                        format_field_path((*path, key)),
+                        f"'{key}' is not a subject of this comparison"
+                        + (did_you_mean(key, keys) or f"; the subjects are: {', '.join(keys)}"),
+                    )
+                )
+        if required:
+            for key in keys:
+                if key not in mapping:
+                    where = entity.position_of(path)
+                    problems.append(
+                        Diagnostic(
+                            entity.path,
+                            where.line,
+                            where.column,
+                            format_field_path(path),
+                            f"misses the subject '{key}'; add '{key}: ...'",
+                        )
+                    )
+
+    for index, dimension in enumerate(data.dimensions):
+        check(("dimensions", index, "values"), dimension.values, required=True)
+    check(("choose_when",), data.choose_when, required=False)
+    return problems
+
+
+def check_stage_orders(playbook: Playbook) -> list[Diagnostic]:
+    """No two stages share an `order`."""
+    by_order: dict[int, list[Entity]] = {}
+    for entity in playbook.of_kind(KIND_BY_NAME["stage"]):
+        by_order.setdefault(getattr(entity.data, "order", 0), []).append(entity)
+    problems = []
+    for order, stages in by_order.items():
+        for stage in stages if len(stages) > 1 else []:
+            others = ", ".join(s.path for s in stages if s is not stage)
+            where = stage.position_of(("order",))
+            problems.append(
+                Diagnostic(
+                    stage.path,
+                    where.line,
+                    where.column,
+                    "order",
+                    f"order {order} is also used by {others}; give every stage its own order",
+                )
+            )
+    return problems

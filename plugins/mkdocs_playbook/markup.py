@@ -1,0 +1,173 @@
+"""Markdown text from YAML: find and rewrite links, escape raw HTML, refuse unsafe URLs.
+
+YAML text is untrusted (it may come from a pull request or a copy-paste), so before a
+Markdown field reaches a page its raw HTML is escaped and its links are checked. Code spans
+and fenced code blocks are left as they are: Markdown shows them literally anyway.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+
+_FENCE_RE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
+_CODE_SPAN_RE = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)", re.DOTALL)
+# [text](target "title") and ![alt](target); the target may hold one level of parentheses.
+_LINK_RE = re.compile(
+    r"(?P<bang>!?)\[(?P<text>(?:\\.|[^\[\]\\])*)\]"
+    r"\((?P<target><[^<>\n]*>|(?:[^()\s]|\([^()\s]*\))*)(?P<title>\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\s*\)"
+)
+_REFERENCE_DEF_RE = re.compile(
+    r"^[ ]{0,3}\[(?P<label>[^\]\n]+)\]:[ \t]*(?P<target>\S+).*$", re.MULTILINE
+)
+_AUTOLINK_RE = re.compile(r"<(?P<url>[A-Za-z][A-Za-z0-9+.-]*:[^\s<>]*)>")
+_SCHEME_RE = re.compile(r"^([a-z][a-z0-9+.-]*):")
+_MARKDOWN_SPECIALS_RE = re.compile(r"([\\`*_{}\[\]()#+!|~^=<>])")
+
+
+def split_code(text: str) -> list[tuple[str, bool]]:
+    """Split Markdown into ``(chunk, is_code)`` pieces: fenced blocks and code spans are code."""
+    pieces: list[tuple[str, bool]] = []
+    prose: list[str] = []
+    fence: str | None = None
+    block: list[str] = []
+    for line in text.splitlines(keepends=True):
+        match = _FENCE_RE.match(line)
+        if fence is None and match:
+            fence = match.group(1)
+            pieces.extend(_split_spans("".join(prose)))
+            prose = []
+            block = [line]
+        elif fence is not None:
+            block.append(line)
+            stripped = line.strip()
+            if stripped.startswith(fence) and set(stripped) <= {fence[0]}:
+                pieces.append(("".join(block), True))
+                fence = None
+        else:
+            prose.append(line)
+    if fence is not None:
+        pieces.append(("".join(block), True))
+    pieces.extend(_split_spans("".join(prose)))
+    return [(chunk, is_code) for chunk, is_code in pieces if chunk]
+
+
+def _split_spans(text: str) -> list[tuple[str, bool]]:
+    pieces: list[tuple[str, bool]] = []
+    last = 0
+    for match in _CODE_SPAN_RE.finditer(text):
+        pieces.append((text[last : match.start()], False))
+        pieces.append((match.group(0), True))
+        last = match.end()
+    pieces.append((text[last:], False))
+    return pieces
+
+
+@dataclass(frozen=True)
+class Link:
+    """A Markdown inline link or image found in prose."""
+
+    text: str
+    target: str
+    is_image: bool
+    offset: int
+    """Where it starts in the whole text (for line numbers in messages)."""
+
+
+def find_links(text: str) -> list[Link]:
+    """Every inline link and image outside code, in order."""
+    found: list[Link] = []
+    offset = 0
+    for chunk, is_code in split_code(text):
+        if not is_code:
+            for match in _LINK_RE.finditer(chunk):
+                found.append(_link(match, offset))
+        offset += len(chunk)
+    return found
+
+
+def _link(match: re.Match[str], offset: int) -> Link:
+    target = match.group("target")
+    if target.startswith("<") and target.endswith(">"):
+        target = target[1:-1]
+    return Link(match.group("text"), target, bool(match.group("bang")), offset + match.start())
+
+
+LinkRewriter = Callable[[Link], str | None]
+"""Given a link, the Markdown to put in its place, or None to keep it."""
+
+
+def rewrite_links(text: str, rewrite: LinkRewriter) -> str:
+    """Replace links outside code with what ``rewrite`` returns for them."""
+    out: list[str] = []
+    offset = 0
+    for chunk, is_code in split_code(text):
+        if is_code:
+            out.append(chunk)
+        else:
+
+            def replace(match: re.Match[str], base: int = offset) -> str:
+                replacement = rewrite(_link(match, base))
+                return match.group(0) if replacement is None else replacement
+
+            out.append(_LINK_RE.sub(replace, chunk))
+        offset += len(chunk)
+    return "".join(out)
+
+
+def is_safe_url(url: str) -> bool:
+    """Whether a link target may reach a page: relative, or http(s) or mailto."""
+    # Browsers ignore entities, control characters and blanks when they read a scheme.
+    normalised = re.sub(r"[\x00-\x20\x7f]", "", html.unescape(url)).lower()
+    match = _SCHEME_RE.match(normalised)
+    return match is None or match.group(1) in SAFE_SCHEMES
+
+
+def make_untrusted_markdown_safe(text: str) -> str:
+    """Escape raw HTML and drop unsafe link targets, leaving code as it is."""
+    out: list[str] = []
+    for chunk, is_code in split_code(text):
+        out.append(chunk if is_code else _make_prose_safe(chunk))
+    return "".join(out)
+
+
+def _make_prose_safe(text: str) -> str:
+    autolinks: list[str] = []
+
+    def keep_autolink(match: re.Match[str]) -> str:
+        url = match.group("url")
+        if not is_safe_url(url):
+            return escape_text(url)
+        autolinks.append(match.group(0))
+        return f"\x00{len(autolinks) - 1}\x00"
+
+    text = text.replace("\x00", "")
+    text = _AUTOLINK_RE.sub(keep_autolink, text)
+    text = text.replace("<", "&lt;")
+    text = re.sub(r"\x00(\d+)\x00", lambda m: autolinks[int(m.group(1))], text)
+
+    def drop_unsafe(match: re.Match[str]) -> str:
+        link = _link(match, 0)
+        if is_safe_url(link.target):
+            return match.group(0)
+        return link.text
+
+    text = _LINK_RE.sub(drop_unsafe, text)
+    return _REFERENCE_DEF_RE.sub(
+        lambda m: m.group(0) if is_safe_url(m.group("target")) else "", text
+    )
+
+
+def escape_text(text: str) -> str:
+    """Plain text made safe to put into Markdown: no HTML, no Markdown syntax."""
+    escaped = html.escape(text, quote=False).replace("\n", " ")
+    return _MARKDOWN_SPECIALS_RE.sub(r"\\\1", escaped)
+
+
+def line_of(text: str, offset: int) -> int:
+    """The 0-based line of an offset in a text."""
+    return text.count("\n", 0, offset)

@@ -1,0 +1,685 @@
+"""The playbook's entity types: one frozen pydantic model per kind of the content model.
+
+This module is the single source of truth for the YAML contract. The loader validates
+against it, the ref resolver walks the fields it marks as refs, and the JSON Schemas and
+the authoring guide are generated from its field descriptions.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    PlainValidator,
+    Tag,
+    WithJsonSchema,
+)
+from pydantic_core import PydanticCustomError
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
+
+
+@dataclass(frozen=True)
+class RefTarget:
+    """Marks a string as a ref, to one kind or (``kind=None``) to any kind.
+
+    A ref to a fixed kind may be a bare id; a ref to any kind is always `kind:id`.
+    """
+
+    kind: str | None
+
+
+@dataclass(frozen=True)
+class MarkdownText:
+    """Marks a string field as Markdown: it may hold inline refs and is rendered as Markdown."""
+
+
+MARKDOWN = MarkdownText()
+
+
+def backlink(label: str) -> dict[str, Any]:
+    """Field metadata: the relation named from the target's side ("Campaigns that target it")."""
+    return {"x-backlink": label}
+
+
+AnyRef = Annotated[str, RefTarget(None)]
+DisciplineRef = Annotated[str, RefTarget("discipline")]
+PersonaRef = Annotated[str, RefTarget("persona")]
+StrategyRef = Annotated[str, RefTarget("strategy")]
+StageRef = Annotated[str, RefTarget("stage")]
+MetricRef = Annotated[str, RefTarget("metric")]
+ChannelRef = Annotated[str, RefTarget("channel")]
+PlayRef = Annotated[str, RefTarget("play")]
+
+
+Text = Annotated[str, Field(min_length=1)]
+Markdown = Annotated[str, MARKDOWN, Field(min_length=1)]
+
+
+def _validate_date_or_text(value: object) -> datetime.date | str:
+    # YAML turns 2027-06-30 into a date; a datetime would show a time nobody wrote.
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date | str) and value != "":
+        return value
+    raise PydanticCustomError("date_or_text", "expected a date (YYYY-MM-DD) or text")
+
+
+DateOrText = Annotated[
+    datetime.date | str,
+    PlainValidator(_validate_date_or_text),
+    WithJsonSchema({"anyOf": [{"type": "string", "format": "date"}, {"type": "string"}]}),
+]
+
+
+def _validate_year(value: object) -> int | str:
+    if isinstance(value, bool):
+        raise PydanticCustomError("year", "expected a year such as 2019")
+    if isinstance(value, int | str) and value != "":
+        return value
+    raise PydanticCustomError("year", "expected a year such as 2019")
+
+
+Year = Annotated[
+    int | str,
+    PlainValidator(_validate_year),
+    WithJsonSchema({"anyOf": [{"type": "integer"}, {"type": "string"}]}),
+]
+
+
+class Record(BaseModel):
+    """Base of every mapping in the contract: closed, immutable, numbers read as text."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        coerce_numbers_to_str=True,
+        use_attribute_docstrings=True,
+    )
+
+
+class Source(Record):
+    """Where a fact comes from."""
+
+    title: Text = Field(description="The title of the article, book or dataset.")
+    url: (
+        Annotated[
+            str,
+            Field(
+                pattern=r"^(https?://|mailto:)\S+$",
+                description="Its address: an http(s) or mailto URL.",
+            ),
+        ]
+        | None
+    ) = None
+    note: Text | None = Field(
+        default=None, description="What was taken from it, or the outside source it quotes."
+    )
+
+
+class EntityBase(Record):
+    """Fields every kind has."""
+
+    title: Text = Field(description="Display name.")
+    summary: Text = Field(
+        description="One or two sentences; used on cards, in tables and in search."
+    )
+    body: Markdown | None = Field(
+        default=None, description="Free text, rendered on the entity's page (Markdown)."
+    )
+    tags: tuple[Text, ...] = Field(
+        default=(), description="Shown on the page and joined with the site's tags."
+    )
+    related: tuple[AnyRef, ...] = Field(
+        json_schema_extra=backlink("Related from"),
+        default=(),
+        description='"See also" links, to any kind.',
+    )
+    sources: tuple[Source, ...] = Field(default=(), description="Where the facts come from.")
+
+
+# -- discipline ---------------------------------------------------------------------------
+
+
+class Discipline(EntityBase):
+    """A field of practice, such as social marketing or digital marketing."""
+
+    aka: tuple[Text, ...] = Field(default=(), description="Other names it goes by.")
+    goal: Markdown | None = Field(
+        default=None, description="What it sets out to achieve (Markdown)."
+    )
+    approach: Markdown | None = Field(default=None, description="How it works (Markdown).")
+    audience: Markdown | None = Field(default=None, description="Whom it addresses (Markdown).")
+    measurement: Markdown | None = Field(
+        default=None, description="How success is measured (Markdown)."
+    )
+    horizon: Text | None = Field(default=None, description='Its time frame, e.g. "1 year+".')
+    channels: tuple[ChannelRef, ...] = Field(
+        json_schema_extra=backlink("Disciplines that use it"),
+        default=(),
+        description="Channels it works through.",
+    )
+    metrics: tuple[MetricRef, ...] = Field(
+        json_schema_extra=backlink("Disciplines that measure it"),
+        default=(),
+        description="Metrics it is judged by.",
+    )
+    strengths: tuple[Markdown, ...] = Field(default=(), description="What it does well (Markdown).")
+    weaknesses: tuple[Markdown, ...] = Field(
+        default=(), description="Where it falls short (Markdown)."
+    )
+
+
+# -- comparison ---------------------------------------------------------------------------
+
+
+class Dimension(Record):
+    """One row of a comparison."""
+
+    name: Text = Field(description="What is compared, e.g. Goal.")
+    values: dict[str, Markdown] = Field(
+        description=(
+            "Each subject's answer (Markdown), keyed by the subject's id; for a whole-kind "
+            "subject, by the kind's name; where two subjects share an id, by the full ref."
+        )
+    )
+    note: Markdown | None = Field(default=None, description="A remark on this row (Markdown).")
+
+
+class Comparison(EntityBase):
+    """Two or more subjects compared on named dimensions."""
+
+    subjects: tuple[AnyRef, ...] = Field(
+        json_schema_extra=backlink("Compared in"),
+        min_length=2,
+        description="What is compared: two or more refs, or whole kinds written `kind:strategy`.",
+    )
+    dimensions: tuple[Dimension, ...] = Field(
+        min_length=1, description="The rows: `{name, values, note?}`."
+    )
+    choose_when: dict[str, Markdown] = Field(
+        default_factory=dict,
+        description="When to pick each subject (Markdown), keyed like `values`.",
+    )
+
+    def subject_keys(self) -> list[str]:
+        """The key each subject is given in `values` and `choose_when`, in subject order."""
+        parsed = [_split_ref(subject) for subject in self.subjects]
+        ids = [ident for _, ident in parsed]
+        return [
+            subject if ids.count(ident) > 1 else ident
+            for subject, (_, ident) in zip(self.subjects, parsed, strict=True)
+        ]
+
+
+def _split_ref(ref: str) -> tuple[str | None, str]:
+    kind, sep, ident = ref.partition(":")
+    return (kind, ident) if sep else (None, kind)
+
+
+# -- persona ------------------------------------------------------------------------------
+
+
+class Behaviour(Record):
+    """The change in behaviour a campaign seeks."""
+
+    current: Markdown | None = Field(default=None, description="What they do now (Markdown).")
+    desired: Markdown | None = Field(
+        default=None, description="What the campaign wants them to do (Markdown)."
+    )
+
+
+class Persona(EntityBase):
+    """An audience member drawn from research."""
+
+    segment: Text | None = Field(default=None, description="The audience segment they stand for.")
+    demographics: dict[str, Text] = Field(
+        default_factory=dict, description="Facts such as age and location, as `label: value`."
+    )
+    psychographics: tuple[Text, ...] = Field(
+        default=(), description="Attitudes, values and interests."
+    )
+    behaviour: Behaviour | None = Field(
+        default=None, description="`{current, desired}`: the change a campaign seeks."
+    )
+    goals: tuple[Markdown, ...] = Field(default=(), description="What they want (Markdown).")
+    barriers: tuple[Markdown, ...] = Field(
+        min_length=1, description="What stands in the way of the change (Markdown)."
+    )
+    motivators: tuple[Markdown, ...] = Field(
+        min_length=1, description="What moves them towards it (Markdown)."
+    )
+    channels: tuple[ChannelRef, ...] = Field(
+        json_schema_extra=backlink("Personas reached here"),
+        default=(),
+        description="Channels that reach them.",
+    )
+    quote: Text | None = Field(default=None, description="Something they might say.")
+
+
+# -- strategy -----------------------------------------------------------------------------
+
+
+class Objective(Record):
+    """A SMART objective."""
+
+    statement: Markdown = Field(description="The objective (Markdown).")
+    metric: MetricRef = Field(
+        description="The metric that measures it.",
+        json_schema_extra=backlink("Strategy objectives measured by it"),
+    )
+    target: Text = Field(description='The value to reach, e.g. "+20%".')
+    deadline: DateOrText = Field(description="When: a date (YYYY-MM-DD) or text such as Q3 2027.")
+    owner: Text | None = Field(default=None, description="Who is accountable for it.")
+
+
+class ChannelMission(Record):
+    """One platform and the one purpose it serves."""
+
+    channel: ChannelRef = Field(
+        description="The channel.", json_schema_extra=backlink("Strategies that use it")
+    )
+    mission: Markdown = Field(description="Its one purpose in this strategy (Markdown).")
+
+
+class Strategy(EntityBase):
+    """The long-term umbrella: objectives, audiences, channels, metrics."""
+
+    discipline: DisciplineRef | None = Field(
+        json_schema_extra=backlink("Strategies in this discipline"),
+        default=None,
+        description="The discipline it belongs to.",
+    )
+    horizon: Text = Field(description='How long it runs, e.g. "12 months".')
+    objectives: tuple[Objective, ...] = Field(
+        min_length=1,
+        description="SMART objectives: `{statement, metric, target, deadline, owner?}`.",
+    )
+    audiences: tuple[PersonaRef, ...] = Field(
+        json_schema_extra=backlink("Strategies it is an audience of"),
+        default=(),
+        description="The personas it addresses.",
+    )
+    channels: tuple[ChannelMission, ...] = Field(
+        default=(), description="`{channel, mission}`: one purpose per platform."
+    )
+    pain_points: tuple[Markdown, ...] = Field(
+        default=(), description="Problems it sets out to solve (Markdown)."
+    )
+    tactics: tuple[Markdown, ...] = Field(default=(), description="How it will act (Markdown).")
+    plays: tuple[PlayRef, ...] = Field(
+        json_schema_extra=backlink("Strategies that use it"),
+        default=(),
+        description="Plays it uses.",
+    )
+    metrics: tuple[MetricRef, ...] = Field(
+        json_schema_extra=backlink("Strategies that track it"),
+        default=(),
+        description="Metrics it tracks.",
+    )
+    resources: Markdown | None = Field(
+        default=None, description="People, budget and tools it needs (Markdown)."
+    )
+
+
+# -- campaign -----------------------------------------------------------------------------
+
+Framing = Literal["fun", "easy", "popular"]
+
+
+class StagePlan(Record):
+    """What a campaign does in one stage."""
+
+    stage: StageRef = Field(
+        description="The stage.", json_schema_extra=backlink("Campaigns that plan it")
+    )
+    plan: Markdown | None = Field(default=None, description="What happens in it (Markdown).")
+    milestones: tuple[Markdown, ...] = Field(default=(), description="Milestones (Markdown).")
+
+
+class Message(Record):
+    """A campaign message."""
+
+    text: Text = Field(description="The message.")
+    persona: PersonaRef | None = Field(
+        json_schema_extra=backlink("Campaign messages written for it"),
+        default=None,
+        description="The persona it speaks to.",
+    )
+    framing: tuple[Framing, ...] = Field(
+        default=(), description="How it is framed: any of fun, easy, popular."
+    )
+    tested_with: Text | None = Field(
+        default=None, description="How it was tested, e.g. a focus group."
+    )
+
+
+class Kpi(Record):
+    """A key performance indicator."""
+
+    metric: MetricRef = Field(
+        description="The metric.", json_schema_extra=backlink("Campaign KPIs")
+    )
+    target: Text = Field(description="The value to reach.")
+
+
+class Campaign(EntityBase):
+    """A short, specific push that runs under a strategy."""
+
+    strategy: StrategyRef = Field(
+        description="The strategy it runs under: there is no campaign without one.",
+        json_schema_extra=backlink("Campaigns under it"),
+    )
+    discipline: DisciplineRef | None = Field(
+        json_schema_extra=backlink("Campaigns in this discipline"),
+        default=None,
+        description="The discipline it belongs to.",
+    )
+    duration: Text | None = Field(default=None, description='How long it runs, e.g. "3 months".')
+    personas: tuple[PersonaRef, ...] = Field(
+        json_schema_extra=backlink("Campaigns that target it"),
+        default=(),
+        description="The personas it targets.",
+    )
+    stages: tuple[StagePlan, ...] = Field(
+        default=(), description="The stage plan: `{stage, plan, milestones}`."
+    )
+    messages: tuple[Message, ...] = Field(
+        default=(), description="`{text, persona?, framing?, tested_with?}`."
+    )
+    channels: tuple[ChannelRef, ...] = Field(
+        json_schema_extra=backlink("Campaigns that use it"),
+        default=(),
+        description="Channels it runs on.",
+    )
+    kpis: tuple[Kpi, ...] = Field(default=(), description="`{metric, target}`.")
+    plays: tuple[PlayRef, ...] = Field(
+        json_schema_extra=backlink("Campaigns that use it"),
+        default=(),
+        description="Plays it uses.",
+    )
+    budget: Text | None = Field(default=None, description="Its budget.")
+
+
+# -- stage, metric, channel ---------------------------------------------------------------
+
+
+class Stage(EntityBase):
+    """An ordered step of campaign work."""
+
+    order: int = Field(description="Its place in the flow; unique among stages.")
+    activities: tuple[Markdown, ...] = Field(default=(), description="What is done (Markdown).")
+    outputs: tuple[Markdown, ...] = Field(default=(), description="What it produces (Markdown).")
+
+
+MetricCategory = Literal["awareness", "engagement", "traffic", "conversion", "behaviour", "service"]
+
+
+class Metric(EntityBase):
+    """Something measured."""
+
+    category: MetricCategory | None = Field(
+        default=None,
+        description="One of: awareness, engagement, traffic, conversion, behaviour, service.",
+    )
+    unit: Text | None = Field(default=None, description="What it is counted in.")
+    how_to_measure: Markdown | None = Field(
+        default=None, description="How to measure it (Markdown)."
+    )
+
+
+Medium = Literal[
+    "social", "search", "email", "web", "mobile", "broadcast", "print", "event", "other"
+]
+
+
+class Stat(Record):
+    """A usage statistic with its source."""
+
+    figure: Text = Field(description='The number, e.g. "69%".')
+    claim: Markdown = Field(description="What the number says (Markdown).")
+    source: Text = Field(description="Who measured it, e.g. Pew Research Center.")
+    year: Year | None = Field(default=None, description="When it was measured.")
+
+
+class Channel(EntityBase):
+    """A platform or medium."""
+
+    medium: Medium | None = Field(
+        default=None,
+        description="One of: social, search, email, web, mobile, broadcast, print, event, other.",
+    )
+    online: bool | None = Field(default=None, description="Whether it is online.")
+    mode: Literal["one-to-one", "one-to-many"] | None = Field(
+        default=None, description="one-to-one or one-to-many."
+    )
+    formats: tuple[Text, ...] = Field(default=(), description="Content formats it carries.")
+    stats: tuple[Stat, ...] = Field(
+        default=(), description="Usage statistics: `{figure, claim, source, year?}`."
+    )
+
+
+# -- case study, play ---------------------------------------------------------------------
+
+
+class CaseStudy(EntityBase):
+    """A real example that illustrates a point."""
+
+    organisation: Text | None = Field(default=None, description="Who did it.")
+    illustrates: tuple[AnyRef, ...] = Field(
+        json_schema_extra=backlink("Illustrated by"),
+        default=(),
+        description="What it illustrates: refs to any kind.",
+    )
+    lessons: tuple[Markdown, ...] = Field(default=(), description="What to learn (Markdown).")
+
+
+TimeUnit = Literal["hours", "days", "weeks", "months"]
+
+
+class TimeRange(Record):
+    """How long a play takes, as a range."""
+
+    min: float = Field(ge=0, description="The least it takes.")
+    max: float = Field(ge=0, description="The most it takes.")
+    unit: TimeUnit = Field(description="One of: hours, days, weeks, months.")
+
+
+def _time_shape(value: object) -> str | None:
+    if isinstance(value, dict):
+        return "range"
+    if isinstance(value, str):
+        return "text"
+    return None
+
+
+PlayTime = Annotated[
+    Annotated[TimeRange, Tag("range")] | Annotated[Text, Tag("text")],
+    Discriminator(
+        _time_shape,
+        custom_error_type="play_time",
+        custom_error_message='expected {min, max, unit} or text such as "2 hours"',
+    ),
+]
+
+
+class Play(EntityBase):
+    """A repeatable practice: what to do, why, and how."""
+
+    why: Markdown = Field(description="Why it works (Markdown).")
+    how: tuple[Markdown, ...] = Field(min_length=1, description="The steps, in order (Markdown).")
+    stage: StageRef | None = Field(
+        json_schema_extra=backlink("Plays in this stage"),
+        default=None,
+        description="Where in the flow it belongs.",
+    )
+    disciplines: tuple[DisciplineRef, ...] = Field(
+        json_schema_extra=backlink("Plays for it"), default=(), description="Disciplines it serves."
+    )
+    time: PlayTime | None = Field(
+        default=None, description="How long it takes: `{min, max, unit}` or text."
+    )
+    people: Text | None = Field(default=None, description='How many people, e.g. "2-4".')
+    difficulty: Literal["easy", "medium", "hard"] | None = Field(
+        default=None, description="One of: easy, medium, hard."
+    )
+    outputs: tuple[Markdown, ...] = Field(default=(), description="What it produces (Markdown).")
+    metrics: tuple[MetricRef, ...] = Field(
+        json_schema_extra=backlink("Plays it shows working"),
+        default=(),
+        description="Metrics that show it worked.",
+    )
+    channels: tuple[ChannelRef, ...] = Field(
+        json_schema_extra=backlink("Plays that use it"), default=(), description="Channels it uses."
+    )
+
+
+# -- the kinds ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of the content model: its ref name, folder, model and labels."""
+
+    name: str
+    collection: str
+    model: type[EntityBase]
+    singular: str
+    plural: str
+    icon: str
+
+
+KINDS: tuple[Kind, ...] = (
+    Kind("discipline", "disciplines", Discipline, "Discipline", "Disciplines", "material-school"),
+    Kind(
+        "comparison",
+        "comparisons",
+        Comparison,
+        "Comparison",
+        "Comparisons",
+        "material-scale-balance",
+    ),
+    Kind("persona", "personas", Persona, "Persona", "Personas", "material-account"),
+    Kind("strategy", "strategies", Strategy, "Strategy", "Strategies", "material-compass"),
+    Kind("campaign", "campaigns", Campaign, "Campaign", "Campaigns", "material-bullhorn"),
+    Kind("stage", "stages", Stage, "Stage", "Stages", "material-stairs"),
+    Kind("metric", "metrics", Metric, "Metric", "Metrics", "material-chart-line"),
+    Kind("channel", "channels", Channel, "Channel", "Channels", "material-broadcast"),
+    Kind(
+        "case-study",
+        "case-studies",
+        CaseStudy,
+        "Case study",
+        "Case studies",
+        "material-book-open-variant",
+    ),
+    Kind("play", "plays", Play, "Play", "Plays", "material-cards-playing-outline"),
+)
+KIND_BY_NAME: dict[str, Kind] = {kind.name: kind for kind in KINDS}
+KIND_BY_COLLECTION: dict[str, Kind] = {kind.collection: kind for kind in KINDS}
+
+WHOLE_KIND = "kind"
+"""The ref prefix that names a whole kind: `kind:strategy` links to the strategies index."""
+
+FieldPath = tuple[str | int, ...]
+
+
+def format_field_path(path: FieldPath) -> str:
+    """`("objectives", 0, "metric")` → `objectives[0].metric`."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else part
+    return text
+
+
+@dataclass(frozen=True)
+class Position:
+    """A 1-based line and column in a source file."""
+
+    line: int
+    column: int
+
+
+def nearest_position(positions: Mapping[FieldPath, Position], path: FieldPath) -> Position:
+    """The position recorded for ``path``, or for the nearest enclosing path that has one."""
+    for end in range(len(path), -1, -1):
+        found = positions.get(path[:end])
+        if found:
+            return found
+    return Position(1, 1)
+
+
+@dataclass(frozen=True)
+class Entity:
+    """One validated entity with where it came from."""
+
+    kind: Kind
+    id: str
+    path: str
+    """The YAML file, relative to the project (the folder of mkdocs.yml)."""
+    data: EntityBase = field(repr=False)
+    positions: dict[FieldPath, Position] = field(default_factory=dict, compare=False, repr=False)
+    key_positions: dict[FieldPath, Position] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    @property
+    def ref(self) -> str:
+        """The full ref, `kind:id`."""
+        return f"{self.kind.name}:{self.id}"
+
+    @property
+    def page_path(self) -> str:
+        """The Markdown page it becomes, relative to the docs folder."""
+        return str(PurePosixPath(self.kind.collection) / f"{self.id}.md")
+
+    def position_of(self, path: FieldPath) -> Position:
+        """The position of a field's value, or of its nearest enclosing value."""
+        return nearest_position(self.positions, path)
+
+
+def kind_index_path(kind: Kind) -> str:
+    """The Markdown page of a kind's index, relative to the docs folder."""
+    return f"{kind.collection}/index.md"
+
+
+@dataclass(frozen=True)
+class Playbook:
+    """Every entity of a playbook and the introductions of its kinds; answers lookups."""
+
+    entities: dict[tuple[str, str], Entity]
+    intros: dict[str, str] = field(default_factory=dict)
+    """Kind name → the Markdown of `<collection>/_index.md`."""
+    intro_paths: dict[str, str] = field(default_factory=dict)
+    broken: frozenset[tuple[str, str]] = frozenset()
+    """Entities whose files exist but failed validation: refs to them are not reported."""
+
+    def get(self, kind: str, ident: str) -> Entity | None:
+        """The entity of that kind and id, if any."""
+        return self.entities.get((kind, ident))
+
+    def of_kind(self, kind: Kind) -> list[Entity]:
+        """The entities of a kind in reading order: stages by order, the rest by title."""
+        found = [e for (name, _), e in self.entities.items() if name == kind.name]
+        if kind.name == "stage":
+            return sorted(found, key=lambda e: (getattr(e.data, "order", 0), e.id))
+        return sorted(found, key=lambda e: (e.data.title.casefold(), e.id))
+
+    def __iter__(self) -> Iterator[Entity]:
+        return iter(sorted(self.entities.values(), key=lambda e: (e.kind.name, e.id)))
+
+    def kinds_in_use(self) -> list[Kind]:
+        """Kinds that have entities or an introduction, in content-model order."""
+        used = {name for name, _ in self.entities} | set(self.intros)
+        return [kind for kind in KINDS if kind.name in used]

@@ -1,0 +1,312 @@
+"""The MkDocs plugin `playbook`: the only module that imports MkDocs.
+
+Phases, in MkDocs' events:
+- `on_pre_build` loads, validates and resolves the playbook, before MkDocs cleans the site
+  folder, so a bad playbook never leaves a half-written site;
+- `on_files` renders the pages and hands them to MkDocs as generated files;
+- `on_nav` keeps the nav small (one section per kind), so build time stays linear;
+- `on_page_markdown` resolves inline refs in hand-written pages.
+Under `mkdocs serve`, errors do not stop the server: every page shows them instead.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import os
+import posixpath
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urljoin
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation, Section
+from mkdocs.structure.pages import Page
+
+from .diagnostics import Diagnostic, sorted_diagnostics
+from .loader import DEFAULT_MAX_FILE_SIZE, load_playbook
+from .model import KIND_BY_NAME, kind_index_path
+from .refs import check_page_refs, resolve_refs
+from .render import Renderer
+
+log = get_plugin_logger(__name__)
+
+NavMode = Literal["kinds", "entities", "off"]
+
+
+class PlaybookConfig(base.Config):
+    """Options of the `playbook` plugin."""
+
+    playbooks_dir = c.Type(str, default="playbooks")
+    """The folder of the playbook's YAML, relative to mkdocs.yml."""
+    nav = c.Choice(("kinds", "entities", "off"), default="kinds")
+    """`kinds`: one nav section per kind, leading to its index page (entity pages are reached
+    from the index, search and backlinks; the build stays linear). `entities`: each section
+    also lists every entity page (for small playbooks: the nav then grows with the square of
+    the page count). `off`: leave the nav to mkdocs.yml."""
+    templates_dir = c.Optional(c.Type(str))
+    """A folder of page templates that override the packaged ones, relative to mkdocs.yml.
+    Default: `<theme.custom_dir>/playbook` when the theme has a `custom_dir`."""
+    max_file_size = c.Type(int, default=DEFAULT_MAX_FILE_SIZE)
+    """The largest YAML file, in bytes, that is read."""
+
+
+class PlaybookPlugin(BasePlugin[PlaybookConfig]):
+    """Turns a folder of playbook YAML into cross-linked MkDocs pages."""
+
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.serving = False
+        self.renderer: Renderer | None = None
+        self.pages: dict[str, str] = {}
+        self.failure: list[Diagnostic] = []
+        self.project_dir = Path.cwd()
+
+    # -- lifecycle -----------------------------------------------------------------------
+
+    def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
+        """Remember whether we serve: then errors are shown in the browser, not fatal."""
+        # Defining this event also keeps one plugin object across serve rebuilds.
+        self.serving = command == "serve"
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        """Resolve paths and enable the Markdown extensions the generated pages use."""
+        self.project_dir = Path(config.config_file_path or "mkdocs.yml").resolve().parent
+        _require_markdown_extensions(config)
+        return config
+
+    @property
+    def playbooks_dir(self) -> Path:
+        """The playbook folder as an absolute path."""
+        return self.project_dir / self.config.playbooks_dir
+
+    def template_dirs(self, config: MkDocsConfig) -> list[Path]:
+        """Folders whose templates override the packaged ones, first match wins."""
+        if self.config.templates_dir:
+            return [self.project_dir / self.config.templates_dir]
+        custom_dir = config.theme.custom_dir
+        return [Path(custom_dir) / "playbook"] if custom_dir else []
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        """Load, validate and resolve; stop before MkDocs touches the site folder."""
+        self.renderer, self.pages, self.failure = None, {}, []
+        result = load_playbook(
+            self.playbooks_dir,
+            project_dir=self.project_dir,
+            max_file_size=self.config.max_file_size,
+        )
+        links, ref_diagnostics = resolve_refs(result.playbook)
+        diagnostics = sorted_diagnostics(result.diagnostics + ref_diagnostics)
+        for diagnostic in diagnostics:
+            (log.error if diagnostic.is_error else log.warning)(str(diagnostic))
+        errors = [d for d in diagnostics if d.is_error]
+        if config.strict and not errors:
+            errors = [d for d in diagnostics if not d.is_error]
+        if errors:
+            if self.serving:
+                self.failure = errors
+                log.error(
+                    f"The playbook has {_count(errors, 'problem')}; the site shows them "
+                    "until they are fixed."
+                )
+                return
+            raise PluginError(
+                f"The playbook has {_count(errors, 'problem')} (listed above); fix them and "
+                "build again. Nothing was written."
+            )
+        self.renderer = Renderer(
+            result.playbook,
+            links,
+            override_dirs=self.template_dirs(config),
+            edit_url=lambda path: _edit_url(config, self._docs_relative(config, path)),
+            show_tags=not any(name in config.plugins for name in ("tags", "material/tags")),
+        )
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        """Render every playbook page and add it as a generated file."""
+        # MkDocs copies every file of the theme folders; override templates are not for readers.
+        for folder in self.template_dirs(config):
+            for file in list(files.static_pages()):
+                if file.abs_src_path and _inside(Path(file.abs_src_path), folder):
+                    files.remove(file)
+        if self.renderer is None:
+            return files
+        self.pages = self.renderer.render_site()
+        sources = {entity.page_path: entity.path for entity in self.renderer.playbook} | {
+            kind_index_path(KIND_BY_NAME[name]): path
+            for name, path in self.renderer.playbook.intro_paths.items()
+        }
+        for src_uri, markdown in self.pages.items():
+            existing = files.get_file_from_path(src_uri)
+            if existing is not None and existing.generated_by is None:
+                raise PluginError(
+                    f"{self._project_relative(existing.abs_src_path or src_uri)}: the playbook generates "
+                    f"{src_uri}; remove or rename the hand-written page"
+                )
+            file = File.generated(config, src_uri, content=markdown)
+            source = sources.get(src_uri)
+            file.edit_uri = self._docs_relative(config, source) if source else None
+            files.append(file)
+        return files
+
+    def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
+        """One section per kind; entity pages hang under it without widening the nav."""
+        if self.renderer is None or self.config.nav == "off":
+            return nav
+        generated = set(self.pages)
+        items = nav.items if config.nav is not None else _drop_generated(nav.items, generated)
+        present = {page.file.src_uri for page in _pages(items)}
+        for kind in self.renderer.kinds_with_pages():
+            index = _page(files, kind_index_path(kind))
+            entity_pages = [
+                page
+                for entity in self.renderer.playbook.of_kind(kind)
+                if (page := _page(files, entity.page_path)) is not None
+            ]
+            if index is None or index.file.src_uri in present:
+                continue
+            listed = [index, *entity_pages] if self.config.nav == "entities" else [index]
+            section = Section(kind.plural, list(listed))
+            items.append(section)
+            for page in [index, *entity_pages]:
+                page.parent = section
+        pages = _pages(items)
+        for previous, following in itertools.pairwise(pages):
+            previous.next_page, following.previous_page = following, previous
+        if pages:
+            pages[0].previous_page = None
+            pages[-1].next_page = None
+        return Navigation(items, pages)
+
+    def on_page_markdown(
+        self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        """Turn inline refs in hand-written pages into links, warning on unknown ones."""
+        if self.renderer is None or page.file.src_uri in self.pages:
+            return markdown
+        path = self._project_relative(page.file.abs_src_path or page.file.src_uri)
+        for diagnostic in check_page_refs(self.renderer.playbook, markdown, path):
+            log.warning(str(diagnostic))
+        return self.renderer.rewrite_page_refs(markdown, page.file.src_uri)
+
+    def on_serve(
+        self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
+    ) -> LiveReloadServer:
+        """Rebuild when the playbook or its templates change."""
+        server.watch(str(self.playbooks_dir))
+        for folder in self.template_dirs(config):
+            if folder.is_dir():
+                server.watch(str(folder))
+        return server
+
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        """Under serve, show the playbook's errors on every page until they are fixed."""
+        return _with_error_overlay(output, self.failure)
+
+    def on_post_template(
+        self, output_content: str, /, *, template_name: str, config: MkDocsConfig
+    ) -> str:
+        """Under serve, the 404 page shows the errors too (the failed pages are missing)."""
+        return _with_error_overlay(output_content, self.failure)
+
+    # -- paths ---------------------------------------------------------------------------
+
+    def _project_relative(self, path: str) -> str:
+        try:
+            return Path(path).resolve().relative_to(self.project_dir).as_posix()
+        except ValueError:
+            return path
+
+    def _docs_relative(self, config: MkDocsConfig, project_path: str) -> str:
+        absolute = self.project_dir / project_path
+        return Path(os.path.relpath(absolute, config.docs_dir)).as_posix()
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path.resolve().is_relative_to(folder.resolve())
+
+
+def _count(items: list[Any], noun: str) -> str:
+    return f"{len(items)} {noun}{'' if len(items) == 1 else 's'}"
+
+
+def _edit_url(config: MkDocsConfig, docs_relative: str) -> str | None:
+    """The edit URL of a source file, the way MkDocs builds it for a page."""
+    if config.edit_uri_template:
+        path_noext = posixpath.splitext(docs_relative)[0]
+        relative = config.edit_uri_template.format(path=docs_relative, path_noext=path_noext)
+    elif config.edit_uri:
+        relative = config.edit_uri + docs_relative
+    else:
+        return None
+    if not config.repo_url:
+        return relative if "://" in relative else None
+    return urljoin(config.repo_url.rstrip("/") + "/", relative)
+
+
+def _require_markdown_extensions(config: MkDocsConfig) -> None:
+    """Enable what generated pages use: tables, attributes, Markdown in HTML, Mermaid fences."""
+    for name in ("tables", "attr_list", "md_in_html", "pymdownx.superfences"):
+        if name not in config.markdown_extensions:
+            config.markdown_extensions.append(name)
+    superfences = config.mdx_configs.setdefault("pymdownx.superfences", {})
+    fences = superfences.setdefault("custom_fences", [])
+    if not any(fence.get("name") == "mermaid" for fence in fences):
+        from pymdownx.superfences import fence_code_format
+
+        fences.append({"name": "mermaid", "class": "mermaid", "format": fence_code_format})
+
+
+def _page(files: Files, src_uri: str) -> Page | None:
+    file = files.get_file_from_path(src_uri)
+    return file.page if file is not None else None
+
+
+def _pages(items: list[Any]) -> list[Page]:
+    found: list[Page] = []
+    for item in items:
+        if isinstance(item, Page):
+            found.append(item)
+        elif isinstance(item, Section):
+            found.extend(_pages(item.children))
+    return found
+
+
+def _drop_generated(items: list[Any], generated: set[str]) -> list[Any]:
+    """The automatic nav without our pages, which come back as one section per kind."""
+    kept: list[Any] = []
+    for item in items:
+        if isinstance(item, Page) and item.file.src_uri in generated:
+            continue
+        if isinstance(item, Section):
+            item.children = _drop_generated(item.children, generated)
+            if not item.children:
+                continue
+        kept.append(item)
+    return kept
+
+
+def _with_error_overlay(output: str, failure: list[Diagnostic]) -> str:
+    if not failure:
+        return output
+    rows = "".join(f"<li><code>{html.escape(str(d))}</code></li>" for d in failure)
+    overlay = (
+        '<div id="playbook-errors" role="alert" style="position:fixed;inset:0;z-index:1000;'
+        "overflow:auto;background:rgba(20,20,20,.94);color:#fff;padding:2rem;"
+        'font:14px/1.5 monospace">'
+        f'<h1 style="color:#ff8a80;font-size:1.4rem">The playbook has '
+        f"{_count(failure, 'problem')}</h1>"
+        f'<ul style="padding-left:1.2rem">{rows}</ul>'
+        "<p>Fix the files and save: this page reloads by itself.</p></div>"
+    )
+    marker = "</body>"
+    if marker in output:
+        return output.replace(marker, overlay + marker, 1)
+    return output + overlay

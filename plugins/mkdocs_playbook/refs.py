@@ -1,0 +1,383 @@
+"""Resolve refs in YAML fields and inline Markdown, and gather every entity's backlinks."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, get_args
+
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+
+from .diagnostics import Diagnostic, Severity, did_you_mean
+from .markup import find_links, line_of
+from .model import (
+    ID_PATTERN,
+    KIND_BY_NAME,
+    WHOLE_KIND,
+    Entity,
+    FieldPath,
+    Kind,
+    MarkdownText,
+    Playbook,
+    Position,
+    RefTarget,
+    format_field_path,
+    kind_index_path,
+)
+
+MENTIONED_IN = "Mentioned in"
+"""The backlink group of inline Markdown refs."""
+
+_ID_RE = re.compile(ID_PATTERN)
+_INLINE_REF_RE = re.compile(r"^(?P<kind>[a-z][a-z-]*):(?P<id>\S*)$")
+
+
+@dataclass(frozen=True, order=True)
+class Target:
+    """What a ref points at: an entity (`persona`, `sally`) or a whole kind (`kind`, `strategy`)."""
+
+    kind: str
+    id: str
+
+    @property
+    def is_whole_kind(self) -> bool:
+        """Whether it names a kind's index page rather than one entity."""
+        return self.kind == WHOLE_KIND
+
+
+def target_of(entity: Entity) -> Target:
+    """The target that refers to this entity."""
+    return Target(entity.kind.name, entity.id)
+
+
+class RefError(ValueError):
+    """A ref that is malformed or names the wrong kind: an error, not a warning."""
+
+
+def parse_ref(ref: str, fixed_kind: str | None) -> Target:
+    """Read `kind:id` (or a bare id where the field fixes the kind) into a target."""
+    kind_name, sep, ident = ref.partition(":")
+    if not sep:
+        if fixed_kind is None:
+            raise RefError(f"'{ref}' needs its kind here: write it as kind:id, e.g. persona:{ref}")
+        kind_name, ident = fixed_kind, ref
+    if kind_name == WHOLE_KIND:
+        if ident not in KIND_BY_NAME:
+            raise RefError(
+                f"'{ref}' names no kind{did_you_mean(ident, KIND_BY_NAME)}; "
+                f"the kinds are: {', '.join(KIND_BY_NAME)}"
+            )
+        if fixed_kind is not None:
+            raise RefError(f"'{ref}' is a whole kind; this field takes one {fixed_kind}")
+        return Target(WHOLE_KIND, ident)
+    if kind_name not in KIND_BY_NAME:
+        raise RefError(
+            f"'{kind_name}' in '{ref}' is not a kind{did_you_mean(kind_name, KIND_BY_NAME)}; "
+            f"the kinds are: {', '.join(KIND_BY_NAME)}"
+        )
+    if fixed_kind is not None and kind_name != fixed_kind:
+        raise RefError(f"'{ref}' is a {kind_name}, but this field takes a {fixed_kind}")
+    if not _ID_RE.match(ident):
+        raise RefError(
+            f"'{ident}' in '{ref}' is not an id: ids are lowercase letters, digits and hyphens"
+        )
+    return Target(kind_name, ident)
+
+
+# -- walking an entity's fields ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FieldRef:
+    """A ref written in a YAML field."""
+
+    path: FieldPath
+    value: str
+    kind: str | None
+    relation: str
+
+
+@functools.cache
+def _markers(model: type[BaseModel], name: str) -> tuple[RefTarget | None, bool, str]:
+    info: FieldInfo = model.model_fields[name]
+    found: list[Any] = list(info.metadata)
+
+    def scan(annotation: Any) -> None:
+        for arg in get_args(annotation):
+            found.append(arg)
+            scan(arg)
+
+    scan(info.annotation)
+    ref = next((m for m in found if isinstance(m, RefTarget)), None)
+    markdown = any(isinstance(m, MarkdownText) for m in found)
+    extra = info.json_schema_extra
+    relation = str(extra.get("x-backlink", "")) if isinstance(extra, dict) else ""
+    return ref, markdown, relation
+
+
+def _walk(
+    model: BaseModel, path: FieldPath
+) -> Iterator[tuple[FieldPath, Any, str, RefTarget | None, bool]]:
+    for name in type(model).model_fields:
+        ref, markdown, relation = _markers(type(model), name)
+        yield from _walk_value(getattr(model, name), (*path, name), ref, markdown, relation)
+
+
+def _walk_value(
+    value: Any, path: FieldPath, ref: RefTarget | None, markdown: bool, relation: str
+) -> Iterator[tuple[FieldPath, Any, str, RefTarget | None, bool]]:
+    if isinstance(value, BaseModel):
+        yield from _walk(value, path)
+    elif isinstance(value, tuple | list):
+        for index, item in enumerate(value):
+            yield from _walk_value(item, (*path, index), ref, markdown, relation)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _walk_value(item, (*path, key), ref, markdown, relation)
+    elif isinstance(value, str):
+        yield path, value, relation, ref, markdown
+
+
+def field_refs(entity: Entity) -> Iterator[FieldRef]:
+    """Every ref written in the entity's YAML fields, in field order."""
+    for path, value, relation, ref, _ in _walk(entity.data, ()):
+        if ref is not None:
+            yield FieldRef(path, value, ref.kind, relation)
+
+
+def markdown_fields(entity: Entity) -> Iterator[tuple[FieldPath, str]]:
+    """Every Markdown text in the entity's fields, in field order."""
+    for path, value, _, _, markdown in _walk(entity.data, ()):
+        if markdown:
+            yield path, value
+
+
+def inline_ref(target: str) -> Target | None:
+    """The target of a Markdown link if it is written as a ref (`kind:id`), else None.
+
+    Only known kind names count, so `https:` and `mailto:` links stay ordinary links.
+    """
+    match = _INLINE_REF_RE.match(target)
+    if not match or (match["kind"] not in KIND_BY_NAME and match["kind"] != WHOLE_KIND):
+        return None
+    return parse_ref(target, None)
+
+
+# -- resolution ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Backlink:
+    """One entity that refers to another, and how."""
+
+    relation: str
+    source: Entity
+
+
+@dataclass
+class Links:
+    """Backlinks of every target, and the refs that did not resolve."""
+
+    backlinks: dict[Target, list[Backlink]] = field(default_factory=dict)
+
+    def add(self, target: Target, relation: str, source: Entity) -> None:
+        """Record that ``source`` refers to ``target`` through ``relation``."""
+        found = self.backlinks.setdefault(target, [])
+        backlink = Backlink(relation, source)
+        if backlink not in found:
+            found.append(backlink)
+
+    def grouped(self, target: Target) -> list[tuple[str, list[Entity]]]:
+        """Backlinks of a target grouped by relation, strongest relations first."""
+        groups: dict[str, list[Entity]] = {}
+        backlinks = self.backlinks.get(target, [])
+        typed = {b.source.ref for b in backlinks if b.relation != MENTIONED_IN}
+        for backlink in backlinks:
+            # A mention adds nothing when the same entity already names the relation.
+            if backlink.relation == MENTIONED_IN and backlink.source.ref in typed:
+                continue
+            groups.setdefault(backlink.relation, []).append(backlink.source)
+        return [
+            (relation, sorted(sources, key=lambda e: (e.kind.name, e.data.title.casefold(), e.id)))
+            for relation, sources in sorted(
+                groups.items(), key=lambda item: _relation_rank(item[0])
+            )
+        ]
+
+
+def _relation_rank(relation: str) -> tuple[int, str]:
+    # Typed relations first, then "related" and plain mentions, so the strongest links lead.
+    weak = {"Related from": 1, MENTIONED_IN: 2}
+    return weak.get(relation, 0), relation
+
+
+def resolve_target(playbook: Playbook, target: Target) -> Entity | Kind | None:
+    """The entity or kind a target names, if it exists."""
+    if target.is_whole_kind:
+        return KIND_BY_NAME.get(target.id)
+    return playbook.get(target.kind, target.id)
+
+
+def target_page(playbook: Playbook, target: Target) -> str | None:
+    """The docs-relative Markdown page of a target, if it exists."""
+    found = resolve_target(playbook, target)
+    if isinstance(found, Kind):
+        return kind_index_path(found)
+    if isinstance(found, Entity):
+        return found.page_path
+    return None
+
+
+def resolve_refs(playbook: Playbook) -> tuple[Links, list[Diagnostic]]:
+    """Check every ref of every entity, and gather the backlinks."""
+    links = Links()
+    diagnostics: list[Diagnostic] = []
+    for entity in playbook:
+        for ref in field_refs(entity):
+            position = entity.position_of(ref.path)
+            target = _check(
+                playbook,
+                entity.path,
+                position,
+                format_field_path(ref.path),
+                ref.value,
+                ref.kind,
+                diagnostics,
+            )
+            if target is not None:
+                _link_or_warn_self(
+                    links,
+                    entity,
+                    target,
+                    ref.relation,
+                    position,
+                    format_field_path(ref.path),
+                    diagnostics,
+                )
+        for path, text in markdown_fields(entity):
+            base = entity.position_of(path)
+            for link in find_links(text):
+                try:
+                    target = inline_ref(link.target)
+                except RefError as error:
+                    position = Position(base.line + line_of(text, link.offset), base.column)
+                    diagnostics.append(
+                        _at(entity.path, position, format_field_path(path), str(error))
+                    )
+                    continue
+                if target is None:
+                    continue
+                position = Position(base.line + line_of(text, link.offset), base.column)
+                if _exists(
+                    playbook, entity.path, position, format_field_path(path), target, diagnostics
+                ):
+                    _link_or_warn_self(
+                        links,
+                        entity,
+                        target,
+                        MENTIONED_IN,
+                        position,
+                        format_field_path(path),
+                        diagnostics,
+                    )
+    return links, diagnostics
+
+
+def check_page_refs(playbook: Playbook, text: str, path: str) -> list[Diagnostic]:
+    """Check the inline refs of a hand-written Markdown page."""
+    diagnostics: list[Diagnostic] = []
+    for link in find_links(text):
+        position = Position(line_of(text, link.offset) + 1, 1)
+        try:
+            target = inline_ref(link.target)
+        except RefError as error:
+            diagnostics.append(_at(path, position, "link", str(error), Severity.WARNING))
+            continue
+        if target is not None:
+            _exists(playbook, path, position, "link", target, diagnostics)
+    return diagnostics
+
+
+def _check(
+    playbook: Playbook,
+    path: str,
+    position: Position,
+    field_name: str,
+    value: str,
+    fixed_kind: str | None,
+    diagnostics: list[Diagnostic],
+) -> Target | None:
+    try:
+        target = parse_ref(value, fixed_kind)
+    except RefError as error:
+        diagnostics.append(_at(path, position, field_name, str(error)))
+        return None
+    return target if _exists(playbook, path, position, field_name, target, diagnostics) else None
+
+
+def _exists(
+    playbook: Playbook,
+    path: str,
+    position: Position,
+    field_name: str,
+    target: Target,
+    diagnostics: list[Diagnostic],
+) -> bool:
+    if resolve_target(playbook, target) is not None:
+        return True
+    if (target.kind, target.id) in playbook.broken:
+        return False  # its own file has errors, already reported
+    known = [ident for kind, ident in playbook.entities if kind == target.kind]
+    suggestion = did_you_mean(target.id, known)
+    diagnostics.append(
+        _at(
+            path,
+            position,
+            field_name,
+            f"unknown {target.kind} '{target.id}'{suggestion}"
+            + (
+                ""
+                if suggestion
+                else f"; create {KIND_BY_NAME[target.kind].collection}/{target.id}.yaml "
+                "or fix the ref"
+            ),
+            Severity.WARNING,
+        )
+    )
+    return False
+
+
+def _link_or_warn_self(
+    links: Links,
+    entity: Entity,
+    target: Target,
+    relation: str,
+    position: Position,
+    field_name: str,
+    diagnostics: list[Diagnostic],
+) -> None:
+    if target == target_of(entity):
+        diagnostics.append(
+            _at(
+                entity.path,
+                position,
+                field_name,
+                f"'{entity.ref}' refers to itself; remove the ref",
+                Severity.WARNING,
+            )
+        )
+        return
+    links.add(target, relation, entity)
+
+
+def _at(
+    path: str,
+    position: Position,
+    field_name: str,
+    message: str,
+    severity: Severity = Severity.ERROR,
+) -> Diagnostic:
+    return Diagnostic(path, position.line, position.column, field_name, message, severity)

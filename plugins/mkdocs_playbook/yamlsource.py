@@ -1,0 +1,184 @@
+"""Safe YAML reading that keeps the line and column of every key and value.
+
+PyYAML composes the file into a node graph with positions; we build plain Python values
+from it ourselves so that we can refuse tags that build objects, refuse duplicate keys,
+and bound alias expansion (a "billion laughs" file is stopped after a fixed number of
+values, before it can eat memory).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .model import FieldPath, Position, format_field_path
+
+_SCALAR_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp")
+)
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+_MAP_TAG = "tag:yaml.org,2002:map"
+
+MAX_VALUES = 100_000
+"""The most values one file may expand to, aliases included."""
+MAX_DEPTH = 64
+"""The deepest nesting of lists and mappings one file may have."""
+
+
+class YamlProblem(Exception):
+    """A file that cannot be read as a playbook YAML document."""
+
+    def __init__(self, position: Position, message: str, field: str = "yaml") -> None:
+        super().__init__(message)
+        self.position = position
+        self.message = message
+        self.field = field
+
+
+@dataclass
+class YamlDocument:
+    """A parsed document: its value, and where each value and key sits."""
+
+    value: Any
+    positions: dict[FieldPath, Position] = field(default_factory=dict)
+    key_positions: dict[FieldPath, Position] = field(default_factory=dict)
+
+
+def _position(mark: yaml.Mark | None) -> Position:
+    if mark is None:
+        return Position(1, 1)
+    return Position(mark.line + 1, mark.column + 1)
+
+
+def parse_yaml(text: str) -> YamlDocument:
+    """Parse one YAML document safely; raise `YamlProblem` with a position if it is bad."""
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.reader.ReaderError as error:
+        raise _reader_problem(text, error) from None
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        problem = f"{error.problem or 'invalid YAML'}; fix the YAML syntax"
+        if "expected a single document" in str(error.context or ""):
+            problem = "found a second document ('---'); keep one entity per file"
+        raise YamlProblem(_position(mark), problem) from None
+    except yaml.reader.ReaderError as error:
+        raise _reader_problem(text, error) from None
+    except yaml.YAMLError as error:
+        raise YamlProblem(Position(1, 1), f"{error}; fix the YAML syntax") from None
+    except RecursionError:
+        raise YamlProblem(Position(1, 1), "the YAML is nested too deeply") from None
+    finally:
+        loader.dispose()
+    if node is None:
+        raise YamlProblem(Position(1, 1), "the file is empty; write the entity's fields")
+    builder = _Builder(loader, text.splitlines())
+    document = YamlDocument(value=None)
+    document.value = builder.build(node, (), document, depth=0)
+    return document
+
+
+def _reader_problem(text: str, error: yaml.reader.ReaderError) -> YamlProblem:
+    line = text.count("\n", 0, error.position) + 1
+    column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
+    return YamlProblem(
+        Position(line, column),
+        f"the control character U+{error.character:04X} is not allowed in YAML; remove it",
+    )
+
+
+class _Builder:
+    def __init__(self, constructor: yaml.SafeLoader, lines: list[str]) -> None:
+        self.constructor = constructor
+        self.lines = lines
+        self.count = 0
+        self.active: set[int] = set()
+
+    def build(self, node: Node, path: FieldPath, doc: YamlDocument, depth: int) -> Any:
+        self.count += 1
+        if self.count > MAX_VALUES:
+            raise YamlProblem(
+                _position(node.start_mark),
+                f"the file expands to more than {MAX_VALUES} values through aliases; "
+                "write the values out instead of repeating anchors",
+            )
+        if depth > MAX_DEPTH:
+            raise YamlProblem(
+                _position(node.start_mark), f"the YAML is nested more than {MAX_DEPTH} deep"
+            )
+        if id(node) in self.active:
+            raise YamlProblem(
+                _position(node.start_mark), "an alias refers to itself; remove the recursion"
+            )
+        doc.positions.setdefault(path, self._value_position(node))
+        if isinstance(node, ScalarNode):
+            if node.tag not in _SCALAR_TAGS:
+                raise self._bad_tag(node)
+            try:
+                return self.constructor.construct_object(node, deep=True)
+            except (yaml.YAMLError, ValueError) as error:
+                raise YamlProblem(_position(node.start_mark), f"bad value: {error}") from None
+        self.active.add(id(node))
+        try:
+            if isinstance(node, SequenceNode):
+                if node.tag != _SEQ_TAG:
+                    raise self._bad_tag(node)
+                return [
+                    self.build(item, (*path, index), doc, depth + 1)
+                    for index, item in enumerate(node.value)
+                ]
+            if isinstance(node, MappingNode):
+                if node.tag != _MAP_TAG:
+                    raise self._bad_tag(node)
+                return self._mapping(node, path, doc, depth)
+            raise YamlProblem(_position(node.start_mark), "unsupported YAML node")
+        finally:
+            self.active.discard(id(node))
+
+    def _mapping(
+        self, node: MappingNode, path: FieldPath, doc: YamlDocument, depth: int
+    ) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        first_seen: dict[str, Position] = {}
+        for key_node, value_node in node.value:
+            key_position = _position(key_node.start_mark)
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise YamlProblem(
+                    key_position, "merge keys ('<<') are not supported; write the fields out"
+                )
+            if not isinstance(key_node, ScalarNode) or key_node.tag not in _SCALAR_TAGS:
+                raise YamlProblem(key_position, "a key must be plain text")
+            key = str(self.constructor.construct_object(key_node))
+            if key in first_seen:
+                raise YamlProblem(
+                    key_position,
+                    f"duplicate key '{key}' (first set at line {first_seen[key].line}); "
+                    "keep one of them",
+                    field=format_field_path((*path, key)),
+                )
+            first_seen[key] = key_position
+            doc.key_positions[(*path, key)] = key_position
+            result[key] = self.build(value_node, (*path, key), doc, depth + 1)
+        return result
+
+    def _value_position(self, node: Node) -> Position:
+        # A block scalar's text starts on the line after its `|` or `>` indicator.
+        if isinstance(node, ScalarNode) and node.style in ("|", ">"):
+            index = node.start_mark.line + 1
+            if index < len(self.lines):
+                line = self.lines[index]
+                return Position(index + 1, len(line) - len(line.lstrip()) + 1)
+        return _position(node.start_mark)
+
+    @staticmethod
+    def _bad_tag(node: Node) -> YamlProblem:
+        return YamlProblem(
+            _position(node.start_mark),
+            f"the YAML tag '{node.tag}' is not allowed; remove it (playbooks hold plain "
+            "text, numbers, lists and mappings)",
+        )

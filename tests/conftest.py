@@ -1,0 +1,72 @@
+"""Shared helpers: write playbooks into temp dirs and build them with MkDocs."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+EVERYTHING = FIXTURES / "everything"
+REPO = Path(__file__).parent.parent
+
+MKDOCS_YML = """\
+site_name: Test playbook
+theme:
+  name: material
+plugins:
+  - search
+  - playbook
+"""
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    """Write ``{relative path: text}`` under root (text is dedented)."""
+    for relative, text in files.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return root
+
+
+def run_mkdocs(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run the real `mkdocs` command line in a project folder."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1700000000"}
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Callable[..., Path]:
+    """A factory of project folders: a copy of a fixture, or given files, plus mkdocs.yml."""
+
+    def make(
+        files: dict[str, str] | None = None,
+        *,
+        fixture: Path | None = None,
+        mkdocs_yml: str = MKDOCS_YML,
+        name: str = "project",
+    ) -> Path:
+        root = tmp_path / name
+        if fixture is not None:
+            shutil.copytree(fixture, root)
+        root.mkdir(exist_ok=True)
+        (root / "docs").mkdir(exist_ok=True)
+        (root / "playbooks").mkdir(exist_ok=True)
+        write(root, {"mkdocs.yml": mkdocs_yml, **(files or {})})
+        return root
+
+    return make
