@@ -26,7 +26,10 @@ _REFERENCE_DEF_RE = re.compile(
 )
 _AUTOLINK_RE = re.compile(r"<(?P<url>[A-Za-z][A-Za-z0-9+.-]*:[^\s<>]*)>")
 _SCHEME_RE = re.compile(r"^([a-z][a-z0-9+.-]*):")
-_MARKDOWN_SPECIALS_RE = re.compile(r"([\\`*_{}\[\]()#+!|~^=<>])")
+# Python-Markdown's escapable characters, plus `|`, which its tables extension adds.
+_MARKDOWN_SPECIALS_RE = re.compile(r"([\\`*_{}\[\]()#+!|])")
+# At the start of a line these would begin a list.
+_LINE_START_RE = re.compile(r"^(\s*)(-|\d+(?=[.)]))")
 
 
 def split_code(text: str) -> list[tuple[str, bool]]:
@@ -165,7 +168,14 @@ def _make_prose_safe(text: str) -> str:
 def escape_text(text: str) -> str:
     """Plain text made safe to put into Markdown: no HTML, no Markdown syntax."""
     escaped = html.escape(text, quote=False).replace("\n", " ")
-    return _MARKDOWN_SPECIALS_RE.sub(r"\\\1", escaped)
+    escaped = _MARKDOWN_SPECIALS_RE.sub(r"\\\1", escaped)
+    return _LINE_START_RE.sub(_escape_list_marker, escaped)
+
+
+def _escape_list_marker(match: re.Match[str]) -> str:
+    indent, marker = match.groups()
+    # "1." is escaped as "1\." : a backslash before a digit would show literally.
+    return f"{indent}\\{marker}" if marker == "-" else f"{indent}{marker}\\"
 
 
 def line_of(text: str, offset: int) -> int:

@@ -121,13 +121,21 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
                 f"The playbook has {_count(errors, 'problem')} (listed above); fix them and "
                 "build again. Nothing was written."
             )
-        self.renderer = Renderer(
+        renderer = Renderer(
             result.playbook,
             links,
             override_dirs=self.template_dirs(config),
             edit_url=lambda path: _edit_url(config, self._docs_relative(config, path)),
             show_tags=not any(name in config.plugins for name in ("tags", "material/tags")),
         )
+        for src_uri in renderer.page_paths():
+            clash = Path(config.docs_dir) / src_uri
+            if clash.exists():
+                raise PluginError(
+                    f"{self._project_relative(str(clash))}: the playbook generates this page; "
+                    "remove or rename the hand-written file. Nothing was written."
+                )
+        self.renderer = renderer
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         """Render every playbook page and add it as a generated file."""
@@ -144,12 +152,6 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             for name, path in self.renderer.playbook.intro_paths.items()
         }
         for src_uri, markdown in self.pages.items():
-            existing = files.get_file_from_path(src_uri)
-            if existing is not None and existing.generated_by is None:
-                raise PluginError(
-                    f"{self._project_relative(existing.abs_src_path or src_uri)}: the playbook generates "
-                    f"{src_uri}; remove or rename the hand-written page"
-                )
             file = File.generated(config, src_uri, content=markdown)
             source = sources.get(src_uri)
             file.edit_uri = self._docs_relative(config, source) if source else None

@@ -7,6 +7,7 @@ Templates are files (`templates/*.md.jinja`); a file of the same name in an over
 from __future__ import annotations
 
 import datetime
+import html
 import posixpath
 import re
 from collections.abc import Callable, Sequence
@@ -63,6 +64,14 @@ class Renderer:
             for entity in self.playbook.of_kind(kind):
                 pages[entity.page_path] = self.render_entity_page(entity)
         return pages
+
+    def page_paths(self) -> list[str]:
+        """The docs-relative paths of every page `render_site` makes, without rendering."""
+        return [
+            path
+            for kind in self.kinds_with_pages()
+            for path in [kind_index_path(kind), *(e.page_path for e in self.playbook.of_kind(kind))]
+        ]
 
     def kinds_with_pages(self) -> list[Kind]:
         """Kinds that get an index page: those in use and those compared as a whole."""
@@ -194,7 +203,14 @@ def _source_url(url: str) -> str:
 
 
 def _front_matter(values: dict[str, Any]) -> str:
-    dumped = yaml.safe_dump(values, sort_keys=True, allow_unicode=True, width=1000)
+    # MkDocs and themes print the title and tags into HTML without escaping them.
+    escaped = {
+        key: [html.escape(str(v)) for v in value]
+        if isinstance(value, list | tuple)
+        else html.escape(str(value))
+        for key, value in values.items()
+    }
+    dumped = yaml.safe_dump(escaped, sort_keys=True, allow_unicode=True, width=1000)
     return f"---\n{dumped}---\n"
 
 

@@ -1,0 +1,263 @@
+"""End to end: real MkDocs builds of real YAML in temp dirs, asserting on the HTML."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import urldefrag, urljoin
+
+import pytest
+
+from .conftest import EVERYTHING, run_mkdocs
+
+Project = Callable[..., Path]
+
+
+def page_text(site: Path, url_path: str) -> str:
+    """The visible text of a built page, whitespace folded."""
+    raw = (site / url_path / "index.html").read_text(encoding="utf-8")
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", raw)))
+
+
+def expected_strings() -> dict[str, list[str]]:
+    """EXPECTED.md of the fixture: page path → strings its HTML must contain."""
+    pages: dict[str, list[str]] = {}
+    current = None
+    for line in (EVERYTHING / "EXPECTED.md").read_text(encoding="utf-8").splitlines():
+        if line.startswith("## "):
+            current = line[3:].strip()
+            pages[current] = []
+        elif current and line.strip():
+            pages[current].append(line.strip())
+    return pages
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture playbook of every kind and field, built once with --strict."""
+    import shutil
+
+    root = tmp_path_factory.mktemp("everything")
+    shutil.copytree(EVERYTHING, root, dirs_exist_ok=True)
+    (root / "mkdocs.yml").write_text(
+        "site_name: Fixture\ntheme:\n  name: material\nplugins:\n  - search\n  - playbook\n"
+        "repo_url: https://example.org/repo\nedit_uri: edit/main/docs/\n"
+    )
+    result = run_mkdocs(root, "build", "--strict")
+    assert result.returncode == 0, result.stderr
+    return root / "site"
+
+
+def test_every_entity_and_kind_index_has_a_page(built: Path) -> None:
+    for relative in [
+        "personas/busy-parent",
+        "strategies/reading-for-all",
+        "campaigns/winter-story-nights",
+        "stages/review",
+        "case-studies/riverside-pilot",
+        "personas",
+        "comparisons",
+        "case-studies",
+    ]:
+        assert (built / relative / "index.html").is_file(), relative
+
+
+def test_everything_a_third_party_playbook_wrote_is_shown(built: Path) -> None:
+    for page, strings in expected_strings().items():
+        url_path = "" if page == "./" else page
+        text = page_text(built, url_path)
+        raw = (built / url_path / "index.html").read_text(encoding="utf-8")
+        missing = [s for s in strings if s not in text and s not in raw]
+        assert missing == [], page
+
+
+def test_drafts_and_hidden_files_make_no_page(built: Path) -> None:
+    assert not (built / "plays/_draft-idea").exists()
+    for page in built.rglob("*.html"):
+        assert "never published" not in page.read_text(encoding="utf-8")
+
+
+def test_internal_links_all_resolve(built: Path) -> None:
+    checked = 0
+    for page in built.rglob("index.html"):
+        base = "/" + page.parent.relative_to(built).as_posix() + "/"
+        for href in re.findall(r'href="([^"#:]+)(?:#[^"]*)?"', page.read_text(encoding="utf-8")):
+            target = urldefrag(urljoin(base.replace("//", "/"), href)).url.lstrip("/")
+            path = built / target
+            assert path.exists() or (path / "index.html").exists(), f"{page}: {href}"
+            checked += 1
+    assert checked > 500
+
+
+def test_persona_page_lists_campaigns_that_target_it(built: Path) -> None:
+    text = page_text(built, "personas/busy-parent")
+    assert "Campaigns that target it Summer reading challenge" in text
+    assert "Strategies it is an audience of Reading for all" in text
+
+
+def test_stage_page_lists_its_plays(built: Path) -> None:
+    assert "Plays in this stage Host a taster session" in page_text(built, "stages/delivery")
+
+
+def test_comparison_table_has_the_right_cells(built: Path) -> None:
+    raw = (built / "comparisons/strategy-vs-campaign/index.html").read_text(encoding="utf-8")
+    rows = re.findall(r"<tr>(.*?)</tr>", raw, re.DOTALL)
+    cells = [
+        [
+            html.unescape(re.sub(r"<[^>]+>", "", c)).strip()
+            for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.DOTALL)
+        ]
+        for row in rows
+    ]
+    assert cells[0] == ["Dimension", "Strategies", "Campaigns"]
+    assert cells[1] == ["Time span", "Runs across several budget years", "Runs for a single season"]
+
+
+def test_kind_index_shows_the_comparisons_that_name_the_kind(built: Path) -> None:
+    assert "Strategy versus campaign" in page_text(built, "strategies")
+    assert "Strategy versus campaign" in page_text(built, "campaigns")
+
+
+def test_discipline_page_shows_its_comparison_rows(built: Path) -> None:
+    text = page_text(built, "disciplines/outreach")
+    assert "In comparisons" in text
+    assert "Outreach versus programming" in text
+
+
+def test_stage_pages_link_previous_and_next_and_draw_the_flow(built: Path) -> None:
+    raw = (built / "stages/delivery/index.html").read_text(encoding="utf-8")
+    assert 'href="../scoping/"' in raw and "Previous: Scoping" in raw
+    assert 'href="../review/"' in raw and "Next: Review" in raw
+    assert '<pre class="mermaid">' in raw
+    first = (built / "stages/scoping/index.html").read_text(encoding="utf-8")
+    assert "Previous:" not in first
+
+
+def test_entity_page_links_to_edit_its_yaml(built: Path) -> None:
+    raw = (built / "personas/busy-parent/index.html").read_text(encoding="utf-8")
+    assert "https://example.org/repo/edit/main/playbooks/personas/busy-parent.yaml" in raw
+
+
+def test_inline_refs_in_hand_written_pages_become_links(built: Path) -> None:
+    raw = (built / "index.html").read_text(encoding="utf-8")
+    assert "persona:" not in re.sub(r"<code>.*?</code>", "", raw)
+    assert 'href="personas/busy-parent/"' in raw
+
+
+def test_nav_lists_one_section_per_kind_not_every_entity(built: Path) -> None:
+    raw = (built / "index.html").read_text(encoding="utf-8")
+    nav = raw[raw.index("md-nav--primary") : raw.index('class="md-content"')]
+    titles = set(re.findall(r'class="md-ellipsis">\s*([^<]+?)\s*<', nav))
+    assert {"Personas", "Case studies", "Stages"} <= titles
+    assert "Busy parent" not in titles
+
+
+def _digest(site: Path) -> dict[str, str]:
+    return {
+        p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(site.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_two_builds_give_identical_bytes(project: Project) -> None:
+    first = project(fixture=EVERYTHING, name="one")
+    second = project(fixture=EVERYTHING, name="two")
+    for root in (first, second):
+        assert run_mkdocs(root, "build", "--strict").returncode == 0
+    assert _digest(first / "site") == _digest(second / "site")
+
+
+def test_bad_playbook_stops_the_build_with_located_errors_and_no_traceback(
+    project: Project,
+) -> None:
+    root = project(fixture=EVERYTHING)
+    (root / "playbooks/personas/busy-parent.yaml").write_text("title: [x]\nsummary: s\n")
+    result = run_mkdocs(root, "build")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert (
+        "playbooks/personas/busy-parent.yaml:1:8: title: expected text, got a list" in result.stderr
+    )
+    assert "The playbook has 3 problems (listed above); fix them and build again." in result.stderr
+    assert not (root / "site").exists()
+
+
+def test_bad_playbook_leaves_the_previous_site_untouched(project: Project) -> None:
+    root = project(fixture=EVERYTHING)
+    assert run_mkdocs(root, "build").returncode == 0
+    before = _digest(root / "site")
+    (root / "playbooks/stages/review.yaml").write_text("title: R\n")
+    assert run_mkdocs(root, "build").returncode == 1
+    assert _digest(root / "site") == before
+
+
+def test_unknown_ref_is_a_warning_that_fails_only_strict_builds(project: Project) -> None:
+    root = project(fixture=EVERYTHING)
+    path = root / "playbooks/plays/ask-at-the-desk.yaml"
+    path.write_text(path.read_text().replace("stage: stage:scoping", "stage: stage:scopng"))
+    relaxed = run_mkdocs(root, "build")
+    assert relaxed.returncode == 0
+    message = (
+        "playbooks/plays/ask-at-the-desk.yaml:7:8: stage: unknown stage 'scopng'; "
+        "did you mean 'scoping'?"
+    )
+    assert message in relaxed.stderr
+    strict = run_mkdocs(root, "build", "--strict")
+    assert strict.returncode == 1
+    assert message in strict.stderr
+    assert "Traceback" not in strict.stderr
+
+
+def test_unknown_inline_ref_in_a_docs_page_is_located(project: Project) -> None:
+    root = project(fixture=EVERYTHING)
+    (root / "docs/extra.md").write_text("# Extra\n\nSee [her](persona:busy-parnet).\n")
+    result = run_mkdocs(root, "build")
+    assert (
+        "docs/extra.md:3:1: link: unknown persona 'busy-parnet'; did you mean 'busy-parent'?"
+        in result.stderr
+    )
+
+
+HOSTILE_PERSONA = """\
+title: "<script>alert('pwned')</script>"
+summary: "<img src=x onerror=alert('pwned')>"
+tags: ["<b>tag</b>"]
+barriers: ["[x](javascript:alert('pwned')) <iframe src=x></iframe>"]
+motivators: ["![y](data:text/html,pwned)"]
+"""
+
+
+def test_untrusted_yaml_reaches_no_page_as_markup(project: Project) -> None:
+    root = project({"playbooks/personas/eve.yaml": HOSTILE_PERSONA})
+    result = run_mkdocs(root, "build", "--strict")
+    assert result.returncode == 0, result.stderr
+    outputs = [*root.joinpath("site").rglob("*.html"), root / "site/search/search_index.json"]
+    for path in outputs:
+        text = path.read_text(encoding="utf-8").lower()
+        for needle in (
+            "<script>alert",
+            "<img src=x",
+            "<iframe",
+            "<b>tag",
+            "javascript:",
+            "data:text",
+        ):
+            assert needle not in text, f"{path}: {needle}"
+    assert "&lt;script&gt;alert" in (root / "site/personas/eve/index.html").read_text()
+
+
+def test_hand_written_page_at_a_generated_path_is_an_error(project: Project) -> None:
+    root = project(fixture=EVERYTHING)
+    (root / "docs/personas").mkdir()
+    (root / "docs/personas/index.md").write_text("# Mine\n")
+    result = run_mkdocs(root, "build")
+    assert result.returncode == 1
+    assert (
+        "docs/personas/index.md: the playbook generates this page; remove or rename the "
+        "hand-written file. Nothing was written." in result.stderr
+    )
+    assert not (root / "site").exists()

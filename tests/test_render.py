@@ -1,0 +1,117 @@
+"""Rendering to Markdown: golden pages for one entity of each kind, and untrusted text."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from mkdocs_playbook.loader import load_playbook
+from mkdocs_playbook.model import KIND_BY_NAME
+from mkdocs_playbook.refs import resolve_refs
+from mkdocs_playbook.render import Renderer
+
+from .conftest import EVERYTHING, write
+
+GOLDEN = Path(__file__).parent / "golden"
+UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
+
+ONE_OF_EACH = {
+    "discipline": "outreach",
+    "comparison": "strategy-vs-campaign",
+    "persona": "busy-parent",
+    "strategy": "reading-for-all",
+    "campaign": "summer-reading-challenge",
+    "stage": "delivery",
+    "metric": "library-card-signups",
+    "channel": "newsletter",
+    "case-study": "riverside-pilot",
+    "play": "host-a-taster-session",
+}
+
+
+def renderer_for(root: Path, **options: object) -> Renderer:
+    result = load_playbook(root / "playbooks", project_dir=root)
+    assert result.errors == []
+    links, _ = resolve_refs(result.playbook)
+    return Renderer(result.playbook, links, **options)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def renderer() -> Renderer:
+    return renderer_for(EVERYTHING, edit_url=lambda path: f"https://example.org/edit/{path}")
+
+
+def check_golden(name: str, markdown: str) -> None:
+    path = GOLDEN / name
+    if UPDATE:
+        path.write_text(markdown, encoding="utf-8")
+    assert path.read_text(encoding="utf-8") == markdown, f"{name} differs (UPDATE_GOLDEN=1)"
+
+
+@pytest.mark.parametrize(("kind", "ident"), sorted(ONE_OF_EACH.items()))
+def test_entity_page_matches_its_golden_markdown(renderer: Renderer, kind: str, ident: str) -> None:
+    entity = renderer.playbook.get(kind, ident)
+    assert entity is not None
+    check_golden(f"{kind}.md", renderer.render_entity_page(entity))
+
+
+@pytest.mark.parametrize("kind", ["stage", "strategy"])
+def test_kind_index_matches_its_golden_markdown(renderer: Renderer, kind: str) -> None:
+    check_golden(f"{kind}-index.md", renderer.render_kind_index(KIND_BY_NAME[kind]))
+
+
+def test_template_override_replaces_the_packaged_one(tmp_path: Path) -> None:
+    overrides = write(tmp_path / "overrides", {"metric.md.jinja": "# Custom {{ e.title }}\n"})
+    renderer = renderer_for(EVERYTHING, override_dirs=[overrides])
+    entity = renderer.playbook.get("metric", "books-borrowed")
+    assert entity is not None
+    assert renderer.render_entity_page(entity) == "# Custom Books borrowed\n"
+
+
+HOSTILE = """\
+title: "<script>alert('t')</script> *Sally*"
+summary: "Summary <img src=x onerror=alert(1)> | pipe"
+barriers:
+  - "Raw <b onclick=alert(1)>html</b> and [click](javascript:alert(1))"
+  - "![img](data:text/html;base64,PHNjcmlwdD4=) and [ok](https://example.org)"
+  - "`<code>` stays code"
+motivators:
+  - "[entity](JaVaScRiPt:alert(1)) [spaced](&#106;avascript:alert(1))"
+demographics:
+  "<i>age</i>": "<u>30</u>"
+"""
+
+
+@pytest.fixture(scope="module")
+def hostile_page(tmp_path_factory: pytest.TempPathFactory) -> str:
+    root = tmp_path_factory.mktemp("hostile")
+    write(root, {"playbooks/personas/sally.yaml": HOSTILE})
+    renderer = renderer_for(root)
+    entity = renderer.playbook.get("persona", "sally")
+    assert entity is not None
+    return renderer.render_entity_page(entity)
+
+
+def test_html_in_plain_text_fields_is_escaped(hostile_page: str) -> None:
+    assert "# &lt;script&gt;alert\\('t'\\)&lt;/script&gt; \\*Sally\\*" in hostile_page
+    assert "Summary &lt;img src=x onerror=alert\\(1\\)&gt; \\| pipe" in hostile_page
+    assert "| **&lt;i&gt;age&lt;/i&gt;** | &lt;u&gt;30&lt;/u&gt; |" in hostile_page
+
+
+def test_raw_html_in_markdown_fields_is_escaped(hostile_page: str) -> None:
+    assert "Raw &lt;b onclick=alert(1)>html&lt;/b>" in hostile_page
+    assert "<b" not in hostile_page.replace("`<code>`", "")
+
+
+def test_script_and_data_urls_never_become_links(hostile_page: str) -> None:
+    lowered = hostile_page.lower()
+    assert "javascript:" not in lowered
+    assert "data:" not in lowered
+    assert "&#106;avascript" not in lowered
+    assert "[ok](https://example.org)" in hostile_page
+
+
+def test_code_spans_are_left_alone(hostile_page: str) -> None:
+    assert "`<code>` stays code" in hostile_page

@@ -1,0 +1,95 @@
+"""`mkdocs serve` on loopback: a bad edit shows located errors and a good edit recovers."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from .conftest import EVERYTHING
+
+Project = Callable[..., Path]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def fetch(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8")
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return 0, ""
+
+
+def wait_for(url: str, condition: Callable[[int, str], bool], seconds: float = 60) -> str:
+    """Poll ``url`` (bounded) until ``condition(status, body)`` holds."""
+    deadline = time.monotonic() + seconds
+    status, body = 0, ""
+    while time.monotonic() < deadline:
+        status, body = fetch(url)
+        if condition(status, body):
+            return body
+        time.sleep(0.3)
+    raise AssertionError(f"gave up on {url}: last status {status}")
+
+
+@pytest.fixture
+def server(project: Project) -> Iterator[tuple[Path, str, subprocess.Popen[str]]]:
+    root = project(fixture=EVERYTHING)
+    port = free_port()
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=root,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        yield root, f"http://127.0.0.1:{port}/", process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def test_bad_edit_shows_errors_and_good_edit_recovers(
+    server: tuple[Path, str, subprocess.Popen[str]],
+) -> None:
+    root, base, process = server
+    page = base + "personas/busy-parent/"
+    wait_for(page, lambda status, body: status == 200 and "Busy parent" in body)
+
+    path = root / "playbooks/personas/busy-parent.yaml"
+    good = path.read_text(encoding="utf-8")
+    path.write_text("title: [broken]\n" + good.split("\n", 1)[1], encoding="utf-8")
+    body = wait_for(base, lambda status, body: "playbook-errors" in body)
+    assert "playbooks/personas/busy-parent.yaml:1:8: title: expected text, got a list" in body
+    assert process.poll() is None, "the server died on a bad edit"
+
+    path.write_text(good, encoding="utf-8")
+    wait_for(page, lambda status, body: status == 200 and "playbook-errors" not in body)
+    assert process.poll() is None
+
+    process.terminate()
+    output, _ = process.communicate(timeout=10)
+    assert "playbooks/personas/busy-parent.yaml:1:8: title: expected text, got a list" in output
+    assert "Traceback" not in output
