@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-stamp
 # Material 9.7+ prints a banner about MkDocs 2 on every run; it is noise in tests and CI.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup serve build test lint typecheck unit site clean
+.PHONY: setup serve build test lint typecheck unit site bench fuzz clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -40,6 +40,12 @@ site: setup
 	$(BIN)/mkdocs build --strict --site-dir "$$(mktemp -d)"
 
 test: lint typecheck unit site
+
+bench: setup
+	$(BIN)/python benchmarks/run.py
+
+fuzz: setup
+	HYPOTHESIS_PROFILE=long $(BIN)/pytest tests/test_fuzz.py
 
 clean:
 	rm -rf $(VENV) site .pytest_cache .mypy_cache .ruff_cache
