@@ -35,9 +35,16 @@ def write(root: Path, files: dict[str, str]) -> Path:
     return root
 
 
-def run_mkdocs(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def run_mkdocs(
+    project: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run the real `mkdocs` command line in a project folder."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1700000000"}
+    env = {
+        **os.environ,
+        "NO_MKDOCS_2_WARNING": "1",
+        "SOURCE_DATE_EPOCH": "1700000000",
+        **(env or {}),
+    }
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", *args],
         cwd=project,

@@ -66,18 +66,12 @@ def parse_ref(ref: str, fixed_kind: str | None) -> Target:
         kind_name, ident = fixed_kind, ref
     if kind_name == WHOLE_KIND:
         if ident not in KIND_BY_NAME:
-            raise RefError(
-                f"'{ref}' names no kind{did_you_mean(ident, KIND_BY_NAME)}; "
-                f"the kinds are: {', '.join(KIND_BY_NAME)}"
-            )
+            raise RefError(f"'{ref}' names no kind{_suggest_kind(ident)}")
         if fixed_kind is not None:
             raise RefError(f"'{ref}' is a whole kind; this field takes one {fixed_kind}")
         return Target(WHOLE_KIND, ident)
     if kind_name not in KIND_BY_NAME:
-        raise RefError(
-            f"'{kind_name}' in '{ref}' is not a kind{did_you_mean(kind_name, KIND_BY_NAME)}; "
-            f"the kinds are: {', '.join(KIND_BY_NAME)}"
-        )
+        raise RefError(f"'{kind_name}' in '{ref}' is not a kind{_suggest_kind(kind_name)}")
     if fixed_kind is not None and kind_name != fixed_kind:
         raise RefError(f"'{ref}' is a {kind_name}, but this field takes a {fixed_kind}")
     if not _ID_RE.match(ident):
@@ -85,6 +79,10 @@ def parse_ref(ref: str, fixed_kind: str | None) -> Target:
             f"'{ident}' in '{ref}' is not an id: ids are lowercase letters, digits and hyphens"
         )
     return Target(kind_name, ident)
+
+
+def _suggest_kind(word: str) -> str:
+    return did_you_mean(word, KIND_BY_NAME) or f"; the kinds are: {', '.join(KIND_BY_NAME)}"
 
 
 # -- walking an entity's fields ------------------------------------------------------------
@@ -161,7 +159,15 @@ def inline_ref(target: str) -> Target | None:
     Only known kind names count, so `https:` and `mailto:` links stay ordinary links.
     """
     match = _INLINE_REF_RE.match(target)
-    if not match or (match["kind"] not in KIND_BY_NAME and match["kind"] != WHOLE_KIND):
+    if not match:
+        return None
+    kind = match["kind"]
+    if kind not in KIND_BY_NAME and kind != WHOLE_KIND:
+        # A near miss of a kind name is a typo, not a URL scheme nobody uses.
+        if _ID_RE.match(match["id"]) and did_you_mean(kind, KIND_BY_NAME):
+            raise RefError(
+                f"'{kind}' in '{target}' is not a kind{did_you_mean(kind, KIND_BY_NAME)}"
+            )
         return None
     return parse_ref(target, None)
 

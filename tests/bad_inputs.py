@@ -1,0 +1,453 @@
+"""The bad-input matrix: each case is an input and the exact line its author sees.
+
+`test_bad_inputs.py` runs every case, and renders this table into `docs/bad-inputs.md`,
+so the documented behaviour is the tested behaviour.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+PERSONA = "title: Sally\nsummary: A smoker.\nbarriers: [Stress]\nmotivators: [Money]\n"
+STAGE = "title: Research\nsummary: Find out.\norder: 1\n"
+STRATEGY = (
+    "title: Plan\nsummary: The plan.\nhorizon: 1 year\nobjectives:\n"
+    "  - statement: Grow\n    metric: reach\n    target: 10%\n    deadline: 2027-01-01\n"
+)
+METRIC = "title: Reach\nsummary: People reached.\n"
+BASE = {
+    "playbooks/personas/sally.yaml": PERSONA,
+    "playbooks/stages/research.yaml": STAGE,
+    "playbooks/strategies/plan.yaml": STRATEGY,
+    "playbooks/metrics/reach.yaml": METRIC,
+}
+"""A small valid playbook that ref cases point into."""
+
+
+@dataclass(frozen=True)
+class Case:
+    """One bad input: the files written (over `BASE`), and the line the author sees."""
+
+    group: str
+    input: str
+    files: dict[str, str | bytes]
+    sees: str
+    warning: bool = False
+    links: dict[str, str] = field(default_factory=dict)
+    """Symlinks to create: link path → target (relative to the project)."""
+
+
+def _persona(extra: str) -> str:
+    return PERSONA + extra
+
+
+CASES: list[Case] = [
+    # -- YAML ------------------------------------------------------------------------------
+    Case(
+        "YAML",
+        "a syntax error (unclosed bracket)",
+        {"playbooks/personas/sally.yaml": "title: [Sally\nsummary: s\n"},
+        "playbooks/personas/sally.yaml:2:8: yaml: expected ',' or ']', but got ':'; fix the "
+        "YAML syntax",
+    ),
+    Case(
+        "YAML",
+        "a tab used for indentation",
+        {"playbooks/personas/sally.yaml": "title: Sally\n\tsummary: s\n"},
+        "playbooks/personas/sally.yaml:2:1: yaml: found character '\\t' that cannot start any "
+        "token; fix the YAML syntax",
+    ),
+    Case(
+        "YAML",
+        "bytes that are not UTF-8",
+        {"playbooks/personas/sally.yaml": b"title: Sally\nsummary: caf\xe9\n"},
+        "playbooks/personas/sally.yaml:2:13: encoding: is not valid UTF-8 (byte 0xe9); save "
+        "the file as UTF-8",
+    ),
+    Case(
+        "YAML",
+        "a control character",
+        {"playbooks/personas/sally.yaml": "title: Sal\x07ly\n"},
+        "playbooks/personas/sally.yaml:1:11: yaml: the control character U+0007 is not allowed "
+        "in YAML; remove it",
+    ),
+    Case(
+        "YAML",
+        "an empty file",
+        {"playbooks/personas/sally.yaml": ""},
+        "playbooks/personas/sally.yaml:1:1: yaml: the file is empty; write the entity's fields",
+    ),
+    Case(
+        "YAML",
+        "a list at the top level",
+        {"playbooks/personas/sally.yaml": "- title: Sally\n"},
+        "playbooks/personas/sally.yaml:1:1: yaml: expected a mapping of fields at the top "
+        "level, got a list; write 'title: ...', 'summary: ...' and so on",
+    ),
+    Case(
+        "YAML",
+        "a scalar at the top level",
+        {"playbooks/personas/sally.yaml": "Sally\n"},
+        "playbooks/personas/sally.yaml:1:1: yaml: expected a mapping of fields at the top "
+        "level, got text; write 'title: ...', 'summary: ...' and so on",
+    ),
+    Case(
+        "YAML",
+        "several documents in one file",
+        {"playbooks/personas/sally.yaml": PERSONA + "---\n" + PERSONA},
+        "playbooks/personas/sally.yaml:5:1: yaml: found a second document ('---'); keep one "
+        "entity per file",
+    ),
+    Case(
+        "YAML",
+        "a duplicate key",
+        {"playbooks/personas/sally.yaml": _persona("title: Sal\n")},
+        "playbooks/personas/sally.yaml:5:1: title: duplicate key 'title' (first set at line "
+        "1); keep one of them",
+    ),
+    # -- unsafe YAML ---------------------------------------------------------------------------
+    Case(
+        "Unsafe YAML",
+        "a tag that builds a Python object",
+        {"playbooks/personas/sally.yaml": "title: !!python/object/apply:os.system [id]\n"},
+        "playbooks/personas/sally.yaml:1:8: yaml: the YAML tag "
+        "'tag:yaml.org,2002:python/object/apply:os.system' is not allowed; remove it "
+        "(playbooks hold plain text, numbers, lists and mappings)",
+    ),
+    Case(
+        "Unsafe YAML",
+        "a custom tag",
+        {"playbooks/personas/sally.yaml": "title: !secret Sally\n"},
+        "playbooks/personas/sally.yaml:1:8: yaml: the YAML tag '!secret' is not allowed; "
+        "remove it (playbooks hold plain text, numbers, lists and mappings)",
+    ),
+    Case(
+        "Unsafe YAML",
+        "an alias bomb (billion laughs)",
+        {
+            "playbooks/personas/sally.yaml": "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+            + "".join(
+                f"{n}: &{n} [{', '.join(['*' + p] * 10)}]\n"
+                for p, n in zip("abcdef", "bcdefg", strict=True)
+            )
+        },
+        "playbooks/personas/sally.yaml:1:35: yaml: the file expands to more than 100000 values "
+        "through aliases; write the values out instead of repeating anchors",
+    ),
+    Case(
+        "Unsafe YAML",
+        "an alias that contains itself",
+        {"playbooks/personas/sally.yaml": "title: &a [*a]\n"},
+        "playbooks/personas/sally.yaml:1:8: yaml: an alias refers to itself; remove the recursion",
+    ),
+    Case(
+        "Unsafe YAML",
+        "a merge key",
+        {"playbooks/personas/sally.yaml": "<<: {title: Sally}\n"},
+        "playbooks/personas/sally.yaml:1:1: yaml: merge keys ('<<') are not supported; write "
+        "the fields out",
+    ),
+    Case(
+        "Unsafe YAML",
+        "nesting deeper than 64 levels",
+        {"playbooks/personas/sally.yaml": "title: " + "[" * 70 + "]" * 70 + "\n"},
+        "playbooks/personas/sally.yaml:1:72: yaml: the YAML is nested more than 64 deep",
+    ),
+    Case(
+        "Unsafe YAML",
+        "a file over the size limit (1 MiB by default)",
+        {"playbooks/personas/sally.yaml": PERSONA + "# " + "x" * (1024 * 1024) + "\n"},
+        "playbooks/personas/sally.yaml:1:1: file: is 1048650 bytes, over the limit of "
+        "1048576; split it, or raise the plugin's max_file_size option",
+    ),
+    # -- schema ------------------------------------------------------------------------------
+    Case(
+        "Schema",
+        "a missing required field",
+        {"playbooks/personas/sally.yaml": "title: Sally\nbarriers: [a]\nmotivators: [b]\n"},
+        "playbooks/personas/sally.yaml:1:1: summary: is required; add 'summary:'",
+    ),
+    Case(
+        "Schema",
+        "null in a required field",
+        {"playbooks/personas/sally.yaml": PERSONA.replace("title: Sally", "title:")},
+        "playbooks/personas/sally.yaml:1:7: title: is empty; give it a value",
+    ),
+    Case(
+        "Schema",
+        "a list where text belongs",
+        {"playbooks/personas/sally.yaml": PERSONA.replace("title: Sally", "title: [Sally]")},
+        "playbooks/personas/sally.yaml:1:8: title: expected text, got a list",
+    ),
+    Case(
+        "Schema",
+        "text where a list belongs",
+        {"playbooks/personas/sally.yaml": PERSONA.replace("[Stress]", "Stress")},
+        "playbooks/personas/sally.yaml:3:11: barriers: expected a list, got text; write it "
+        "as a list ('- item' lines)",
+    ),
+    Case(
+        "Schema",
+        "a mapping where a list belongs",
+        {"playbooks/personas/sally.yaml": _persona("goals: {a: b}\n")},
+        "playbooks/personas/sally.yaml:5:8: goals: expected a list, got a mapping",
+    ),
+    Case(
+        "Schema",
+        "a yes/no value where text belongs",
+        {"playbooks/personas/sally.yaml": _persona("quote: no\n")},
+        "playbooks/personas/sally.yaml:5:8: quote: expected text, got false (a yes/no value); "
+        "put the value in quotes",
+    ),
+    Case(
+        "Schema",
+        "a date where text belongs",
+        {"playbooks/personas/sally.yaml": _persona("segment: 2024-01-01\n")},
+        "playbooks/personas/sally.yaml:5:10: segment: expected text, got the date 2024-01-01; "
+        "put the value in quotes",
+    ),
+    Case(
+        "Schema",
+        "a wrong type for a number",
+        {"playbooks/stages/research.yaml": STAGE.replace("order: 1", "order: first")},
+        "playbooks/stages/research.yaml:3:8: order: expected a whole number, got text",
+    ),
+    Case(
+        "Schema",
+        "a value outside an enumeration",
+        {"playbooks/metrics/reach.yaml": METRIC + "category: awarenes\n"},
+        "playbooks/metrics/reach.yaml:3:11: category: 'awarenes' is not one of: awareness, "
+        "engagement, traffic, conversion, behaviour, service; did you mean 'awareness'?",
+    ),
+    Case(
+        "Schema",
+        "an unknown key",
+        {"playbooks/personas/sally.yaml": _persona("segmnt: smokers\n")},
+        "playbooks/personas/sally.yaml:5:1: segmnt: unknown field 'segmnt'; did you mean "
+        "'segment'?",
+    ),
+    Case(
+        "Schema",
+        "an unknown key inside a list item",
+        {"playbooks/strategies/plan.yaml": STRATEGY + "    ownr: Sam\n"},
+        "playbooks/strategies/plan.yaml:9:5: objectives[0].ownr: unknown field 'ownr'; did you "
+        "mean 'owner'?",
+    ),
+    Case(
+        "Schema",
+        "a play time of the wrong shape",
+        {"playbooks/plays/p.yaml": "title: P\nsummary: s\nwhy: w\nhow: [a]\ntime: [1, 2]\n"},
+        'playbooks/plays/p.yaml:5:7: time: expected {min, max, unit} or text such as "2 hours"',
+    ),
+    Case(
+        "Schema",
+        "a source URL that is not http(s)",
+        {
+            "playbooks/personas/sally.yaml": _persona(
+                "sources:\n  - title: T\n    url: javascript:alert(1)\n"
+            )
+        },
+        "playbooks/personas/sally.yaml:7:10: sources[0].url: 'javascript:alert(1)' is not an "
+        "http(s) or mailto URL; write the full address",
+    ),
+    Case(
+        "Schema",
+        "a comparison with one subject",
+        {
+            "playbooks/comparisons/c.yaml": "title: C\nsummary: s\nsubjects: [metric:reach]\n"
+            "dimensions:\n  - name: Goal\n    values: {reach: x}\n"
+        },
+        "playbooks/comparisons/c.yaml:3:11: subjects: needs at least 2 items",
+    ),
+    # -- ids and files -----------------------------------------------------------------------
+    Case(
+        "Ids and files",
+        "an id with capitals",
+        {"playbooks/personas/Sally.yaml": PERSONA},
+        "playbooks/personas/Sally.yaml:1:1: id: 'Sally' is not a valid id: use 1 to 64 "
+        "lowercase letters, digits and hyphens, starting with a letter or digit; rename the "
+        "file",
+    ),
+    Case(
+        "Ids and files",
+        "an id with a space or a dot",
+        {"playbooks/personas/sally v2.yaml": PERSONA},
+        "playbooks/personas/sally v2.yaml:1:1: id: 'sally v2' is not a valid id: use 1 to 64 "
+        "lowercase letters, digits and hyphens, starting with a letter or digit; rename the "
+        "file",
+    ),
+    Case(
+        "Ids and files",
+        "an id over 64 characters",
+        {f"playbooks/personas/{'s' * 65}.yaml": PERSONA},
+        f"playbooks/personas/{'s' * 65}.yaml:1:1: id: '{'s' * 65}' is not a valid id: use 1 "
+        "to 64 lowercase letters, digits and hyphens, starting with a letter or digit; rename "
+        "the file",
+    ),
+    Case(
+        "Ids and files",
+        "the same id as .yml and .yaml",
+        {"playbooks/personas/sally.yml": PERSONA},
+        "playbooks/personas/sally.yml:1:1: id: the id 'sally' is already used by "
+        "playbooks/personas/sally.yaml; rename or remove one of them",
+    ),
+    Case(
+        "Ids and files",
+        "an unknown collection folder",
+        {"playbooks/persona/sally.yaml": PERSONA},
+        "playbooks/persona:1:1: collection: 'persona' is not a collection folder; did you "
+        "mean 'personas'?",
+    ),
+    Case(
+        "Ids and files",
+        "a file outside any collection",
+        {"playbooks/sally.yaml": PERSONA},
+        "playbooks/sally.yaml:1:1: collection: files belong in a collection folder such as "
+        "personas/; move it there, or start its name with '_' to leave it out",
+    ),
+    Case(
+        "Ids and files",
+        "a file that is not YAML",
+        {"playbooks/personas/sally.json": "{}"},
+        "playbooks/personas/sally.json:1:1: file: only .yaml and .yml files are entities; "
+        "rename it, or start its name with '_' to leave it out",
+    ),
+    Case(
+        "Ids and files",
+        "a folder inside a collection",
+        {"playbooks/personas/old/sally.yaml": PERSONA},
+        "playbooks/personas/old:1:1: collection: folders inside a collection are not read; "
+        "move its files up, or start its name with '_' to leave it out",
+    ),
+    Case(
+        "Ids and files",
+        "a symlink to a file outside the playbooks folder",
+        {"secret.yaml": PERSONA},
+        "playbooks/personas/eve.yaml:1:1: file: is a link to a file outside the playbooks "
+        "folder; refusing to read it",
+        links={"playbooks/personas/eve.yaml": "secret.yaml"},
+    ),
+    Case(
+        "Ids and files",
+        "an unreadable file (a dangling link)",
+        {},
+        "playbooks/personas/eve.yaml:1:1: file: cannot be read: No such file or directory",
+        links={"playbooks/personas/eve.yaml": "playbooks/personas/_gone.yaml"},
+    ),
+    # -- refs ----------------------------------------------------------------------------------
+    Case(
+        "Refs",
+        "an unknown ref",
+        {"playbooks/plays/p.yaml": "title: P\nsummary: s\nwhy: w\nhow: [a]\nstage: reserch\n"},
+        "playbooks/plays/p.yaml:5:8: stage: unknown stage 'reserch'; did you mean 'research'?",
+        warning=True,
+    ),
+    Case(
+        "Refs",
+        "an unknown ref with nothing close",
+        {"playbooks/plays/p.yaml": "title: P\nsummary: s\nwhy: w\nhow: [a]\nstage: zzz\n"},
+        "playbooks/plays/p.yaml:5:8: stage: unknown stage 'zzz'; create stages/zzz.yaml or fix "
+        "the ref",
+        warning=True,
+    ),
+    Case(
+        "Refs",
+        "a ref of the wrong kind for its field",
+        {"playbooks/plays/p.yaml": "title: P\nsummary: s\nwhy: w\nhow: [a]\nstage: metric:reach\n"},
+        "playbooks/plays/p.yaml:5:8: stage: 'metric:reach' is a metric, but this field takes "
+        "a stage",
+    ),
+    Case(
+        "Refs",
+        "a path-like ref",
+        {"playbooks/personas/sally.yaml": _persona("related: [persona:../../etc/passwd]\n")},
+        "playbooks/personas/sally.yaml:5:11: related[0]: '../../etc/passwd' in "
+        "'persona:../../etc/passwd' is not an id: ids are lowercase letters, digits and "
+        "hyphens",
+    ),
+    Case(
+        "Refs",
+        "an unknown kind in a ref",
+        {"playbooks/personas/sally.yaml": _persona("related: [persnoa:sally]\n")},
+        "playbooks/personas/sally.yaml:5:11: related[0]: 'persnoa' in 'persnoa:sally' is not "
+        "a kind; did you mean 'persona'?",
+    ),
+    Case(
+        "Refs",
+        "a bare id where the field takes any kind",
+        {"playbooks/personas/sally.yaml": _persona("related: [research]\n")},
+        "playbooks/personas/sally.yaml:5:11: related[0]: 'research' needs its kind here: "
+        "write it as kind:id, e.g. persona:research",
+    ),
+    Case(
+        "Refs",
+        "a whole kind where one entity belongs",
+        {"playbooks/plays/p.yaml": "title: P\nsummary: s\nwhy: w\nhow: [a]\nstage: kind:stage\n"},
+        "playbooks/plays/p.yaml:5:8: stage: 'kind:stage' is a whole kind; this field takes "
+        "one stage",
+    ),
+    Case(
+        "Refs",
+        "a self-reference",
+        {"playbooks/personas/sally.yaml": _persona("related: [persona:sally]\n")},
+        "playbooks/personas/sally.yaml:5:11: related[0]: 'persona:sally' refers to itself; "
+        "remove the ref",
+        warning=True,
+    ),
+    Case(
+        "Refs",
+        "an unknown inline ref in a Markdown field",
+        {
+            "playbooks/personas/sally.yaml": _persona(
+                "body: |\n  Line one.\n  See [](stage:reserch).\n"
+            )
+        },
+        "playbooks/personas/sally.yaml:7:3: body: unknown stage 'reserch'; did you mean "
+        "'research'?",
+        warning=True,
+    ),
+    Case(
+        "Refs",
+        "an unknown inline ref in a docs/ page",
+        {"docs/guide.md": "# Guide\n\nAsk [Sal](persona:sallly).\n"},
+        "docs/guide.md:3:1: link: unknown persona 'sallly'; did you mean 'sally'?",
+        warning=True,
+    ),
+    # -- rules -----------------------------------------------------------------------------------
+    Case(
+        "Rules",
+        "a campaign without a strategy",
+        {"playbooks/campaigns/c.yaml": "title: C\nsummary: s\n"},
+        "playbooks/campaigns/c.yaml:1:1: strategy: is missing: every campaign runs under a "
+        "strategy; add 'strategy: <strategy id>'",
+    ),
+    Case(
+        "Rules",
+        "comparison values that miss a subject",
+        {
+            "playbooks/comparisons/c.yaml": "title: C\nsummary: s\n"
+            "subjects: [metric:reach, stage:research]\ndimensions:\n  - name: Goal\n"
+            "    values:\n      reach: x\n"
+        },
+        "playbooks/comparisons/c.yaml:7:7: dimensions[0].values: misses the subject "
+        "'research'; add 'research: ...'",
+    ),
+    Case(
+        "Rules",
+        "comparison values that name a non-subject",
+        {
+            "playbooks/comparisons/c.yaml": "title: C\nsummary: s\n"
+            "subjects: [metric:reach, stage:research]\ndimensions:\n  - name: Goal\n"
+            "    values:\n      reach: x\n      research: y\n      sally: z\n"
+        },
+        "playbooks/comparisons/c.yaml:9:7: dimensions[0].values.sally: 'sally' is not a "
+        "subject of this comparison; the subjects are: reach, research",
+    ),
+    Case(
+        "Rules",
+        "stage orders that repeat",
+        {"playbooks/stages/review.yaml": STAGE.replace("Research", "Review")},
+        "playbooks/stages/review.yaml:3:8: order: order 1 is also used by "
+        "playbooks/stages/research.yaml; give every stage its own order",
+    ),
+]

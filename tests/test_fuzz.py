@@ -1,0 +1,150 @@
+"""Property-based tests: valid playbooks always render, broken files always get located errors.
+
+`make test` runs a bounded number of examples; `make fuzz` runs the `long` profile.
+"""
+
+from __future__ import annotations
+
+import shutil
+import string
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mkdocs_playbook.loader import load_playbook
+from mkdocs_playbook.refs import resolve_refs
+from mkdocs_playbook.render import Renderer
+
+from .conftest import EVERYTHING
+
+settings.register_profile(
+    "default", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile(
+    "long", max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile(__import__("os").environ.get("HYPOTHESIS_PROFILE", "default"))
+
+ids = st.from_regex(r"[a-z0-9][a-z0-9-]{0,20}", fullmatch=True)
+words = st.text(
+    alphabet=string.ascii_letters + string.digits + " <>&*_[]()|#`!-.:'\"", min_size=1, max_size=40
+).filter(str.strip)
+
+
+def _yaml_text(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+@st.composite
+def playbooks(draw: st.DrawFn) -> dict[str, str]:
+    """A random valid playbook: stages, metrics, personas and plays that ref each other."""
+    stage_ids = draw(st.lists(ids, min_size=1, max_size=4, unique=True))
+    metric_ids = draw(st.lists(ids, min_size=1, max_size=4, unique=True))
+    persona_ids = draw(st.lists(ids, min_size=1, max_size=3, unique=True))
+    play_ids = draw(st.lists(ids, min_size=0, max_size=4, unique=True))
+    files: dict[str, str] = {}
+    for order, ident in enumerate(stage_ids):
+        files[f"stages/{ident}.yaml"] = (
+            f"title: {_yaml_text(draw(words))}\nsummary: {_yaml_text(draw(words))}\n"
+            f"order: {order}\n"
+        )
+    for ident in metric_ids:
+        files[f"metrics/{ident}.yaml"] = (
+            f"title: {_yaml_text(draw(words))}\nsummary: {_yaml_text(draw(words))}\n"
+            f"category: {draw(st.sampled_from(['awareness', 'traffic', 'service']))}\n"
+        )
+    for ident in persona_ids:
+        mention = draw(st.sampled_from(stage_ids))
+        files[f"personas/{ident}.yaml"] = (
+            f"title: {_yaml_text(draw(words))}\nsummary: {_yaml_text(draw(words))}\n"
+            f"barriers: [{_yaml_text(draw(words))}]\nmotivators: [{_yaml_text(draw(words))}]\n"
+            f"body: {_yaml_text('See [](stage:' + mention + ') and ' + draw(words))}\n"
+        )
+    for ident in play_ids:
+        files[f"plays/{ident}.yaml"] = (
+            f"title: {_yaml_text(draw(words))}\nsummary: {_yaml_text(draw(words))}\n"
+            f"why: {_yaml_text(draw(words))}\nhow: [{_yaml_text(draw(words))}]\n"
+            f"stage: {draw(st.sampled_from(stage_ids))}\n"
+            f"metrics: [{', '.join(draw(st.lists(st.sampled_from(metric_ids), max_size=3)))}]\n"
+            f"related: [persona:{draw(st.sampled_from(persona_ids))}]\n"
+        )
+    return files
+
+
+def _write(root: Path, files: dict[str, str | bytes]) -> None:
+    for relative, content in files.items():
+        path = root / "playbooks" / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+
+
+@given(playbooks())
+def test_random_valid_playbooks_render_and_every_ref_resolves(files: dict[str, str]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        _write(root, dict(files))
+        result = load_playbook(root / "playbooks", project_dir=root)
+        assert [str(d) for d in result.diagnostics] == []
+        links, diagnostics = resolve_refs(result.playbook)
+        assert [str(d) for d in diagnostics] == []
+        pages = Renderer(result.playbook, links).render_site()
+        assert len(pages) == len(files) + len({f.split("/")[0] for f in files})
+        assert all("<script" not in page.lower() for page in pages.values())
+
+
+FIXTURE_FILES = sorted(
+    p
+    for p in (EVERYTHING / "playbooks").rglob("*.y*ml")
+    if "_" not in p.name[:1] and ".hidden" not in p.parts
+)
+
+
+@st.composite
+def mutations(draw: st.DrawFn) -> tuple[str, bytes]:
+    """A fixture file broken in one of the ways authors break files."""
+    path = draw(st.sampled_from(FIXTURE_FILES))
+    data = path.read_bytes()
+    lines = data.split(b"\n")
+    how = draw(st.sampled_from(["delete-line", "junk-bytes", "indent", "retype", "truncate"]))
+    index = draw(st.integers(0, max(0, len(lines) - 1)))
+    if how == "delete-line":
+        del lines[index]
+    elif how == "junk-bytes":
+        junk = draw(st.binary(min_size=1, max_size=8))
+        at = draw(st.integers(0, len(lines[index])))
+        lines[index] = lines[index][:at] + junk + lines[index][at:]
+    elif how == "indent":
+        lines[index] = b" " * draw(st.integers(1, 5)) + lines[index]
+    elif how == "retype":
+        key, sep, _ = lines[index].partition(b":")
+        value = draw(
+            st.sampled_from([b" [a, b]", b" {x: 1}", b" 12", b" yes", b" ~", b" 2024-01-01"])
+        )
+        lines[index] = key + sep + value if sep else lines[index]
+    else:
+        lines = lines[:index]
+    relative = path.relative_to(EVERYTHING / "playbooks").as_posix()
+    return relative, b"\n".join(lines)
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(mutations())
+def test_broken_files_get_located_errors_never_a_traceback(mutation: tuple[str, bytes]) -> None:
+    relative, content = mutation
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        shutil.copytree(EVERYTHING / "playbooks", root / "playbooks")
+        (root / "playbooks" / relative).write_bytes(content)
+        result = load_playbook(root / "playbooks", project_dir=root)
+        links, diagnostics = resolve_refs(result.playbook)
+        for diagnostic in result.diagnostics + diagnostics:
+            assert diagnostic.path.startswith("playbooks/")
+            assert diagnostic.line >= 1 and diagnostic.column >= 1
+            assert diagnostic.field and diagnostic.message
+        if not result.errors:
+            Renderer(result.playbook, links).render_site()
