@@ -93,7 +93,9 @@ def test_random_valid_playbooks_render_and_every_ref_resolves(files: dict[str, s
         links, diagnostics = resolve_refs(result.playbook)
         assert [str(d) for d in diagnostics] == []
         pages = Renderer(result.playbook, links).render_site()
-        assert len(pages) == len(files) + len({f.split("/")[0] for f in files})
+        for relative in files:
+            assert relative.replace(".yaml", ".md") in pages
+            assert relative.split("/")[0] + "/index.md" in pages
         assert all("<script" not in page.lower() for page in pages.values())
 
 

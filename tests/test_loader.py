@@ -290,3 +290,16 @@ def test_missing_playbooks_folder_is_an_error(tmp_path: Path) -> None:
         "nowhere:1:1: playbooks_dir: the playbooks folder does not exist; create it or set "
         "the plugin's playbooks_dir option"
     ]
+
+
+def test_numbers_keep_their_spelling_where_text_is_expected(tmp_path: Path) -> None:
+    # Found by the fuzzer: `stage: 00` is a YAML integer, and "0" named another stage.
+    files = {
+        "stages/00.yaml": "title: S\nsummary: s\norder: 1\n",
+        "plays/p.yaml": "title: P\nsummary: s\nwhy: w\nhow: [a]\nstage: 00\npeople: 2.50\n",
+    }
+    write(tmp_path, {f"playbooks/{path}": text for path, text in files.items()})
+    result = load_playbook(tmp_path / "playbooks", project_dir=tmp_path)
+    play = result.playbook.get("play", "p")
+    assert play is not None
+    assert (play.data.stage, play.data.people) == ("00", "2.50")  # type: ignore[attr-defined]

@@ -33,7 +33,7 @@ from .diagnostics import Diagnostic, sorted_diagnostics
 from .loader import DEFAULT_MAX_FILE_SIZE, load_playbook
 from .model import KIND_BY_NAME, kind_index_path
 from .refs import check_page_refs, resolve_refs
-from .render import Renderer
+from .render import Renderer, TemplateProblem
 
 log = get_plugin_logger(__name__)
 
@@ -55,6 +55,9 @@ class PlaybookConfig(base.Config):
     Default: `<theme.custom_dir>/playbook` when the theme has a `custom_dir`."""
     max_file_size = c.Type(int, default=DEFAULT_MAX_FILE_SIZE)
     """The largest YAML file, in bytes, that is read."""
+    extra_pages = c.Type(bool, default=True)
+    """Make the "Which do I need?" page (from every comparison's `choose_when`) and the
+    coverage page (personas crossed with stages and channels)."""
 
 
 class PlaybookPlugin(BasePlugin[PlaybookConfig]):
@@ -80,6 +83,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         """Resolve paths and enable the Markdown extensions the generated pages use."""
         self.project_dir = Path(config.config_file_path or "mkdocs.yml").resolve().parent
         _require_markdown_extensions(config)
+        _add_assets(config)
         return config
 
     @property
@@ -127,6 +131,9 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             override_dirs=self.template_dirs(config),
             edit_url=lambda path: _edit_url(config, self._docs_relative(config, path)),
             show_tags=not any(name in config.plugins for name in ("tags", "material/tags")),
+            icons="pymdownx.emoji" in config.markdown_extensions,
+            use_directory_urls=config.use_directory_urls,
+            extra_pages=self.config.extra_pages,
         )
         for src_uri in renderer.page_paths():
             clash = Path(config.docs_dir) / src_uri
@@ -135,6 +142,16 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
                     f"{self._project_relative(str(clash))}: the playbook generates this page; "
                     "remove or rename the hand-written file. Nothing was written."
                 )
+        try:
+            self.pages = renderer.render_site()
+        except TemplateProblem as problem:
+            if self.serving:
+                self.failure = [
+                    Diagnostic(str(problem).split(":")[0], 1, 1, "template", str(problem))
+                ]
+                log.error(str(problem))
+                return
+            raise PluginError(f"{problem} Nothing was written.") from None
         self.renderer = renderer
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
@@ -144,9 +161,10 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             for file in list(files.static_pages()):
                 if file.abs_src_path and _inside(Path(file.abs_src_path), folder):
                     files.remove(file)
+        for file in _asset_files(config):
+            files.append(file)
         if self.renderer is None:
             return files
-        self.pages = self.renderer.render_site()
         sources = {entity.page_path: entity.path for entity in self.renderer.playbook} | {
             kind_index_path(KIND_BY_NAME[name]): path
             for name, path in self.renderer.playbook.intro_paths.items()
@@ -165,6 +183,10 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         generated = set(self.pages)
         items = nav.items if config.nav is not None else _drop_generated(nav.items, generated)
         present = {page.file.src_uri for page in _pages(items)}
+        for path in self.renderer.extra_page_paths():
+            page = _page(files, path)
+            if page is not None and path not in present:
+                items.append(page)
         for kind in self.renderer.kinds_with_pages():
             index = _page(files, kind_index_path(kind))
             entity_pages = [
@@ -253,9 +275,49 @@ def _edit_url(config: MkDocsConfig, docs_relative: str) -> str | None:
     return urljoin(config.repo_url.rstrip("/") + "/", relative)
 
 
+ASSETS = Path(__file__).parent / "assets"
+SITE_ASSETS = "assets/playbook"
+CSS_ASSETS = ("playbook.css",)
+JS_ASSETS = ("vendor/mermaid.min.js", "playbook.js")
+"""Served from the site itself: Material would otherwise fetch Mermaid from a CDN."""
+
+
+def _add_assets(config: MkDocsConfig) -> None:
+    for name in CSS_ASSETS:
+        if f"{SITE_ASSETS}/{name}" not in config.extra_css:
+            config.extra_css.append(f"{SITE_ASSETS}/{name}")
+    scripts = [str(script) for script in config.extra_javascript]
+    for name in JS_ASSETS:
+        if f"{SITE_ASSETS}/{name}" not in scripts:
+            config.extra_javascript.append(f"{SITE_ASSETS}/{name}")
+
+
+def _asset_files(config: MkDocsConfig) -> list[File]:
+    return [
+        File.generated(config, f"{SITE_ASSETS}/{name}", content=(ASSETS / name).read_bytes())
+        for name in (*CSS_ASSETS, *JS_ASSETS)
+    ]
+
+
+def _uses_material(config: MkDocsConfig) -> bool:
+    return config.theme.name == "material"
+
+
 def _require_markdown_extensions(config: MkDocsConfig) -> None:
-    """Enable what generated pages use: tables, attributes, Markdown in HTML, Mermaid fences."""
-    for name in ("tables", "attr_list", "md_in_html", "pymdownx.superfences"):
+    """Enable what generated pages use: tables, attributes, Markdown in HTML, admonitions,
+    tabs, Mermaid fences and, on Material, its icons."""
+    names = ["tables", "attr_list", "md_in_html", "admonition", "pymdownx.superfences"]
+    names.append("pymdownx.tabbed")
+    config.mdx_configs.setdefault("pymdownx.tabbed", {}).setdefault("alternate_style", True)
+    if _uses_material(config) and "pymdownx.emoji" not in config.markdown_extensions:
+        from material.extensions.emoji import to_svg, twemoji
+
+        names.append("pymdownx.emoji")
+        config.mdx_configs["pymdownx.emoji"] = {
+            "emoji_index": twemoji,
+            "emoji_generator": to_svg,
+        }
+    for name in names:
         if name not in config.markdown_extensions:
             config.markdown_extensions.append(name)
     superfences = config.mdx_configs.setdefault("pymdownx.superfences", {})

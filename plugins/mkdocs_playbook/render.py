@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import datetime
 import html
+import json
 import posixpath
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -18,6 +20,7 @@ from urllib.parse import quote
 import jinja2
 import yaml
 
+from .diagnostics import Diagnostic
 from .markup import Link, escape_text, make_untrusted_markdown_safe, rewrite_links
 from .model import (
     KIND_BY_NAME,
@@ -28,7 +31,16 @@ from .model import (
     Playbook,
     kind_index_path,
 )
-from .refs import Links, RefError, Target, inline_ref, parse_ref, resolve_target, target_of
+from .refs import (
+    Links,
+    RefError,
+    Target,
+    field_refs,
+    inline_ref,
+    parse_ref,
+    resolve_target,
+    target_of,
+)
 
 EditUrl = Callable[[str], str | None]
 """Given a source path relative to the project, its edit URL (or None)."""
@@ -45,25 +57,68 @@ class Renderer:
         override_dirs: Sequence[Path] = (),
         edit_url: EditUrl | None = None,
         show_tags: bool = True,
+        icons: bool = False,
+        use_directory_urls: bool = True,
+        extra_pages: bool = True,
     ) -> None:
         self.playbook = playbook
         self.links = links
         self.edit_url = edit_url or (lambda _path: None)
         self.show_tags = show_tags
         """Whether pages list their tags (not needed where Material's tags plugin does it)."""
+        self.icons = icons
+        """Whether Material's icon shortcodes (`:material-account:`) are available."""
+        self.use_directory_urls = use_directory_urls
+        self.extra_pages = extra_pages
+        """Whether to make the "Which do I need?" and coverage pages."""
         self.env = _environment(override_dirs)
         self._comparisons = _comparisons_by_subject(playbook)
 
     # -- pages ---------------------------------------------------------------------------
 
     def render_site(self) -> dict[str, str]:
-        """Every page the playbook makes, by docs-relative path, in a stable order."""
+        """Every page the playbook makes, by docs-relative path, in a stable order.
+
+        Raises `TemplateProblem` when a template (packaged or overridden) fails.
+        """
+        try:
+            return self._render_site()
+        except jinja2.TemplateError as error:
+            raise TemplateProblem.from_jinja(error) from None
+
+    def _render_site(self) -> dict[str, str]:
         pages: dict[str, str] = {}
         for kind in self.kinds_with_pages():
             pages[kind_index_path(kind)] = self.render_kind_index(kind)
             for entity in self.playbook.of_kind(kind):
                 pages[entity.page_path] = self.render_entity_page(entity)
+        for path in self.extra_page_paths():
+            pages[path] = self.render_extra_page(path)
         return pages
+
+    def extra_page_paths(self) -> list[str]:
+        """The generated pages beyond entities and kinds that this playbook has content for."""
+        if not self.extra_pages:
+            return []
+        paths = []
+        if any(
+            isinstance(e.data, Comparison) and e.data.choose_when
+            for e in self.playbook.of_kind(KIND_BY_NAME["comparison"])
+        ):
+            paths.append(DECISION_PAGE)
+        personas = self.playbook.of_kind(KIND_BY_NAME["persona"])
+        if personas and self.playbook.of_kind(KIND_BY_NAME["stage"]):
+            paths.append(COVERAGE_PAGE)
+        return paths
+
+    def render_extra_page(self, path: str) -> str:
+        """The "Which do I need?" guide or the coverage page."""
+        template = self.env.get_template(path.replace(".md", ".md.jinja"))
+        return template.render(
+            **self._context(path),
+            coverage=coverage(self.playbook),
+            comparisons=self.playbook.of_kind(KIND_BY_NAME["comparison"]),
+        )
 
     def page_paths(self) -> list[str]:
         """The docs-relative paths of every page `render_site` makes, without rendering."""
@@ -71,7 +126,7 @@ class Renderer:
             path
             for kind in self.kinds_with_pages()
             for path in [kind_index_path(kind), *(e.page_path for e in self.playbook.of_kind(kind))]
-        ]
+        ] + self.extra_page_paths()
 
     def kinds_with_pages(self) -> list[Kind]:
         """Kinds that get an index page: those in use and those compared as a whole."""
@@ -112,10 +167,21 @@ class Renderer:
         def url(target_page: str) -> str:
             return posixpath.relpath(target_page, posixpath.dirname(page_path) or ".")
 
+        def html_url(target_page: str) -> str:
+            # Inside diagrams MkDocs does not rewrite links, so give the final URL.
+            return _relative_url(self._page_url(page_path), self._page_url(target_page))
+
+        def icon(item: Entity | Kind) -> str:
+            kind = item if isinstance(item, Kind) else item.kind
+            return f':{kind.icon}:{{ title="{kind.singular}" }} ' if self.icons else ""
+
         def link_to(item: Entity | Kind, label: str | None = None) -> str:
             if isinstance(item, Kind):
-                return f"[{escape_text(label or item.plural)}]({url(kind_index_path(item))})"
-            return f"[{escape_text(label or item.data.title)}]({url(item.page_path)})"
+                text = escape_text(label or item.plural)
+                hint = f"All {item.plural.lower()}"
+                return f'[{text}]({url(kind_index_path(item))} "{hint}")'
+            hint = _link_title(item.data.summary)
+            return f'[{escape_text(label or item.data.title)}]({url(item.page_path)} "{hint}")'
 
         def ref(value: str, fixed_kind: str | None = None) -> str:
             found = self.lookup(value, fixed_kind)
@@ -135,6 +201,16 @@ class Renderer:
         return {
             "page_path": page_path,
             "show_tags": self.show_tags,
+            "icon": icon,
+            "html_url": html_url,
+            "neighbours": self.neighbours,
+            "campaigns_under": self.campaigns_under,
+            "differing": differing_dimensions,
+            "tags_of": lambda entities: sorted({t for e in entities for t in e.data.tags}),
+            "tags_json": lambda tags: html.escape(json.dumps(list(tags)), quote=True),
+            "card_text": lambda e: html.escape(
+                f"{e.data.title} {e.data.summary}".lower(), quote=True
+            ),
             "url": url,
             "link": link_to,
             "ref": ref,
@@ -165,6 +241,37 @@ class Renderer:
             for key, subject in zip(comparison.subject_keys(), comparison.subjects, strict=True)
         ]
 
+    def neighbours(self, entity: Entity, limit: int = 12) -> tuple[list[Entity], list[Entity]]:
+        """What refers to the entity and what it refers to, at most ``limit`` in all."""
+        incoming: list[Entity] = []
+        for _, sources in self.links.grouped(target_of(entity)):
+            incoming += [s for s in sources if s not in incoming]
+        outgoing: list[Entity] = []
+        for ref in field_refs(entity):
+            found = self.lookup(ref.value, ref.kind)
+            if isinstance(found, Entity) and found not in outgoing and found != entity:
+                outgoing.append(found)
+        half = limit // 2
+        take_in = min(len(incoming), max(half, limit - len(outgoing)))
+        take_out = min(len(outgoing), limit - take_in)
+        return incoming[:take_in], outgoing[:take_out]
+
+    def campaigns_under(self, strategy: Entity) -> list[Entity]:
+        """The campaigns whose `strategy` is this strategy."""
+        return [
+            campaign
+            for campaign in self.playbook.of_kind(KIND_BY_NAME["campaign"])
+            if self.lookup(getattr(campaign.data, "strategy", ""), "strategy") == strategy
+        ]
+
+    def _page_url(self, page_path: str) -> str:
+        stem = page_path.removesuffix(".md")
+        if not self.use_directory_urls:
+            return stem + ".html"
+        if stem == "index" or stem.endswith("/index"):
+            return stem.removesuffix("index")
+        return stem + "/"
+
     def _inline_link(self, link: Link, page_path: str) -> str | None:
         try:
             target = inline_ref(link.target)
@@ -180,6 +287,131 @@ class Renderer:
         )
         page = kind_index_path(found) if isinstance(found, Kind) else found.page_path
         return f"[{label}]({posixpath.relpath(page, posixpath.dirname(page_path) or '.')})"
+
+
+class TemplateProblem(Exception):
+    """A page template that could not be loaded or rendered, with where it failed."""
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(str(diagnostic))
+        self.diagnostic = diagnostic
+
+    @classmethod
+    def from_jinja(cls, error: jinja2.TemplateError) -> TemplateProblem:
+        """Name the template file and line, as far as Jinja knows them."""
+        where = getattr(error, "filename", None) or getattr(error, "name", None) or "template"
+        line = getattr(error, "lineno", None) or 1
+        message = f"{error.message or type(error).__name__}; fix the template"
+        return cls(Diagnostic(str(where), line, 1, "template", message))
+
+
+DECISION_PAGE = "which-do-i-need.md"
+COVERAGE_PAGE = "coverage.md"
+
+
+def _relative_url(from_url: str, to_url: str) -> str:
+    """The link from one site URL (`personas/sally/`) to another, keeping directory slashes."""
+    base = from_url if not from_url or from_url.endswith("/") else posixpath.dirname(from_url)
+    relative = posixpath.relpath(to_url or ".", base or ".")
+    if (not to_url or to_url.endswith("/")) and not relative.endswith("/"):
+        relative += "/"
+    return relative
+
+
+def _link_title(text: str) -> str:
+    """Text for a link's tooltip: one line, no quote that would end the title."""
+    # Quotes of either kind would end the title for Python-Markdown's link parser.
+    title = re.sub(r"\s+", " ", text).replace('"', "\u201d").replace("'", "\u2019")
+    title = title.replace("\\", "/").strip()
+    # Python-Markdown counts parentheses across the whole link: unbalanced ones end it.
+    if title.count("(") != title.count(")"):
+        title = title.replace("(", "[").replace(")", "]")
+    return title
+
+
+def differing_dimensions(comparison: Comparison) -> set[int]:
+    """The rows where the subjects' answers share the fewest words: about a third of them."""
+    scores: list[tuple[float, int]] = []
+    for index, dimension in enumerate(comparison.dimensions):
+        words = [
+            set(re.findall(r"[a-z0-9]+", value.lower())) for value in dimension.values.values()
+        ]
+        pairs = [(a, b) for i, a in enumerate(words) for b in words[i + 1 :] if a or b]
+        if not pairs:
+            continue
+        overlap = sum(len(a & b) / len(a | b) for a, b in pairs) / len(pairs)
+        scores.append((1 - overlap, index))
+    if len(scores) < 3:
+        return set()
+    keep = max(1, len(scores) // 3)
+    return {index for _, index in sorted(scores, key=lambda item: (-item[0], item[1]))[:keep]}
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Which plays and campaigns reach each persona at each stage, and on each channel."""
+
+    personas: list[Entity]
+    stages: list[Entity]
+    channels: list[Entity]
+    by_stage: dict[tuple[str, str], list[Entity]]
+    by_channel: dict[tuple[str, str], list[Entity]]
+
+    @property
+    def used_channels(self) -> list[Entity]:
+        """Channels that reach at least one persona."""
+        used = {channel for _, channel in self.by_channel}
+        return [channel for channel in self.channels if channel.id in used]
+
+
+def coverage(playbook: Playbook) -> Coverage:
+    """Cross personas with stages and channels, through the campaigns and strategies."""
+    personas = playbook.of_kind(KIND_BY_NAME["persona"])
+    stages = playbook.of_kind(KIND_BY_NAME["stage"])
+    channels = playbook.of_kind(KIND_BY_NAME["channel"])
+    by_stage: dict[tuple[str, str], list[Entity]] = {}
+    by_channel: dict[tuple[str, str], list[Entity]] = {}
+
+    def add(table: dict[tuple[str, str], list[Entity]], key: tuple[str, str], item: Entity) -> None:
+        cell = table.setdefault(key, [])
+        if item not in cell:
+            cell.append(item)
+
+    def resolve(ref: str, kind: str) -> Entity | None:
+        try:
+            found = resolve_target(playbook, parse_ref(ref, kind))
+        except RefError:
+            return None
+        return found if isinstance(found, Entity) else None
+
+    def reached(entity: Entity) -> list[str]:
+        data = entity.data
+        refs = getattr(data, "personas", ()) or getattr(data, "audiences", ())
+        return [p.id for ref in refs if (p := resolve(ref, "persona"))]
+
+    for entity in playbook:
+        if entity.kind.name not in ("campaign", "strategy"):
+            continue
+        data = entity.data
+        plays = [p for ref in getattr(data, "plays", ()) if (p := resolve(ref, "play"))]
+        planned = [s for plan in getattr(data, "stages", ()) if (s := resolve(plan.stage, "stage"))]
+        channel_refs = [
+            item if isinstance(item, str) else item.channel
+            for item in getattr(data, "channels", ())
+        ]
+        used_channels = [c for ref in channel_refs if (c := resolve(ref, "channel"))]
+        for persona in reached(entity):
+            for stage in planned:
+                add(by_stage, (persona, stage.id), entity)
+            for play in plays:
+                play_stage = resolve(getattr(play.data, "stage", None) or "", "stage")
+                if play_stage is not None:
+                    add(by_stage, (persona, play_stage.id), play)
+            for channel in used_channels:
+                add(by_channel, (persona, channel.id), entity)
+    for cell in [*by_stage.values(), *by_channel.values()]:
+        cell.sort(key=lambda e: (e.kind.name, e.data.title.casefold(), e.id))
+    return Coverage(personas, stages, channels, by_stage, by_channel)
 
 
 def _comparisons_by_subject(playbook: Playbook) -> dict[Target, list[Entity]]:
@@ -255,6 +487,7 @@ def _environment(override_dirs: Sequence[Path]) -> jinja2.Environment:
     env.filters["mermaid_label"] = _mermaid_label
     env.filters["display_date"] = _display_date
     env.filters["play_time"] = _play_time
+    env.filters["quoted"] = _link_title
     env.filters["tag_code"] = _tag_code
     env.filters["front_matter"] = _front_matter
     return env

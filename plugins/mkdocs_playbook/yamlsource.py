@@ -28,6 +28,34 @@ MAX_DEPTH = 64
 """The deepest nesting of lists and mappings one file may have."""
 
 
+class SourceInt(int):
+    """A YAML integer that remembers how it was written: `00` stays "00" where text is wanted."""
+
+    text: str
+
+    def __new__(cls, value: int, text: str) -> SourceInt:
+        number = super().__new__(cls, value)
+        number.text = text
+        return number
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class SourceFloat(float):
+    """A YAML float that remembers how it was written: `1.50` stays "1.50" where text is wanted."""
+
+    text: str
+
+    def __new__(cls, value: float, text: str) -> SourceFloat:
+        number = super().__new__(cls, value)
+        number.text = text
+        return number
+
+    def __str__(self) -> str:
+        return self.text
+
+
 class YamlProblem(Exception):
     """A file that cannot be read as a playbook YAML document."""
 
@@ -120,9 +148,15 @@ class _Builder:
             if node.tag not in _SCALAR_TAGS:
                 raise self._bad_tag(node)
             try:
-                return self.constructor.construct_object(node, deep=True)
+                value = self.constructor.construct_object(node, deep=True)
             except (yaml.YAMLError, ValueError) as error:
                 raise YamlProblem(_position(node.start_mark), f"bad value: {error}") from None
+            # Numbers read where text is expected (ids, targets) keep the author's spelling.
+            if type(value) is int:
+                return SourceInt(value, node.value)
+            if type(value) is float:
+                return SourceFloat(value, node.value)
+            return value
         self.active.add(id(node))
         try:
             if isinstance(node, SequenceNode):

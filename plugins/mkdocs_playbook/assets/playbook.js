@@ -1,0 +1,72 @@
+// Filter the cards of a kind index page by tag and text. The state lives in the URL
+// (?tag=a&tag=b&q=text) so a filtered view can be shared. Without JavaScript the form
+// stays hidden and every card is listed.
+(function () {
+  "use strict";
+
+  function setUp(form) {
+    var list = form.parentElement.querySelector(".playbook-cards");
+    if (!list) return;
+    var cards = Array.prototype.slice.call(list.querySelectorAll(".playbook-card"));
+    var text = form.querySelector(".playbook-filter__text");
+    var buttons = Array.prototype.slice.call(form.querySelectorAll(".playbook-filter__tag"));
+    var count = form.querySelector(".playbook-filter__count");
+
+    function selectedTags() {
+      return buttons
+        .filter(function (b) { return b.getAttribute("aria-pressed") === "true"; })
+        .map(function (b) { return b.getAttribute("data-tag"); });
+    }
+
+    function apply(updateUrl) {
+      var tags = selectedTags();
+      var query = text.value.trim().toLowerCase();
+      var shown = 0;
+      cards.forEach(function (card) {
+        var cardTags = JSON.parse(card.getAttribute("data-tags") || "[]");
+        var matches =
+          tags.every(function (t) { return cardTags.indexOf(t) !== -1; }) &&
+          (card.getAttribute("data-text") || "").indexOf(query) !== -1;
+        card.hidden = !matches;
+        if (matches) shown += 1;
+      });
+      count.textContent = "Showing " + shown + " of " + cards.length;
+      if (updateUrl) {
+        var params = new URLSearchParams();
+        tags.forEach(function (t) { params.append("tag", t); });
+        if (query) params.set("q", text.value.trim());
+        var search = params.toString();
+        history.replaceState(null, "", location.pathname + (search ? "?" + search : "") + location.hash);
+      }
+    }
+
+    var params = new URLSearchParams(location.search);
+    var wanted = params.getAll("tag");
+    buttons.forEach(function (button) {
+      button.setAttribute("aria-pressed", wanted.indexOf(button.getAttribute("data-tag")) !== -1 ? "true" : "false");
+      button.addEventListener("click", function () {
+        var pressed = button.getAttribute("aria-pressed") === "true";
+        button.setAttribute("aria-pressed", pressed ? "false" : "true");
+        apply(true);
+      });
+    });
+    text.value = params.get("q") || "";
+    text.addEventListener("input", function () { apply(true); });
+    form.addEventListener("submit", function (event) { event.preventDefault(); });
+    form.hidden = false;
+    apply(false);
+  }
+
+  function init() {
+    Array.prototype.forEach.call(document.querySelectorAll("form.playbook-filter"), setUp);
+  }
+
+  // Material's instant navigation swaps pages without a reload; document$ tells us when.
+  if (typeof document$ !== "undefined" && document$.subscribe) {
+    document$.subscribe(init);
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();
