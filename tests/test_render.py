@@ -115,3 +115,24 @@ def test_script_and_data_urls_never_become_links(hostile_page: str) -> None:
 
 def test_code_spans_are_left_alone(hostile_page: str) -> None:
     assert "`<code>` stays code" in hostile_page
+
+
+def test_titles_cannot_break_or_inject_into_diagrams(tmp_path: Path) -> None:
+    hostile = 'Research"] --> evil["<img src=x onerror=alert(1)>`'
+    write(
+        tmp_path,
+        {
+            "playbooks/stages/one.yaml": f"title: '{hostile}'\nsummary: s\norder: 1\n",
+            "playbooks/stages/two.yaml": "title: Two\nsummary: s\norder: 2\n",
+        },
+    )
+    renderer = renderer_for(tmp_path)
+    entity = renderer.playbook.get("stage", "two")
+    assert entity is not None
+    page = renderer.render_entity_page(entity)
+    diagram = page[page.index("``` mermaid") : page.index("```\n", page.index("``` mermaid") + 3)]
+    assert (
+        's1["1. Research#quot;] --#gt; evil[#quot;#lt;img src=x onerror=alert(1)#gt;#96;"]'
+        in diagram
+    )
+    assert diagram.count('"') == 2 * diagram.count('["')
