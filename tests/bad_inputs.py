@@ -194,8 +194,8 @@ CASES: list[Case] = [
     ),
     Case(
         "Schema",
-        "a yes/no value where text belongs",
-        {"playbooks/personas/sally.yaml": _persona("quote: no\n")},
+        "true or false where text belongs",
+        {"playbooks/personas/sally.yaml": _persona("quote: false\n")},
         "playbooks/personas/sally.yaml:5:8: quote: expected text, got false (a yes/no value); "
         "put the value in quotes",
     ),

@@ -119,7 +119,7 @@ def test_intro_markdown_is_read_from_index_file() -> None:
             id="list-for-string",
         ),
         pytest.param(
-            {"personas/sally.yaml": PERSONA + "quote: yes\n"},
+            {"personas/sally.yaml": PERSONA + "quote: true\n"},
             "playbooks/personas/sally.yaml:5:8: quote: expected text, got true (a yes/no "
             "value); put the value in quotes",
             id="bool-for-string",
@@ -303,3 +303,21 @@ def test_numbers_keep_their_spelling_where_text_is_expected(tmp_path: Path) -> N
     play = result.playbook.get("play", "p")
     assert play is not None
     assert (play.data.stage, play.data.people) == ("00", "2.50")  # type: ignore[attr-defined]
+
+
+def test_yes_and_no_stay_text_but_still_mean_true_and_false_in_boolean_fields(
+    tmp_path: Path,
+) -> None:
+    # Found by the fuzzer: a metric called `no` was read as false (YAML 1.1's "Norway problem").
+    files = {
+        "metrics/no.yaml": "title: No\nsummary: s\n",
+        "plays/p.yaml": "title: P\nsummary: s\nwhy: w\nhow: [a]\nmetrics: [no]\n",
+        "channels/c.yaml": "title: C\nsummary: s\nonline: yes\n",
+    }
+    write(tmp_path, {f"playbooks/{path}": text for path, text in files.items()})
+    result = load_playbook(tmp_path / "playbooks", project_dir=tmp_path)
+    assert result.diagnostics == []
+    play, channel = result.playbook.get("play", "p"), result.playbook.get("channel", "c")
+    assert play is not None and channel is not None
+    assert play.data.metrics == ("no",)  # type: ignore[attr-defined]
+    assert channel.data.online is True  # type: ignore[attr-defined]

@@ -12,6 +12,7 @@ Under `mkdocs serve`, errors do not stop the server: every page shows them inste
 from __future__ import annotations
 
 import html
+import importlib
 import itertools
 import os
 import posixpath
@@ -25,15 +26,26 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, get_plugin_logger
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
+from .author_pages import author_page_paths, author_pages
 from .diagnostics import Diagnostic, sorted_diagnostics
 from .loader import DEFAULT_MAX_FILE_SIZE, load_playbook
-from .model import KIND_BY_NAME, kind_index_path
-from .refs import check_page_refs, resolve_refs
+from .model import KIND_BY_NAME, Playbook, kind_index_path
+from .refs import Links, check_page_refs, resolve_refs
 from .render import Renderer, TemplateProblem
+from .site_setup import (
+    ASSETS_DIR,
+    CSS_ASSETS,
+    EXTENSION_OPTIONS,
+    JS_ASSETS,
+    MARKDOWN_EXTENSIONS,
+    MATERIAL_EMOJI,
+    MERMAID_FENCE,
+    SITE_ASSETS,
+)
 
 log = get_plugin_logger(__name__)
 
@@ -55,6 +67,12 @@ class PlaybookConfig(base.Config):
     Default: `<theme.custom_dir>/playbook` when the theme has a `custom_dir`."""
     max_file_size = c.Type(int, default=DEFAULT_MAX_FILE_SIZE)
     """The largest YAML file, in bytes, that is read."""
+    authoring_guide = c.Type(bool, default=True)
+    """Make an authoring guide page, generated from the content model's own field
+    descriptions, and publish a JSON Schema per kind under `schemas/` for editors."""
+    health_page = c.Optional(c.Type(bool))
+    """Make a content health page listing unresolved refs, orphan entities, personas no
+    campaign targets and metrics nothing measures. Default: on under `mkdocs serve` only."""
     extra_pages = c.Type(bool, default=True)
     """Make the "Which do I need?" page (from every comparison's `choose_when`) and the
     coverage page (personas crossed with stages and channels)."""
@@ -135,24 +153,39 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             use_directory_urls=config.use_directory_urls,
             extra_pages=self.config.extra_pages,
         )
-        for src_uri in renderer.page_paths():
+        try:
+            self.pages = renderer.render_site()
+        except TemplateProblem as problem:
+            log.error(str(problem))
+            if self.serving:
+                self.failure = [problem.diagnostic]
+                return
+            raise PluginError("A page template failed (above); nothing was written.") from None
+        self.pages.update(self._author_pages(config, result.playbook, links, diagnostics))
+        for src_uri in self.pages:
             clash = Path(config.docs_dir) / src_uri
             if clash.exists():
                 raise PluginError(
                     f"{self._project_relative(str(clash))}: the playbook generates this page; "
                     "remove or rename the hand-written file. Nothing was written."
                 )
-        try:
-            self.pages = renderer.render_site()
-        except TemplateProblem as problem:
-            if self.serving:
-                self.failure = [
-                    Diagnostic(str(problem).split(":")[0], 1, 1, "template", str(problem))
-                ]
-                log.error(str(problem))
-                return
-            raise PluginError(f"{problem} Nothing was written.") from None
         self.renderer = renderer
+
+    def _author_pages(
+        self, config: MkDocsConfig, playbook: Playbook, links: Links, diagnostics: list[Diagnostic]
+    ) -> dict[str, str]:
+        """The authoring guide, its JSON Schemas and (under serve by default) the health page."""
+        health = self.config.health_page
+        return author_pages(
+            playbook,
+            links,
+            diagnostics,
+            site_url=config.site_url,
+            playbooks_dir=self.config.playbooks_dir,
+            guide=self.config.authoring_guide,
+            health=health if health is not None else self.serving,
+            edit_url=lambda path: _edit_url(config, self._docs_relative(config, path)),
+        )
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         """Render every playbook page and add it as a generated file."""
@@ -169,8 +202,16 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             kind_index_path(KIND_BY_NAME[name]): path
             for name, path in self.renderer.playbook.intro_paths.items()
         }
+        entity_pages = {entity.page_path for entity in self.renderer.playbook}
         for src_uri, markdown in self.pages.items():
-            file = File.generated(config, src_uri, content=markdown)
+            # Entity pages are reached from their index, search and backlinks; listing
+            # them in the nav would make every page's build grow with the page count.
+            inclusion = (
+                InclusionLevel.NOT_IN_NAV
+                if src_uri in entity_pages and self.config.nav != "entities"
+                else InclusionLevel.UNDEFINED
+            )
+            file = File.generated(config, src_uri, content=markdown, inclusion=inclusion)
             source = sources.get(src_uri)
             file.edit_uri = self._docs_relative(config, source) if source else None
             files.append(file)
@@ -183,7 +224,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         generated = set(self.pages)
         items = nav.items if config.nav is not None else _drop_generated(nav.items, generated)
         present = {page.file.src_uri for page in _pages(items)}
-        for path in self.renderer.extra_page_paths():
+        for path in [*self.renderer.extra_page_paths(), *author_page_paths(self.pages)]:
             page = _page(files, path)
             if page is not None and path not in present:
                 items.append(page)
@@ -194,7 +235,12 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
                 for entity in self.renderer.playbook.of_kind(kind)
                 if (page := _page(files, entity.page_path)) is not None
             ]
-            if index is None or index.file.src_uri in present:
+            if index is None:
+                continue
+            if index.file.src_uri in present:
+                # Placed by mkdocs.yml: its entity pages hang under the same section.
+                for page in entity_pages:
+                    page.parent = index.parent
                 continue
             listed = [index, *entity_pages] if self.config.nav == "entities" else [index]
             section = Section(kind.plural, list(listed))
@@ -275,13 +321,6 @@ def _edit_url(config: MkDocsConfig, docs_relative: str) -> str | None:
     return urljoin(config.repo_url.rstrip("/") + "/", relative)
 
 
-ASSETS = Path(__file__).parent / "assets"
-SITE_ASSETS = "assets/playbook"
-CSS_ASSETS = ("playbook.css",)
-JS_ASSETS = ("vendor/mermaid.min.js", "playbook.js")
-"""Served from the site itself: Material would otherwise fetch Mermaid from a CDN."""
-
-
 def _add_assets(config: MkDocsConfig) -> None:
     for name in CSS_ASSETS:
         if f"{SITE_ASSETS}/{name}" not in config.extra_css:
@@ -294,7 +333,7 @@ def _add_assets(config: MkDocsConfig) -> None:
 
 def _asset_files(config: MkDocsConfig) -> list[File]:
     return [
-        File.generated(config, f"{SITE_ASSETS}/{name}", content=(ASSETS / name).read_bytes())
+        File.generated(config, f"{SITE_ASSETS}/{name}", content=(ASSETS_DIR / name).read_bytes())
         for name in (*CSS_ASSETS, *JS_ASSETS)
     ]
 
@@ -304,28 +343,29 @@ def _uses_material(config: MkDocsConfig) -> bool:
 
 
 def _require_markdown_extensions(config: MkDocsConfig) -> None:
-    """Enable what generated pages use: tables, attributes, Markdown in HTML, admonitions,
-    tabs, Mermaid fences and, on Material, its icons."""
-    names = ["tables", "attr_list", "md_in_html", "admonition", "pymdownx.superfences"]
-    names.append("pymdownx.tabbed")
-    config.mdx_configs.setdefault("pymdownx.tabbed", {}).setdefault("alternate_style", True)
-    if _uses_material(config) and "pymdownx.emoji" not in config.markdown_extensions:
-        from material.extensions.emoji import to_svg, twemoji
-
-        names.append("pymdownx.emoji")
-        config.mdx_configs["pymdownx.emoji"] = {
-            "emoji_index": twemoji,
-            "emoji_generator": to_svg,
-        }
-    for name in names:
+    """Enable what generated pages use (`site_setup`): tables, attributes, Markdown in
+    HTML, admonitions, tabs, Mermaid fences and, on Material, its icons."""
+    for name in MARKDOWN_EXTENSIONS:
         if name not in config.markdown_extensions:
             config.markdown_extensions.append(name)
-    superfences = config.mdx_configs.setdefault("pymdownx.superfences", {})
-    fences = superfences.setdefault("custom_fences", [])
+        for option, value in EXTENSION_OPTIONS.get(name, {}).items():
+            config.mdx_configs.setdefault(name, {}).setdefault(option, value)
+    if _uses_material(config) and "pymdownx.emoji" not in config.markdown_extensions:
+        config.markdown_extensions.append("pymdownx.emoji")
+        config.mdx_configs["pymdownx.emoji"] = {
+            option: _dotted(name) for option, name in MATERIAL_EMOJI.items()
+        }
+    fences = config.mdx_configs.setdefault("pymdownx.superfences", {}).setdefault(
+        "custom_fences", []
+    )
     if not any(fence.get("name") == "mermaid" for fence in fences):
-        from pymdownx.superfences import fence_code_format
+        fences.append({**MERMAID_FENCE, "format": _dotted(MERMAID_FENCE["format"])})
 
-        fences.append({"name": "mermaid", "class": "mermaid", "format": fence_code_format})
+
+def _dotted(name: str) -> Any:
+    """The object a dotted name names, as mkdocs.yml's `!!python/name:` tag gives it."""
+    module, _, attribute = name.rpartition(".")
+    return getattr(importlib.import_module(module), attribute)
 
 
 def _page(files: Files, src_uri: str) -> Page | None:

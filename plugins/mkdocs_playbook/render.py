@@ -7,6 +7,7 @@ Templates are files (`templates/*.md.jinja`); a file of the same name in an over
 from __future__ import annotations
 
 import datetime
+import functools
 import html
 import json
 import posixpath
@@ -71,7 +72,7 @@ class Renderer:
         self.use_directory_urls = use_directory_urls
         self.extra_pages = extra_pages
         """Whether to make the "Which do I need?" and coverage pages."""
-        self.env = _environment(override_dirs)
+        self.env = _environment(tuple(str(folder) for folder in override_dirs))
         self._comparisons = _comparisons_by_subject(playbook)
 
     # -- pages ---------------------------------------------------------------------------
@@ -472,8 +473,11 @@ def _display_date(value: object) -> str:
     return str(value)
 
 
-def _environment(override_dirs: Sequence[Path]) -> jinja2.Environment:
-    loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader([str(d) for d in override_dirs])]
+@functools.lru_cache(maxsize=8)
+def _environment(override_dirs: tuple[str, ...]) -> jinja2.Environment:
+    # Shared across builds so templates compile once per `mkdocs serve`; Jinja's
+    # auto_reload still notices an edited override template.
+    loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(list(override_dirs))]
     loaders.append(jinja2.PackageLoader("mkdocs_playbook", "templates"))
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),

@@ -1,0 +1,46 @@
+"""Pages for authors beside the playbook: the authoring guide, its JSON Schemas, and health.
+
+One function, so the plugin and `playbook export` publish the same files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .diagnostics import Diagnostic
+from .guide import render_authoring_guide
+from .health import EditUrl, content_health, render_health_page
+from .model import Playbook
+from .refs import Links
+from .schema import published_schemas
+
+GUIDE_PAGE = "authoring-guide.md"
+HEALTH_PAGE = "playbook-health.md"
+
+
+def author_pages(
+    playbook: Playbook,
+    links: Links,
+    diagnostics: Iterable[Diagnostic],
+    *,
+    site_url: str | None,
+    playbooks_dir: str,
+    guide: bool = True,
+    health: bool = False,
+    edit_url: EditUrl | None = None,
+) -> dict[str, str]:
+    """The author-facing files, by docs-relative path: Markdown pages and schema JSON."""
+    pages: dict[str, str] = {}
+    if guide:
+        pages[GUIDE_PAGE] = render_authoring_guide()
+        pages.update(published_schemas(site_url, playbooks_dir))
+    if health:
+        items = content_health(playbook, links, diagnostics)
+        pages[HEALTH_PAGE] = render_health_page(items, page_path=HEALTH_PAGE, edit_url=edit_url)
+    return pages
+
+
+def author_page_paths(pages: Iterable[str]) -> list[str]:
+    """Of generated files, the author pages that belong in the nav, in nav order."""
+    present = set(pages)
+    return [path for path in (GUIDE_PAGE, HEALTH_PAGE) if path in present]

@@ -1,0 +1,344 @@
+"""The authoring guide: a Markdown page written from the model and the loader themselves.
+
+Field tables come from the model's field descriptions; the messages an author meets are
+produced by running the real loader on small broken files, so the guide cannot drift from
+what `mkdocs build` and `playbook validate` say.
+"""
+
+from __future__ import annotations
+
+import functools
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .diagnostics import Diagnostic
+from .examples import EXAMPLE_BY_KIND, EXAMPLES
+from .field_docs import FieldDoc, field_docs, own_fields
+from .loader import load_playbook
+from .model import ID_PATTERN, KINDS, WHOLE_KIND, EntityBase, Kind
+from .refs import resolve_refs
+
+GUIDE_TITLE = "Authoring guide"
+
+
+@dataclass(frozen=True)
+class MessageExample:
+    """A small mistake, and what the loader says about it."""
+
+    title: str
+    explanation: str
+    files: tuple[tuple[str, str], ...]
+    """(path under the playbook folder, YAML) of the broken files."""
+
+
+MESSAGE_EXAMPLES: tuple[MessageExample, ...] = (
+    MessageExample(
+        "A required field is missing",
+        "Every kind needs `title` and `summary`; some kinds need more (see their tables).",
+        (
+            (
+                "personas/night-owl.yaml",
+                "title: Night owl\nbarriers: [Shifts]\nmotivators: [Sleep]\n",
+            ),
+        ),
+    ),
+    MessageExample(
+        "A field name is misspelt",
+        "Only the fields of the kind are allowed; the message names the closest one.",
+        (("metrics/shares.yaml", "title: Shares\nsummery: How often a post is passed on.\n"),),
+    ),
+    MessageExample(
+        "A field is left empty",
+        "A key with nothing after it is empty. Give it a value, or remove the line.",
+        (("channels/radio.yaml", "title: Radio\nsummary:\n"),),
+    ),
+    MessageExample(
+        "Text where a list is expected",
+        "List fields take `- item` lines (or `[a, b]`), even for one item.",
+        (
+            (
+                "personas/night-owl.yaml",
+                "title: Night owl\nsummary: Works nights.\nbarriers: Shifts\nmotivators: [Sleep]\n",
+            ),
+        ),
+    ),
+    MessageExample(
+        "YAML reads the value as something else",
+        "YAML reads `true` and `false` as yes/no values and `2024-01-31` as a date. Put "
+        "such text in quotes. (`yes`, `no`, `on` and `off` stay text, as in YAML 1.2.)",
+        (
+            (
+                "personas/night-owl.yaml",
+                "title: Night owl\nsummary: Works nights.\nbarriers: [Shifts]\n"
+                "motivators: [Sleep]\nquote: false\n",
+            ),
+        ),
+    ),
+    MessageExample(
+        "A value that is not one of the choices",
+        "Some fields take one of a fixed set of words.",
+        (("metrics/shares.yaml", "title: Shares\nsummary: Passed on.\ncategory: awarness\n"),),
+    ),
+    MessageExample(
+        "Too few items",
+        "A comparison needs two subjects or more.",
+        (
+            (
+                "comparisons/just-one.yaml",
+                "title: Just one\nsummary: Not a comparison.\nsubjects: [kind:strategy]\n"
+                "dimensions:\n  - name: Time span\n    values:\n      strategy: Long.\n",
+            ),
+        ),
+    ),
+    MessageExample(
+        "A campaign without a strategy",
+        "Every campaign runs under a strategy.",
+        (("campaigns/pop-up.yaml", "title: Pop-up\nsummary: A weekend stall.\n"),),
+    ),
+    MessageExample(
+        "A comparison row that misses a subject",
+        "Every dimension gives a value for every subject.",
+        (
+            (
+                "comparisons/reach.yaml",
+                "title: Reach\nsummary: Who each one reaches.\n"
+                "subjects: [kind:strategy, kind:campaign]\n"
+                "dimensions:\n  - name: Audience\n    values:\n      strategy: Everyone.\n",
+            ),
+        ),
+    ),
+    MessageExample(
+        "Two stages with the same order",
+        "`order` places a stage in the flow, so each stage needs its own.",
+        (("stages/plan.yaml", "title: Plan\nsummary: Write the plan.\norder: 1\n"),),
+    ),
+    MessageExample(
+        "A ref to an entity that does not exist",
+        "Refs are checked at every build. An unknown one is a warning: the site still "
+        "builds, showing plain text, but `--strict` fails.",
+        (
+            (
+                "campaigns/pop-up.yaml",
+                "title: Pop-up\nsummary: A weekend stall.\nstrategy: quit-smoking\n"
+                "personas: [social-smoker-sal]\n",
+            ),
+        ),
+    ),
+    MessageExample(
+        "A ref to the wrong kind",
+        "A field that names a kind takes refs to that kind only.",
+        (
+            (
+                "campaigns/pop-up.yaml",
+                "title: Pop-up\nsummary: A weekend stall.\nstrategy: persona:social-smoker-sally\n",
+            ),
+        ),
+    ),
+    MessageExample(
+        "An inline ref to an entity that does not exist",
+        "Links written as refs in Markdown are checked too.",
+        (
+            (
+                "plays/ask-sally.yaml",
+                "title: Ask Sally\nsummary: Ask her why.\n"
+                "why: '[Sally](persona:sally) knows best.'\nhow: [Ask her.]\n",
+            ),
+        ),
+    ),
+    MessageExample(
+        "A file name that is not an id",
+        "The file name is the id: lowercase letters, digits and hyphens.",
+        (("personas/Night Owl.yaml", "title: Night owl\nsummary: Works nights.\n"),),
+    ),
+    MessageExample(
+        "A key written twice",
+        "The second one would silently win, so it is an error.",
+        (("metrics/shares.yaml", "title: Shares\nsummary: Passed on.\ntitle: Reposts\n"),),
+    ),
+    MessageExample(
+        "A colon inside a value",
+        "`key: value: more` is not valid YAML. Put the value in quotes.",
+        (
+            (
+                "metrics/shares.yaml",
+                "title: Shares\nsummary: Shares: how often a post is passed on\n",
+            ),
+        ),
+    ),
+)
+
+
+@functools.cache
+def render_authoring_guide() -> str:
+    """The authoring guide as one Markdown page."""
+    parts = [
+        f"# {GUIDE_TITLE}\n",
+        "This page is generated from the plugin's content model. The fields, types and "
+        "messages below are the ones `mkdocs build` and `playbook validate` check.\n",
+        _files_section(),
+        _common_fields_section(),
+        *(_kind_section(kind) for kind in KINDS),
+        _refs_section(),
+        _messages_section(),
+        _tools_section(),
+    ]
+    return "\n".join(parts)
+
+
+def run_message_example(example: MessageExample) -> list[Diagnostic]:
+    """What validation says about an example's files, next to the valid example playbook."""
+    with tempfile.TemporaryDirectory(prefix="playbook-guide-") as folder:
+        root = Path(folder)
+        files = {e.path: e.yaml for e in EXAMPLES} | dict(example.files)
+        for relative, text in files.items():
+            path = root / "playbooks" / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        result = load_playbook(root / "playbooks", project_dir=root)
+        _, ref_diagnostics = resolve_refs(result.playbook)
+    return result.diagnostics + ref_diagnostics
+
+
+# -- sections -------------------------------------------------------------------------------
+
+
+def _files_section() -> str:
+    rows = "\n".join(
+        f"| {kind.singular} | `{kind.collection}/` | `{kind.name}` | {_first_line(kind.model)} |"
+        for kind in KINDS
+    )
+    return f"""\
+## Files and ids
+
+A playbook is a folder of YAML files, `playbooks/` unless the plugin's `playbooks_dir`
+option says otherwise. Each file holds one entity:
+
+- The file is `playbooks/<folder>/<id>.yaml` (or `.yml`). The folder names the kind; the
+  file name is the entity's id.
+- An id matches `{ID_PATTERN}`: 1 to 64 lowercase letters, digits and hyphens. Ids are
+  unique within a kind.
+- Files and folders whose names start with `_` or `.` are left out (drafts, notes).
+  `playbooks/<folder>/_index.md` is the Markdown introduction of that kind's index page.
+- Text may be written plain, in quotes, or as a block (`|`). Markdown fields may hold links,
+  lists and inline refs.
+
+| Kind | Folder | In refs | What it is |
+| --- | --- | --- | --- |
+{rows}
+"""
+
+
+def _common_fields_section() -> str:
+    return (
+        "## Fields every kind has\n\n"
+        + _fields_table(field_docs(EntityBase))
+        + "\nFields marked *Markdown* are rendered as Markdown and may hold inline refs.\n"
+    )
+
+
+def _kind_section(kind: Kind) -> str:
+    example = EXAMPLE_BY_KIND[kind.name]
+    fields = own_fields(kind.model)
+    table = _fields_table(fields) if fields else "It has only the fields every kind has.\n"
+    return f"""\
+## {kind.singular}
+
+{_first_line(kind.model)} Files: `playbooks/{kind.collection}/<id>.yaml`; refs: `{kind.name}:<id>`.
+
+Besides the fields every kind has:
+
+{table}
+Example, `playbooks/{example.path}`:
+
+```yaml
+{example.yaml.rstrip()}
+```
+"""
+
+
+def _refs_section() -> str:
+    return f"""\
+## Refs
+
+A ref names another entity, and the site turns it into a link.
+
+- In a field that takes one kind (`personas`, `strategy`, `metric`...), write the id:
+  `personas: [social-smoker-sally]`. The full form `persona:social-smoker-sally` works too.
+- In a field that takes any kind (`related`, `subjects`, `illustrates`), write `kind:id`:
+  `related: [play:respond-to-every-comment]`.
+- `{WHOLE_KIND}:<kind>` names a whole kind and links to its index page, e.g.
+  `subjects: [{WHOLE_KIND}:strategy, {WHOLE_KIND}:campaign]` compares strategies with campaigns.
+- In Markdown (in entity fields and in the pages under `docs/`), write a link whose target
+  is a ref: `[Sally](persona:social-smoker-sally)` links with your text, and
+  `[](persona:social-smoker-sally)` takes the entity's title.
+- Every ref is checked at each build. An unknown ref is a warning that names the file and
+  field (and suggests a close id); `mkdocs build --strict` and `playbook validate --strict`
+  fail on it. A ref of the wrong kind, or one that is not a ref at all, is an error.
+- Refs work both ways: each entity's page lists what refers to it, grouped by relation.
+"""
+
+
+def _messages_section() -> str:
+    parts = [
+        "## Messages you may meet\n",
+        "Each problem is one line: `file:line:column: field: message`. Errors stop the "
+        "build; warnings stop it only with `--strict`. These are real messages, for the "
+        "files shown next to the example playbook above.\n",
+    ]
+    for example in MESSAGE_EXAMPLES:
+        parts.append(_message_example(example))
+    return "\n".join(parts)
+
+
+def _message_example(example: MessageExample) -> str:
+    diagnostics = run_message_example(example)
+    files = "\n".join(
+        f"`playbooks/{path}`:\n\n```yaml\n{text.rstrip()}\n```\n" for path, text in example.files
+    )
+    lines = "\n".join(str(d) for d in diagnostics)
+    warning_only = bool(diagnostics) and not any(d.is_error for d in diagnostics)
+    note = " (a warning)" if warning_only else ""
+    return (
+        f"### {example.title}\n\n{example.explanation}\n\n{files}\n"
+        f"`playbook validate` says{note}:\n\n```text\n{lines}\n```\n"
+    )
+
+
+def _tools_section() -> str:
+    return """\
+## Tools that help
+
+- `playbook validate` checks the playbook and the refs in `docs/` without building the site.
+- `playbook new <kind> <id>` writes a new file with every field of the kind, ready to fill in.
+- `playbook schema` writes a JSON Schema per kind, so editors with the YAML language server
+  complete field names and flag mistakes as you type.
+"""
+
+
+# -- tables ---------------------------------------------------------------------------------
+
+
+def _fields_table(docs: tuple[FieldDoc, ...]) -> str:
+    rows = "".join(_rows(docs, prefix=""))
+    return "| Field | Type | Required | Meaning |\n| --- | --- | --- | --- |\n" + rows
+
+
+def _rows(docs: tuple[FieldDoc, ...], prefix: str) -> Iterator[str]:
+    for doc in docs:
+        name = prefix + doc.name
+        required = "no"
+        if doc.required:
+            required = f"yes, at least {doc.min_items}" if doc.min_items > 1 else "yes"
+        yield f"| `{name}` | {_cell(doc.type)} | {required} | {_cell(doc.description)} |\n"
+        if doc.fields:
+            yield from _rows(doc.fields, prefix=name + ("[]." if doc.shape == "list" else "."))
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _first_line(model: type[EntityBase]) -> str:
+    return (model.__doc__ or "").strip().splitlines()[0]

@@ -1,0 +1,285 @@
+"""Find a project's folders and the `playbook` plugin's options, reading mkdocs.yml without MkDocs.
+
+The command line must work where MkDocs is not importable or its config would not load, so
+mkdocs.yml is read with a safe YAML loader that keeps the tags MkDocs understands
+(`!!python/name:...`, `!ENV`, `!relative`) as values instead of failing on them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .diagnostics import Diagnostic
+from .loader import DEFAULT_MAX_FILE_SIZE
+from .model import KIND_BY_COLLECTION
+
+CONFIG_FILES = ("mkdocs.yml", "mkdocs.yaml")
+PLUGIN_NAME = "playbook"
+DEFAULT_PLAYBOOKS_DIR = "playbooks"
+DEFAULT_DOCS_DIR = "docs"
+
+
+@dataclass(frozen=True)
+class Tagged:
+    """A YAML value with a tag we keep but do not interpret, e.g. `!!python/name:x`."""
+
+    tag: str
+    value: Any
+
+
+class ProjectError(Exception):
+    """A project that cannot be read: its mkdocs.yml is broken or an option is wrong."""
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(str(diagnostic))
+        self.diagnostic = diagnostic
+
+
+@dataclass(frozen=True)
+class Project:
+    """A playbook project: where mkdocs.yml, the playbook and the docs are."""
+
+    root: Path
+    """The folder of mkdocs.yml (absolute)."""
+    playbooks_dir: Path
+    docs_dir: Path
+    config_file: Path | None = None
+    config: dict[str, Any] = field(default_factory=dict)
+    """mkdocs.yml as read, tags kept as `Tagged` values."""
+    options: dict[str, Any] = field(default_factory=dict)
+    """The `playbook` plugin's options as written in mkdocs.yml."""
+    display_dir: Path | None = None
+    """The folder messages show paths relative to; the project folder when None."""
+
+    @property
+    def max_file_size(self) -> int:
+        """The largest YAML file that is read, as the plugin option sets it."""
+        value = self.options.get("max_file_size", DEFAULT_MAX_FILE_SIZE)
+        return value if isinstance(value, int) else DEFAULT_MAX_FILE_SIZE
+
+    @property
+    def nav_mode(self) -> str:
+        """The plugin's `nav` option: kinds, entities or off."""
+        value = self.options.get("nav", "kinds")
+        return value if value in ("kinds", "entities", "off") else "kinds"
+
+    @property
+    def template_dirs(self) -> list[Path]:
+        """Folders whose page templates override the packaged ones, as the plugin finds them."""
+        templates_dir = self.options.get("templates_dir")
+        if isinstance(templates_dir, str):
+            return [self.root / templates_dir]
+        custom_dir = self.custom_dir
+        return [custom_dir / "playbook"] if custom_dir else []
+
+    @property
+    def custom_dir(self) -> Path | None:
+        """The theme's `custom_dir`, if it has one."""
+        theme = self.config.get("theme")
+        custom_dir = theme.get("custom_dir") if isinstance(theme, dict) else None
+        return self.root / custom_dir if isinstance(custom_dir, str) else None
+
+    @property
+    def site_url(self) -> str | None:
+        """The site's URL from mkdocs.yml, if set."""
+        value = self.config.get("site_url")
+        return value if isinstance(value, str) and value else None
+
+    @property
+    def display_base(self) -> Path:
+        """The folder messages show paths relative to."""
+        return self.display_dir or self.root
+
+    def display(self, path: Path) -> str:
+        """A path as messages show it."""
+        return display_path(path, self.display_base)
+
+
+def display_path(path: Path, base: Path) -> str:
+    """``path`` relative to ``base`` when it is inside it, else as it is."""
+    try:
+        return path.resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def default_display_dir(root: Path) -> Path:
+    """The current folder if the project is in it (paths a terminal can open), else the project."""
+    cwd = Path.cwd().resolve()
+    return cwd if root.resolve().is_relative_to(cwd) else root.resolve()
+
+
+def find_project(path: Path, display_dir: Path | None = None) -> Project:
+    """The project at ``path``: a folder with mkdocs.yml, a playbook folder, or mkdocs.yml.
+
+    Messages show paths relative to ``display_dir`` (by default `default_display_dir`).
+    """
+    path = path.resolve()
+    project = _find(path)
+    shown = display_dir or default_display_dir(project.root)
+    return replace(project, display_dir=shown)
+
+
+def _find(path: Path) -> Project:
+    if path.is_file():
+        return _from_config(path)
+    for name in CONFIG_FILES:
+        if (path / name).is_file():
+            return _from_config(path / name)
+    if _looks_like_playbook(path):
+        # Given the playbook folder itself: its parent is the project.
+        parent = path.parent
+        config_file = next((parent / n for n in CONFIG_FILES if (parent / n).is_file()), None)
+        base = _from_config(config_file) if config_file else _bare(parent)
+        return replace(base, playbooks_dir=path)
+    return _bare(path)
+
+
+def _bare(root: Path) -> Project:
+    return Project(
+        root=root, playbooks_dir=root / DEFAULT_PLAYBOOKS_DIR, docs_dir=root / DEFAULT_DOCS_DIR
+    )
+
+
+def _looks_like_playbook(path: Path) -> bool:
+    return path.is_dir() and any((path / name).is_dir() for name in KIND_BY_COLLECTION)
+
+
+def _from_config(config_file: Path) -> Project:
+    root = config_file.parent
+    config = read_config(config_file)
+    options = plugin_options(config, config_file)
+    playbooks_dir = options.get("playbooks_dir", DEFAULT_PLAYBOOKS_DIR)
+    docs_dir = config.get("docs_dir", DEFAULT_DOCS_DIR)
+    for name, value in (("playbooks_dir", playbooks_dir), ("docs_dir", docs_dir)):
+        if not isinstance(value, str) or not value:
+            raise ProjectError(
+                Diagnostic(
+                    _shown(config_file),
+                    1,
+                    1,
+                    name if name == "docs_dir" else f"plugins.{PLUGIN_NAME}.{name}",
+                    "expected a folder name such as 'playbooks'",
+                )
+            )
+    return Project(
+        root=root,
+        playbooks_dir=root / playbooks_dir,
+        docs_dir=root / docs_dir,
+        config_file=config_file,
+        config=config,
+        options=options,
+    )
+
+
+def read_config(config_file: Path) -> dict[str, Any]:
+    """mkdocs.yml as a mapping; tags MkDocs would interpret are kept as `Tagged`."""
+    try:
+        text = config_file.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ProjectError(
+            Diagnostic(_shown(config_file), 1, 1, "file", f"cannot be read: {error}")
+        ) from None
+    try:
+        # The loader is ours and only builds plain values and `Tagged`: nothing is imported.
+        value = yaml.load(text, Loader=ConfigLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise ProjectError(
+            Diagnostic(_shown(config_file), line, column, "yaml", f"{error.problem}; fix the YAML")
+        ) from None
+    except yaml.YAMLError as error:
+        raise ProjectError(Diagnostic(_shown(config_file), 1, 1, "yaml", str(error))) from None
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ProjectError(
+            Diagnostic(_shown(config_file), 1, 1, "yaml", "expected a mapping of settings")
+        )
+    return value
+
+
+def plugin_options(config: dict[str, Any], config_file: Path) -> dict[str, Any]:
+    """The options of the `playbook` plugin in a config (`{}` when it has none)."""
+    plugins = config.get("plugins")
+    entries: list[Any] = list(plugins.items()) if isinstance(plugins, dict) else []
+    if isinstance(plugins, list):
+        for item in plugins:
+            if isinstance(item, dict):
+                entries.extend(item.items())
+            else:
+                entries.append((item, None))
+    for name, options in entries:
+        if name != PLUGIN_NAME:
+            continue
+        if options is None:
+            return {}
+        if not isinstance(options, dict):
+            raise ProjectError(
+                Diagnostic(
+                    _shown(config_file),
+                    1,
+                    1,
+                    f"plugins.{PLUGIN_NAME}",
+                    "expected a mapping of options",
+                )
+            )
+        return options
+    return {}
+
+
+def _shown(config_file: Path) -> str:
+    return display_path(config_file, default_display_dir(config_file.parent))
+
+
+class ConfigLoader(yaml.SafeLoader):
+    """A safe loader that keeps unknown tags as `Tagged` values."""
+
+
+class ConfigDumper(yaml.SafeDumper):
+    """A safe dumper that writes `Tagged` values back with their tags."""
+
+
+def _construct_tagged(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Tagged:
+    value: Any
+    if isinstance(node, yaml.ScalarNode):
+        value = loader.construct_scalar(node)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    elif isinstance(node, yaml.MappingNode):
+        value = loader.construct_mapping(node, deep=True)
+    else:  # pragma: no cover - PyYAML has no other node types
+        value = None
+    return Tagged(node.tag, value)
+
+
+def _represent_tagged(dumper: yaml.SafeDumper, data: Tagged) -> yaml.Node:
+    if isinstance(data.value, list):
+        return dumper.represent_sequence(data.tag, data.value)
+    if isinstance(data.value, dict):
+        return dumper.represent_mapping(data.tag, data.value)
+    return dumper.represent_scalar(data.tag, "" if data.value is None else str(data.value))
+
+
+ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", _construct_tagged)
+ConfigLoader.add_multi_constructor("!", _construct_tagged)
+
+
+def _represent_text(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
+    # Several lines read best as a block (`not_in_nav: |`), as people write them.
+    style = "|" if "\n" in data else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+ConfigDumper.add_representer(Tagged, _represent_tagged)
+ConfigDumper.add_representer(str, _represent_text)
+
+
+def dump_config(config: dict[str, Any]) -> str:
+    """A config as mkdocs.yml text, tags kept."""
+    return yaml.dump(config, Dumper=ConfigDumper, sort_keys=False, allow_unicode=True, width=100)

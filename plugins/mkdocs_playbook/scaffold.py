@@ -1,0 +1,136 @@
+"""`playbook new`: a commented YAML template of one kind, written from the model's fields."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from .diagnostics import Diagnostic
+from .field_docs import FieldDoc, field_docs, required_first
+from .loader import YAML_SUFFIXES
+from .model import ID_PATTERN, Kind
+from .project import Project
+from .schema import SCHEMA_DIR, schema_file_name
+
+_ID_RE = re.compile(ID_PATTERN)
+_INDENT = "  "
+
+
+class ScaffoldError(Exception):
+    """A new entity that cannot be written: a bad id, or the file is already there."""
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(str(diagnostic))
+        self.diagnostic = diagnostic
+
+
+def entity_template(kind: Kind, schema_location: str) -> str:
+    """The YAML of a new entity: required fields to fill in, optional ones commented out."""
+    docs = required_first(field_docs(kind.model))
+    lines = [
+        f"# yaml-language-server: $schema={schema_location}",
+        f"# {kind.singular} \N{EM DASH} {_sentence(kind.model.__doc__ or '')}",
+        "# Fill in the required fields, then check the file with `playbook validate`.",
+        "",
+    ]
+    required = [doc for doc in docs if doc.required]
+    optional = [doc for doc in docs if not doc.required]
+    for doc in required:
+        lines.append(f"# {_about(doc)}")
+        lines.extend(_field_lines(doc, indent=""))
+    if optional:
+        lines += ["", "# -- Optional fields: uncomment the ones you need " + "-" * 30]
+    for doc in optional:
+        lines.append(f"# {_about(doc)}")
+        lines.extend(f"# {line}" for line in _field_lines(doc, indent=""))
+    return "\n".join(lines) + "\n"
+
+
+def new_entity(project: Project, kind: Kind, ident: str) -> Path:
+    """Write `playbooks/<collection>/<id>.yaml` from the kind's template; return its path."""
+    folder = project.playbooks_dir / kind.collection
+    path = folder / f"{ident}.yaml"
+    if not _ID_RE.match(ident):
+        suggestion = slug(ident)
+        raise ScaffoldError(
+            Diagnostic(
+                project.display(path),
+                1,
+                1,
+                "id",
+                f"'{ident}' is not a valid id: use 1 to 64 lowercase letters, digits and hyphens, "
+                "starting with a letter or digit" + (f"; try '{suggestion}'" if suggestion else ""),
+            )
+        )
+    for suffix in YAML_SUFFIXES:
+        existing = folder / f"{ident}{suffix}"
+        if existing.exists():
+            raise ScaffoldError(
+                Diagnostic(
+                    project.display(existing),
+                    1,
+                    1,
+                    "id",
+                    f"the {kind.singular.lower()} '{ident}' already exists; edit that file, "
+                    "or choose another id",
+                )
+            )
+    schema = project.root / SCHEMA_DIR / schema_file_name(kind)
+    location = Path(os.path.relpath(schema, folder)).as_posix()
+    folder.mkdir(parents=True, exist_ok=True)
+    # "x": never replace a file that appeared since the check above.
+    with path.open("x", encoding="utf-8") as file:
+        file.write(entity_template(kind, location))
+    return path
+
+
+def slug(text: str) -> str:
+    """An id made from any text: lowercase, hyphens between words (may be empty)."""
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    return "-".join(words)[:64].strip("-")
+
+
+def _sentence(docstring: str) -> str:
+    first = docstring.strip().splitlines()[0] if docstring.strip() else ""
+    return first[:1].lower() + first[1:]
+
+
+def _about(doc: FieldDoc) -> str:
+    """The field's meaning, and its type unless the meaning already says it."""
+    notes = [] if doc.type.casefold() in doc.description.casefold() else [doc.type]
+    if doc.min_items > 1:
+        notes.append(f"at least {doc.min_items}")
+    about = doc.description + (f" ({', '.join(notes)})" if notes else "")
+    return about.replace("\n", " ")
+
+
+def _field_lines(doc: FieldDoc, indent: str) -> list[str]:
+    """The YAML of one field with empty values: `key:`, `key: []`, or its nested fields."""
+    key = f"{indent}{doc.name}:"
+    if doc.shape == "value" or (doc.shape == "mapping" and not doc.fields and doc.required):
+        return [key]
+    if doc.shape == "mapping" and not doc.fields:
+        return [f"{key} {{}}"]
+    if doc.shape == "mapping":
+        return [key, *_nested_lines(doc.fields, indent + _INDENT, first_prefix="")]
+    if not doc.required:
+        if not doc.fields:
+            return [f"{key} []"]
+        return [key, *_nested_lines(doc.fields, indent + _INDENT, first_prefix="- ")]
+    if not doc.fields:
+        return [key] + [f"{indent}{_INDENT}-"] * max(doc.min_items, 1)
+    return [key, *_nested_lines(doc.fields, indent + _INDENT, first_prefix="- ")]
+
+
+def _nested_lines(docs: tuple[FieldDoc, ...], indent: str, first_prefix: str) -> list[str]:
+    """The fields of a nested mapping, each with its meaning as a trailing comment."""
+    lines: list[str] = []
+    pad = " " * len(first_prefix)
+    for index, doc in enumerate(required_first(docs)):
+        # A list item must start with a key, so the first field stays even when optional.
+        mark = "# " if not doc.required and index > 0 else ""
+        head, *rest = _field_lines(doc, indent="")
+        lines.append(f"{indent}{first_prefix if index == 0 else pad}{mark}{head}  # {_about(doc)}")
+        lines.extend(f"{indent}{pad}{mark}{line}" for line in rest)
+    return lines

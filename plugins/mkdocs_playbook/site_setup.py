@@ -1,0 +1,46 @@
+"""What a site of playbook pages needs from its MkDocs config: Markdown extensions and assets.
+
+Written as plain data, without MkDocs, so that the plugin (which adds them to the live
+config) and `playbook export` (which writes them into a plain mkdocs.yml) share one list.
+Python callables in extension options are named by their dotted path, as mkdocs.yml's
+`!!python/name:` tags name them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+MARKDOWN_EXTENSIONS: tuple[str, ...] = (
+    "tables",
+    "attr_list",
+    "md_in_html",
+    "admonition",
+    "pymdownx.superfences",
+    "pymdownx.tabbed",
+)
+"""Extensions the generated pages use: tables, attributes, Markdown in HTML, admonitions,
+Mermaid fences and tabs."""
+
+EXTENSION_OPTIONS: dict[str, dict[str, Any]] = {"pymdownx.tabbed": {"alternate_style": True}}
+"""Options set on those extensions unless the config sets them."""
+
+MERMAID_FENCE: dict[str, str] = {
+    "name": "mermaid",
+    "class": "mermaid",
+    "format": "pymdownx.superfences.fence_code_format",
+}
+"""The `pymdownx.superfences` custom fence for diagrams; `format` is a dotted name."""
+
+MATERIAL_EMOJI: dict[str, str] = {
+    "emoji_index": "material.extensions.emoji.twemoji",
+    "emoji_generator": "material.extensions.emoji.to_svg",
+}
+"""`pymdownx.emoji` options for Material's icons (dotted names), used on Material only."""
+
+ASSETS_DIR = Path(__file__).parent / "assets"
+SITE_ASSETS = "assets/playbook"
+"""Where the assets are published, relative to the docs folder and the site."""
+CSS_ASSETS: tuple[str, ...] = ("playbook.css",)
+JS_ASSETS: tuple[str, ...] = ("vendor/mermaid.min.js", "playbook.js")
+"""In load order: Mermaid first. Served from the site: Material would fetch Mermaid from a CDN."""
