@@ -321,3 +321,14 @@ def test_yes_and_no_stay_text_but_still_mean_true_and_false_in_boolean_fields(
     assert play is not None and channel is not None
     assert play.data.metrics == ("no",)  # type: ignore[attr-defined]
     assert channel.data.online is True  # type: ignore[attr-defined]
+
+
+def test_a_list_whose_only_item_is_bad_reports_the_item_not_the_length(tmp_path: Path) -> None:
+    strategy = (
+        "title: S\nsummary: s\nhorizon: 1y\nobjectives:\n"
+        "  - statement: x\n    metric: m\n    target: 1\n    deadline: [1]\n"
+    )
+    assert problems(tmp_path, {"strategies/s.yaml": strategy}) == [
+        "playbooks/strategies/s.yaml:8:15: objectives[0].deadline: expected a date "
+        "(YYYY-MM-DD) or text"
+    ]

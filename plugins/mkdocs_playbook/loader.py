@@ -232,7 +232,9 @@ class _Loading:
         try:
             data = kind.model.model_validate(document.value)
         except ValidationError as invalid:
-            for details in invalid.errors(include_url=False, include_input=False):
+            for details in _without_follow_on_errors(
+                invalid.errors(include_url=False, include_input=False)
+            ):
                 self.diagnostics.append(
                     _validation_diagnostic(
                         self.display(path),
@@ -300,6 +302,18 @@ def _describe(value: object) -> str:
     if isinstance(value, dict):
         return "a mapping"
     return type(value).__name__
+
+
+def _without_follow_on_errors(errors: list[ErrorDetails]) -> list[ErrorDetails]:
+    """Drop "needs at least N items" on a list whose items have errors of their own:
+    pydantic counts only the valid items, so the list looks short only because of them."""
+    item_parents = {
+        tuple(error["loc"][:index])
+        for error in errors
+        for index, part in enumerate(error["loc"])
+        if isinstance(part, int)
+    }
+    return [e for e in errors if not (e["type"] == "too_short" and tuple(e["loc"]) in item_parents)]
 
 
 def _walk(data: Any, loc: Iterable[int | str]) -> tuple[FieldPath, Any, bool]:
