@@ -44,3 +44,11 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
 def sorted_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     """Diagnostics in file order, without repeats."""
     return sorted(set(diagnostics), key=lambda d: (d.path, d.line, d.column, d.field, d.message))
+
+
+class DiagnosticError(Exception):
+    """A failure that is one located problem, shown as its `path:line:col:` line."""
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(str(diagnostic))
+        self.diagnostic = diagnostic

@@ -15,7 +15,7 @@ from typing import Any
 
 from . import site_setup
 from .author_pages import author_page_paths, author_pages
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, DiagnosticError
 from .model import KINDS, Kind, kind_index_path
 from .project import PLUGIN_NAME, Project, Tagged, dump_config
 from .render import Renderer
@@ -26,12 +26,8 @@ PYTHON_NAME_TAG = "tag:yaml.org,2002:python/name:"
 EXPORT_DOCS_DIR = "docs"
 
 
-class ExportError(Exception):
+class ExportError(DiagnosticError):
     """An export that cannot be written."""
-
-    def __init__(self, diagnostic: Diagnostic) -> None:
-        super().__init__(str(diagnostic))
-        self.diagnostic = diagnostic
 
 
 @dataclass(frozen=True)

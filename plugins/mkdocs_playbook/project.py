@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, DiagnosticError
 from .loader import DEFAULT_MAX_FILE_SIZE
 from .model import KIND_BY_COLLECTION
 
@@ -31,12 +31,8 @@ class Tagged:
     value: Any
 
 
-class ProjectError(Exception):
+class ProjectError(DiagnosticError):
     """A project that cannot be read: its mkdocs.yml is broken or an option is wrong."""
-
-    def __init__(self, diagnostic: Diagnostic) -> None:
-        super().__init__(str(diagnostic))
-        self.diagnostic = diagnostic
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from urllib.parse import quote
 import jinja2
 import yaml
 
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, DiagnosticError
 from .markup import Link, escape_text, make_untrusted_markdown_safe, rewrite_links
 from .model import (
     KIND_BY_NAME,
@@ -290,12 +290,8 @@ class Renderer:
         return f"[{label}]({posixpath.relpath(page, posixpath.dirname(page_path) or '.')})"
 
 
-class TemplateProblem(Exception):
+class TemplateProblem(DiagnosticError):
     """A page template that could not be loaded or rendered, with where it failed."""
-
-    def __init__(self, diagnostic: Diagnostic) -> None:
-        super().__init__(str(diagnostic))
-        self.diagnostic = diagnostic
 
     @classmethod
     def from_jinja(cls, error: jinja2.TemplateError) -> TemplateProblem:

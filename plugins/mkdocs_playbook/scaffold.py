@@ -6,7 +6,7 @@ import os
 import re
 from pathlib import Path
 
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, DiagnosticError
 from .field_docs import FieldDoc, field_docs, required_first
 from .loader import YAML_SUFFIXES
 from .model import ID_PATTERN, Kind
@@ -17,12 +17,8 @@ _ID_RE = re.compile(ID_PATTERN)
 _INDENT = "  "
 
 
-class ScaffoldError(Exception):
+class ScaffoldError(DiagnosticError):
     """A new entity that cannot be written: a bad id, or the file is already there."""
-
-    def __init__(self, diagnostic: Diagnostic) -> None:
-        super().__init__(str(diagnostic))
-        self.diagnostic = diagnostic
 
 
 def entity_template(kind: Kind, schema_location: str) -> str:
