@@ -332,3 +332,20 @@ def test_a_list_whose_only_item_is_bad_reports_the_item_not_the_length(tmp_path:
         "playbooks/strategies/s.yaml:8:15: objectives[0].deadline: expected a date "
         "(YYYY-MM-DD) or text"
     ]
+
+
+def test_a_cache_reuses_unchanged_files_and_rereads_changed_ones(tmp_path: Path) -> None:
+    from mkdocs_playbook.loader import LoadCache
+
+    write(tmp_path, {"playbooks/personas/a.yaml": PERSONA, "playbooks/personas/b.yaml": PERSONA})
+    cache = LoadCache()
+    first = load_playbook(tmp_path / "playbooks", project_dir=tmp_path, cache=cache).playbook
+    write(tmp_path, {"playbooks/personas/b.yaml": PERSONA.replace("Sally", "Bea")})
+    second = load_playbook(tmp_path / "playbooks", project_dir=tmp_path, cache=cache).playbook
+    assert second.get("persona", "a") is first.get("persona", "a")
+    changed = second.get("persona", "b")
+    assert changed is not None and changed.data.title == "Bea"
+    write(tmp_path, {"playbooks/personas/b.yaml": "title: [broken]\n"})
+    third = load_playbook(tmp_path / "playbooks", project_dir=tmp_path, cache=cache)
+    assert third.playbook.get("persona", "b") is None
+    assert "title" in [d.field for d in third.diagnostics]

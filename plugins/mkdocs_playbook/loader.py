@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -37,6 +38,40 @@ INTRO_FILE = "_index.md"
 _ID_RE = re.compile(ID_PATTERN)
 
 
+@dataclass(frozen=True)
+class CachedFile:
+    """What one entity file gave: its entity (if valid) and its problems."""
+
+    entity: Entity | None
+    diagnostics: tuple[Diagnostic, ...]
+
+
+class LoadCache:
+    """Parsed and validated files by path and content hash, kept across serve rebuilds.
+
+    A changed file has a new hash, so it is never served stale; entries of files that
+    were not seen in the last load are dropped.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[tuple[str, bytes], CachedFile] = {}
+        self._seen: set[tuple[str, bytes]] = set()
+
+    def get(self, key: tuple[str, bytes]) -> CachedFile | None:
+        """The cached result of a file with this path and content, if any."""
+        self._seen.add(key)
+        return self._entries.get(key)
+
+    def put(self, key: tuple[str, bytes], value: CachedFile) -> None:
+        """Remember what a file gave."""
+        self._entries[key] = value
+
+    def prune(self) -> None:
+        """Forget files that the last load did not read."""
+        self._entries = {k: v for k, v in self._entries.items() if k in self._seen}
+        self._seen = set()
+
+
 @dataclass
 class LoadResult:
     """The entities that loaded, and every problem found on the way."""
@@ -55,10 +90,18 @@ def load_playbook(
     *,
     project_dir: Path | None = None,
     max_file_size: int = DEFAULT_MAX_FILE_SIZE,
+    cache: LoadCache | None = None,
 ) -> LoadResult:
-    """Read, parse and validate every entity file under ``playbooks_dir``."""
+    """Read, parse and validate every entity file under ``playbooks_dir``.
+
+    With a ``cache``, files whose content has not changed since the last load are not
+    parsed or validated again.
+    """
     loading = _Loading(playbooks_dir, project_dir or playbooks_dir.parent, max_file_size)
+    loading.cache = cache
     loading.run()
+    if cache is not None:
+        cache.prune()
     playbook = Playbook(
         entities=loading.entities,
         intros=loading.intros,
@@ -80,6 +123,7 @@ class _Loading:
         self.intro_paths: dict[str, str] = {}
         self.broken: set[tuple[str, str]] = set()
         self.diagnostics: list[Diagnostic] = []
+        self.cache: LoadCache | None = None
 
     def display(self, path: Path) -> str:
         try:
@@ -177,6 +221,10 @@ class _Loading:
             self.load_entity(kind, ident, entry)
 
     def read_text(self, path: Path) -> str | None:
+        raw = self.read_bytes(path)
+        return None if raw is None else self.decode(path, raw)
+
+    def read_bytes(self, path: Path) -> bytes | None:
         if path.is_symlink() and not _inside(path.resolve(), self.real_root):
             self.error(
                 path,
@@ -194,10 +242,12 @@ class _Loading:
                     "raise the plugin's max_file_size option",
                 )
                 return None
-            raw = path.read_bytes()
+            return path.read_bytes()
         except OSError as error:
             self.error(path, "file", f"cannot be read: {error.strerror or error}")
             return None
+
+    def decode(self, path: Path, raw: bytes) -> str | None:
         try:
             return raw.decode("utf-8-sig")
         except UnicodeDecodeError as error:
@@ -213,14 +263,32 @@ class _Loading:
 
     def load_entity(self, kind: Kind, ident: str, path: Path) -> None:
         self.broken.add((kind.name, ident))
-        text = self.read_text(path)
-        if text is None:
+        raw = self.read_bytes(path)
+        if raw is None:
             return
+        key = (self.display(path), hashlib.blake2b(raw, digest_size=16).digest())
+        cached = self.cache.get(key) if self.cache is not None else None
+        if cached is None:
+            before = len(self.diagnostics)
+            entity = self.parse_entity(kind, ident, path, raw)
+            cached = CachedFile(entity, tuple(self.diagnostics[before:]))
+            if self.cache is not None:
+                self.cache.put(key, cached)
+        else:
+            self.diagnostics.extend(cached.diagnostics)
+        if cached.entity is not None:
+            self.broken.discard((kind.name, ident))
+            self.entities[(kind.name, ident)] = cached.entity
+
+    def parse_entity(self, kind: Kind, ident: str, path: Path, raw: bytes) -> Entity | None:
+        text = self.decode(path, raw)
+        if text is None:
+            return None
         try:
             document = parse_yaml(text)
         except YamlProblem as problem:
             self.error(path, problem.field, problem.message, problem.position)
-            return
+            return None
         if not isinstance(document.value, dict):
             self.error(
                 path,
@@ -228,7 +296,7 @@ class _Loading:
                 f"expected a mapping of fields at the top level, got {_describe(document.value)}; "
                 "write 'title: ...', 'summary: ...' and so on",
             )
-            return
+            return None
         try:
             data = kind.model.model_validate(document.value)
         except ValidationError as invalid:
@@ -245,7 +313,7 @@ class _Loading:
                         document.key_positions,
                     )
                 )
-            return
+            return None
         entity = Entity(
             kind=kind,
             id=ident,
@@ -256,10 +324,7 @@ class _Loading:
         )
         problems = check_comparison_keys(entity) if isinstance(data, Comparison) else []
         self.diagnostics.extend(problems)
-        if problems:
-            return
-        self.broken.discard((kind.name, ident))
-        self.entities[(kind.name, ident)] = entity
+        return None if problems else entity
 
 
 def _listing(folder: Path) -> list[Path]:

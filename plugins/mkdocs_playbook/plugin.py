@@ -32,7 +32,7 @@ from mkdocs.structure.pages import Page
 
 from .author_pages import author_page_paths, author_pages
 from .diagnostics import Diagnostic, sorted_diagnostics
-from .loader import DEFAULT_MAX_FILE_SIZE, load_playbook
+from .loader import DEFAULT_MAX_FILE_SIZE, LoadCache, load_playbook
 from .model import KIND_BY_NAME, Playbook, kind_index_path
 from .refs import Links, check_page_refs, resolve_refs
 from .render import Renderer, TemplateProblem
@@ -89,6 +89,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self.pages: dict[str, str] = {}
         self.failure: list[Diagnostic] = []
         self.project_dir = Path.cwd()
+        self.load_cache = LoadCache()
+        """Parsed files by content, kept while `mkdocs serve` keeps this plugin object."""
 
     # -- lifecycle -----------------------------------------------------------------------
 
@@ -123,6 +125,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             self.playbooks_dir,
             project_dir=self.project_dir,
             max_file_size=self.config.max_file_size,
+            cache=self.load_cache,
         )
         links, ref_diagnostics = resolve_refs(result.playbook)
         diagnostics = sorted_diagnostics(result.diagnostics + ref_diagnostics)
