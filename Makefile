@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-stamp
 # Material 9.7+ prints a banner about MkDocs 2 on every run; it is noise in tests and CI.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup serve build test lint typecheck unit site bench fuzz clean
+.PHONY: setup browser-deps serve build test lint typecheck unit site bench fuzz clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -33,7 +33,11 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy
 
-unit: setup
+# Chromium (Debian) and axe-core (npm) for the browser tests; each only when missing.
+browser-deps:
+	bash tests/browser/install-deps.sh
+
+unit: setup browser-deps
 	$(BIN)/pytest
 
 site: setup
@@ -48,4 +52,4 @@ fuzz: setup
 	HYPOTHESIS_PROFILE=long $(BIN)/pytest tests/test_fuzz.py
 
 clean:
-	rm -rf $(VENV) site .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) site .pytest_cache .mypy_cache .ruff_cache tests/browser/node_modules

@@ -29,6 +29,7 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
 
 from .author_pages import author_page_paths, author_pages
 from .diagnostics import Diagnostic, sorted_diagnostics
@@ -43,6 +44,7 @@ from .site_setup import (
     JS_ASSETS,
     MARKDOWN_EXTENSIONS,
     MATERIAL_EMOJI,
+    MERMAID_ASSET,
     MERMAID_FENCE,
     SITE_ASSETS,
 )
@@ -280,7 +282,11 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         return server
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
-        """Under serve, show the playbook's errors on every page until they are fixed."""
+        """Load Mermaid where a page has a diagram; under serve, show the playbook's errors."""
+        if 'class="mermaid"' in output:
+            src = get_relative_url(f"{SITE_ASSETS}/{MERMAID_ASSET}", page.url)
+            # Before Material's bundle runs its diagrams, so it finds Mermaid and fetches none.
+            output = output.replace("</body>", f'<script src="{src}"></script>\n</body>', 1)
         return _with_error_overlay(output, self.failure)
 
     def on_post_template(
@@ -337,7 +343,7 @@ def _add_assets(config: MkDocsConfig) -> None:
 def _asset_files(config: MkDocsConfig) -> list[File]:
     return [
         File.generated(config, f"{SITE_ASSETS}/{name}", content=(ASSETS_DIR / name).read_bytes())
-        for name in (*CSS_ASSETS, *JS_ASSETS)
+        for name in (*CSS_ASSETS, *JS_ASSETS, MERMAID_ASSET)
     ]
 
 

@@ -42,5 +42,8 @@ ASSETS_DIR = Path(__file__).parent / "assets"
 SITE_ASSETS = "assets/playbook"
 """Where the assets are published, relative to the docs folder and the site."""
 CSS_ASSETS: tuple[str, ...] = ("playbook.css",)
-JS_ASSETS: tuple[str, ...] = ("vendor/mermaid.min.js", "playbook.js")
-"""In load order: Mermaid first. Served from the site: Material would fetch Mermaid from a CDN."""
+JS_ASSETS: tuple[str, ...] = ("playbook.js",)
+"""Scripts every page loads."""
+MERMAID_ASSET = "vendor/mermaid.min.js"
+"""Served from the site (Material would fetch Mermaid from a CDN), and loaded only by the
+pages that have a diagram: it is 3.5 MB."""

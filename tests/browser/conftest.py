@@ -1,0 +1,178 @@
+"""Fixtures of the browser tests: the shipped site, built and served; Chromium; monitored pages.
+
+The site is built twice per session, in parallel: once served at the root of a static
+server, once with a `site_url` that has a path, served under /playbook/ by another server.
+Chromium is Debian's (/usr/bin/chromium), driven by Playwright; nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+
+from .support import CHROMIUM, CHROMIUM_ARGS, HERE, REPO, VIEWPORT, Monitor, StaticServer
+
+SUBPATH = "/playbook/"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "browser: drives Chromium over the built site")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    skip = pytest.mark.skip(
+        reason=f"{CHROMIUM} is missing: run tests/browser/install-deps.sh (apt's chromium)"
+    )
+    for item in items:
+        if item.path.is_relative_to(HERE):
+            item.add_marker(pytest.mark.browser)
+            if not CHROMIUM.exists():
+                item.add_marker(skip)
+
+
+@dataclass(frozen=True)
+class Site:
+    """A built site and the server that serves it."""
+
+    directory: Path
+    url: str  # the site's root URL, ending in "/"
+
+    def __truediv__(self, path: str) -> str:
+        return self.url + path.lstrip("/")
+
+    def page_paths(self) -> list[str]:
+        """The path, under the site root, of every page (every index.html) of the site."""
+        return sorted(
+            ""
+            if html.parent == self.directory
+            else html.parent.relative_to(self.directory).as_posix() + "/"
+            for html in self.directory.rglob("index.html")
+        )
+
+
+def _build(config_file: Path, site_dir: Path) -> subprocess.Popen[str]:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1700000000"}
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config_file)]
+    return subprocess.Popen(
+        [*command, "-d", str(site_dir)],
+        cwd=config_file.parent,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def _subpath_project(project: Path, site_url: str) -> Path:
+    """A project folder whose mkdocs.yml INHERITs the repository's and sets `site_url`.
+
+    MkDocs resolves relative paths (docs_dir, theme.custom_dir, the plugin's
+    playbooks_dir) against the folder of the config file it was given, not the inherited
+    one, so the folder links to the repository's top-level entries.
+    """
+    project.mkdir(parents=True)
+    for entry in REPO.iterdir():
+        if not entry.name.startswith(".") and entry.name not in ("mkdocs.yml", "site"):
+            (project / entry.name).symlink_to(entry)
+    config = project / "mkdocs.yml"
+    config.write_text(f"INHERIT: {REPO / 'mkdocs.yml'}\nsite_url: {site_url}\n", encoding="utf-8")
+    return config
+
+
+@pytest.fixture(scope="session")
+def _sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Site, Site]]:
+    work = tmp_path_factory.mktemp("browser-sites")
+    root_dir, sub_www = work / "site", work / "www"
+    root_server, sub_server = StaticServer(root_dir), StaticServer(sub_www)
+    sub_url = sub_server.origin + SUBPATH
+    try:
+        builds = [
+            _build(REPO / "mkdocs.yml", root_dir),
+            _build(_subpath_project(work / "project", sub_url), sub_www / SUBPATH.strip("/")),
+        ]
+        outputs = [build.communicate(timeout=300)[0] for build in builds]
+        for build, output in zip(builds, outputs, strict=True):
+            assert build.returncode == 0, f"mkdocs build --strict failed:\n{output}"
+        root_server.start()
+        sub_server.start()
+        yield Site(root_dir, root_server.origin + "/"), Site(sub_www / SUBPATH.strip("/"), sub_url)
+    finally:
+        root_server.stop()
+        sub_server.stop()
+
+
+@pytest.fixture(scope="session")
+def site(_sites: tuple[Site, Site]) -> Site:
+    """The shipped site, served at the root of http://127.0.0.1:<port>/."""
+    return _sites[0]
+
+
+@pytest.fixture(scope="session")
+def subpath_site(_sites: tuple[Site, Site]) -> Site:
+    """The shipped site built with `site_url: http://127.0.0.1:<port>/playbook/`, served there."""
+    return _sites[1]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@dataclass
+class Browsing:
+    """A fresh browser context with one page, and what went wrong in it."""
+
+    context: BrowserContext
+    page: Page
+    monitor: Monitor
+
+    def open(self, url: str) -> Page:
+        """Go to a URL and wait until its page has settled."""
+        self.page.goto(url)
+        self.monitor.wait_idle(self.page)
+        return self.page
+
+
+@pytest.fixture
+def new_browsing(browser: Browser) -> Iterator[Callable[..., Browsing]]:
+    """Make fresh monitored contexts (options as for Browser.new_context); closed after."""
+    opened: list[BrowserContext] = []
+
+    def make(**options: Any) -> Browsing:
+        context = browser.new_context(**{"viewport": VIEWPORT, **options})
+        context.set_default_timeout(10_000)
+        opened.append(context)
+        monitor = Monitor().attach(context)
+        return Browsing(context, context.new_page(), monitor)
+
+    yield make
+    for context in opened:
+        context.close()
+
+
+@pytest.fixture
+def browsing(new_browsing: Callable[..., Browsing]) -> Browsing:
+    """A fresh monitored context with one page at 1280x900."""
+    return new_browsing()
+
+
+@pytest.fixture
+def page(browsing: Browsing) -> Page:
+    return browsing.page
+
+
+@pytest.fixture
+def monitor(browsing: Browsing) -> Monitor:
+    """What went wrong on `page`: console errors, uncaught errors, failed requests."""
+    return browsing.monitor

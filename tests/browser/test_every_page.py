@@ -1,0 +1,36 @@
+"""Every page of the built site loads in Chromium with no error and no request off loopback."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from .conftest import Browsing, Site
+
+# Pages loaded side by side, in tabs of one context: the walk is bound by the CPU, and a
+# few tabs keep both cores busy while each waits on its scripts.
+TABS = 3
+
+
+def test_every_page_loads_cleanly(browsing: Browsing, site: Site) -> None:
+    paths = site.page_paths()
+    assert len(paths) > 20, f"the site has only {len(paths)} pages"
+    tabs = [browsing.page] + [browsing.context.new_page() for _ in range(TABS - 1)]
+    for start in range(0, len(paths), TABS):
+        batch = list(zip(tabs, paths[start : start + TABS], strict=False))
+        for tab, path in batch:
+            tab.goto(site / path, wait_until="commit")
+        for tab, _ in batch:
+            browsing.monitor.wait_idle(tab)
+
+    where: dict[str, list[str]] = defaultdict(list)
+    for problem in browsing.monitor.take():
+        text = problem.text.replace(site.url.rstrip("/"), "")
+        where[f"{problem.what}: {text}"].append(problem.page)
+
+    def line(problem: str, pages: list[str]) -> str:
+        sample = ", ".join(pages[:3]) + (f" and {len(pages) - 3} more" if len(pages) > 3 else "")
+        return f"{problem}\n    on {len(pages)} page(s): {sample}"
+
+    assert not where, f"{len(where)} problem(s) over {len(paths)} pages:\n" + "\n".join(
+        line(problem, pages) for problem, pages in sorted(where.items())
+    )

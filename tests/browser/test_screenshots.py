@@ -1,0 +1,84 @@
+"""A screenshot of each page type, for the README.
+
+With UPDATE_SCREENSHOTS=1 they are written to docs/screenshots/<type>.png; otherwise to
+pytest's temporary folder, so a normal run proves they can be taken and changes nothing.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser
+
+from .conftest import Browsing, Site
+from .support import KINDS, REPO, VIEWPORT, Monitor, entities
+
+# A full-page shot stops here: past it, long index pages make huge, unreadable images.
+MAX_HEIGHT = 2400
+
+SHOTS = {"home": "", "index": "personas/"}
+SHOTS |= {singular: entities(folder)[0].path for folder, singular in KINDS.items()}
+SHOTS |= {"which-do-i-need": "which-do-i-need/", "coverage": "coverage/"}
+
+
+@pytest.fixture(scope="module")
+def shared(browser: Browser) -> Iterator[Browsing]:
+    context = browser.new_context(viewport=VIEWPORT)
+    context.set_default_timeout(10_000)
+    yield Browsing(context, context.new_page(), Monitor().attach(context))
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if os.environ.get("UPDATE_SCREENSHOTS") == "1":
+        target = REPO / "docs" / "screenshots"
+        target.mkdir(parents=True, exist_ok=True)
+        return target
+    return tmp_path_factory.mktemp("screenshots")
+
+
+def settle(shared: Browsing) -> None:
+    """Fonts loaded and diagrams drawn, so the picture is the one a reader sees."""
+    page = shared.page
+    page.evaluate("document.fonts.ready.then(() => true)")
+    # Material swaps each `pre.mermaid > code` for a `div.mermaid` holding the drawing.
+    page.wait_for_function(
+        "() => !document.querySelector('pre.mermaid, .mermaid code')", timeout=10_000
+    )
+
+
+@pytest.mark.parametrize(("name", "path"), SHOTS.items(), ids=SHOTS.keys())
+def test_screenshot(shared: Browsing, site: Site, folder: Path, name: str, path: str) -> None:
+    assert (site.directory / path / "index.html").is_file(), f"/{path} is not in the site"
+    page = shared.open(site / path)
+    settle(shared)
+    height = page.evaluate("document.documentElement.scrollHeight")
+    target = folder / f"{name}.png"
+    page.screenshot(
+        path=target,
+        full_page=True,
+        clip={"x": 0, "y": 0, "width": VIEWPORT["width"], "height": min(height, MAX_HEIGHT)},
+        animations="disabled",
+        caret="hide",
+    )
+    assert target.stat().st_size > 10_000
+
+
+def test_screenshot_print(shared: Browsing, site: Site, folder: Path) -> None:
+    """A campaign as it prints: no header, no nav."""
+    page = shared.open(site / entities("campaigns")[0].path)
+    page.emulate_media(media="print")
+    try:
+        settle(shared)
+        height = page.evaluate("document.documentElement.scrollHeight")
+        page.screenshot(
+            path=folder / "campaign-print.png",
+            full_page=True,
+            clip={"x": 0, "y": 0, "width": VIEWPORT["width"], "height": min(height, MAX_HEIGHT)},
+        )
+    finally:
+        page.emulate_media(media="screen")
