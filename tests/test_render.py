@@ -136,3 +136,40 @@ def test_titles_cannot_break_or_inject_into_diagrams(tmp_path: Path) -> None:
         in diagram
     )
     assert diagram.count('"') == 2 * diagram.count('["')
+
+
+@pytest.mark.parametrize(
+    ("from_url", "to_url", "expected"),
+    [
+        ("personas/sally/", "campaigns/x/", "../../campaigns/x/"),
+        ("personas/sally/", "", "../../"),
+        ("", "personas/sally/", "personas/sally/"),
+        ("personas/", "personas/sally/", "sally/"),
+        ("personas/sally/", "personas/", "../"),
+        ("personas/sally/", "personas/sally/", "./"),
+        ("a.html", "b/c.html", "b/c.html"),
+        ("b/d.html", "b/c.html", "c.html"),
+        ("b/d.html", "e/c.html", "../e/c.html"),
+    ],
+)
+def test_diagram_links_are_relative_to_the_page(from_url: str, to_url: str, expected: str) -> None:
+    from mkdocs_playbook.render import _relative_url
+
+    assert _relative_url(from_url, to_url) == expected
+
+
+@pytest.mark.parametrize(
+    ("from_page", "to_page", "expected"),
+    [
+        ("personas/a.md", "personas/b.md", "b.md"),
+        ("personas/a.md", "stages/x.md", "../stages/x.md"),
+        ("index.md", "stages/x.md", "stages/x.md"),
+        ("personas/index.md", "index.md", "../index.md"),
+    ],
+)
+def test_markdown_links_are_relative_to_the_page(
+    from_page: str, to_page: str, expected: str
+) -> None:
+    from mkdocs_playbook.render import relative_link
+
+    assert relative_link(from_page, to_page) == expected

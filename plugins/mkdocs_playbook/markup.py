@@ -109,17 +109,17 @@ def rewrite_links(text: str, rewrite: LinkRewriter) -> str:
     out: list[str] = []
     offset = 0
     for chunk, is_code in split_code(text):
-        if is_code:
-            out.append(chunk)
-        else:
-
-            def replace(match: re.Match[str], base: int = offset) -> str:
-                replacement = rewrite(_link(match, base))
-                return match.group(0) if replacement is None else replacement
-
-            out.append(_LINK_RE.sub(replace, chunk))
+        out.append(chunk if is_code else _rewrite_chunk(chunk, offset, rewrite))
         offset += len(chunk)
     return "".join(out)
+
+
+def _rewrite_chunk(chunk: str, offset: int, rewrite: LinkRewriter) -> str:
+    def replace(match: re.Match[str]) -> str:
+        replacement = rewrite(_link(match, offset))
+        return match.group(0) if replacement is None else replacement
+
+    return _LINK_RE.sub(replace, chunk)
 
 
 def is_safe_url(url: str) -> bool:
@@ -130,11 +130,21 @@ def is_safe_url(url: str) -> bool:
     return match is None or match.group(1) in SAFE_SCHEMES
 
 
-def make_untrusted_markdown_safe(text: str) -> str:
-    """Escape raw HTML and drop unsafe link targets, leaving code as it is."""
+def make_untrusted_markdown_safe(text: str, rewrite: LinkRewriter | None = None) -> str:
+    """Escape raw HTML and drop unsafe link targets, leaving code as it is.
+
+    ``rewrite`` first replaces links (refs become page links), in the same pass.
+    """
     out: list[str] = []
+    offset = 0
     for chunk, is_code in split_code(text):
-        out.append(chunk if is_code else _make_prose_safe(chunk))
+        if is_code:
+            out.append(chunk)
+        else:
+            if rewrite is not None:
+                chunk = _rewrite_chunk(chunk, offset, rewrite)
+            out.append(_make_prose_safe(chunk))
+        offset += len(chunk)
     return "".join(out)
 
 

@@ -8,9 +8,9 @@ the authoring guide are generated from its field descriptions.
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -642,7 +642,7 @@ class Entity:
     @property
     def page_path(self) -> str:
         """The Markdown page it becomes, relative to the docs folder."""
-        return str(PurePosixPath(self.kind.collection) / f"{self.id}.md")
+        return f"{self.kind.collection}/{self.id}.md"
 
     def position_of(self, path: FieldPath) -> Position:
         """The position of a field's value, or of its nearest enclosing value."""
@@ -652,6 +652,12 @@ class Entity:
 def kind_index_path(kind: Kind) -> str:
     """The Markdown page of a kind's index, relative to the docs folder."""
     return f"{kind.collection}/index.md"
+
+
+def _reading_order(entity: Entity) -> tuple[Any, ...]:
+    if entity.kind.name == "stage":
+        return (getattr(entity.data, "order", 0), entity.id)
+    return (entity.data.title.casefold(), entity.id)
 
 
 @dataclass(frozen=True)
@@ -671,13 +677,22 @@ class Playbook:
 
     def of_kind(self, kind: Kind) -> list[Entity]:
         """The entities of a kind in reading order: stages by order, the rest by title."""
-        found = [e for (name, _), e in self.entities.items() if name == kind.name]
-        if kind.name == "stage":
-            return sorted(found, key=lambda e: (getattr(e.data, "order", 0), e.id))
-        return sorted(found, key=lambda e: (e.data.title.casefold(), e.id))
+        return list(self._by_kind.get(kind.name, ()))
+
+    @functools.cached_property
+    def _by_kind(self) -> dict[str, tuple[Entity, ...]]:
+        # Pages ask for a kind's entities over and over; sort each kind once.
+        grouped: dict[str, list[Entity]] = {}
+        for (name, _), entity in self.entities.items():
+            grouped.setdefault(name, []).append(entity)
+        return {name: tuple(sorted(found, key=_reading_order)) for name, found in grouped.items()}
 
     def __iter__(self) -> Iterator[Entity]:
-        return iter(sorted(self.entities.values(), key=lambda e: (e.kind.name, e.id)))
+        return iter(self._in_order)
+
+    @functools.cached_property
+    def _in_order(self) -> tuple[Entity, ...]:
+        return tuple(sorted(self.entities.values(), key=lambda e: (e.kind.name, e.id)))
 
     def kinds_in_use(self) -> list[Kind]:
         """Kinds that have entities or an introduction, in content-model order."""

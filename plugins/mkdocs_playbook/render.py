@@ -10,7 +10,6 @@ import datetime
 import functools
 import html
 import json
-import posixpath
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -19,7 +18,6 @@ from typing import Any
 from urllib.parse import quote
 
 import jinja2
-import yaml
 
 from .diagnostics import Diagnostic, DiagnosticError
 from .markup import Link, escape_text, make_untrusted_markdown_safe, rewrite_links
@@ -166,7 +164,7 @@ class Renderer:
 
     def _context(self, page_path: str) -> dict[str, Any]:
         def url(target_page: str) -> str:
-            return posixpath.relpath(target_page, posixpath.dirname(page_path) or ".")
+            return relative_link(page_path, target_page)
 
         def html_url(target_page: str) -> str:
             # Inside diagrams MkDocs does not rewrite links, so give the final URL.
@@ -191,8 +189,9 @@ class Renderer:
         def md(text: str | None) -> str:
             if not text:
                 return ""
-            linked = rewrite_links(text, lambda link: self._inline_link(link, page_path))
-            return make_untrusted_markdown_safe(linked).strip()
+            return make_untrusted_markdown_safe(
+                text, lambda link: self._inline_link(link, page_path)
+            ).strip()
 
         def md_cell(text: str | None) -> str:
             rendered = md(text)
@@ -259,11 +258,16 @@ class Renderer:
 
     def campaigns_under(self, strategy: Entity) -> list[Entity]:
         """The campaigns whose `strategy` is this strategy."""
-        return [
-            campaign
-            for campaign in self.playbook.of_kind(KIND_BY_NAME["campaign"])
-            if self.lookup(getattr(campaign.data, "strategy", ""), "strategy") == strategy
-        ]
+        return self._campaigns_by_strategy.get(strategy.id, [])
+
+    @functools.cached_property
+    def _campaigns_by_strategy(self) -> dict[str, list[Entity]]:
+        found: dict[str, list[Entity]] = {}
+        for campaign in self.playbook.of_kind(KIND_BY_NAME["campaign"]):
+            strategy = self.lookup(getattr(campaign.data, "strategy", ""), "strategy")
+            if isinstance(strategy, Entity):
+                found.setdefault(strategy.id, []).append(campaign)
+        return found
 
     def _page_url(self, page_path: str) -> str:
         stem = page_path.removesuffix(".md")
@@ -287,7 +291,7 @@ class Renderer:
             found.plural if isinstance(found, Kind) else found.data.title
         )
         page = kind_index_path(found) if isinstance(found, Kind) else found.page_path
-        return f"[{label}]({posixpath.relpath(page, posixpath.dirname(page_path) or '.')})"
+        return f"[{label}]({relative_link(page_path, page)})"
 
 
 class TemplateProblem(DiagnosticError):
@@ -306,13 +310,30 @@ DECISION_PAGE = "which-do-i-need.md"
 COVERAGE_PAGE = "coverage.md"
 
 
+def relative_link(from_page: str, to_page: str) -> str:
+    """The Markdown link from one docs page to another (`a/b.md` → `c/d.md`: `../c/d.md`)."""
+    # posixpath.relpath is correct but slow, and pages ask for thousands of links.
+    from_dir = from_page.rpartition("/")[0]
+    to_dir, _, name = to_page.rpartition("/")
+    if from_dir == to_dir:
+        return name
+    return "../" * (from_dir.count("/") + 1) + to_page if from_dir else to_page
+
+
 def _relative_url(from_url: str, to_url: str) -> str:
     """The link from one site URL (`personas/sally/`) to another, keeping directory slashes."""
-    base = from_url if not from_url or from_url.endswith("/") else posixpath.dirname(from_url)
-    relative = posixpath.relpath(to_url or ".", base or ".")
-    if (not to_url or to_url.endswith("/")) and not relative.endswith("/"):
-        relative += "/"
-    return relative
+    if from_url and not from_url.endswith("/"):
+        head = from_url.rpartition("/")[0]
+        from_url = head + "/" if head else ""
+    base = from_url
+    depth = base.count("/")
+    common = 0
+    for a, b in zip(base.split("/")[:-1], to_url.split("/"), strict=False):
+        if a != b:
+            break
+        common += 1
+    rest = "/".join(to_url.split("/")[common:])
+    return "../" * (depth - common) + rest if depth - common or rest else "./"
 
 
 def _link_title(text: str) -> str:
@@ -439,8 +460,9 @@ def _front_matter(values: dict[str, Any]) -> str:
         else html.escape(str(value))
         for key, value in values.items()
     }
-    dumped = yaml.safe_dump(escaped, sort_keys=True, allow_unicode=True, width=1000)
-    return f"---\n{dumped}---\n"
+    # JSON values are valid YAML, and far cheaper to write than yaml.safe_dump.
+    lines = [f"{key}: {json.dumps(escaped[key], ensure_ascii=False)}" for key in sorted(escaped)]
+    return "---\n" + "\n".join(lines) + "\n---\n"
 
 
 def _mermaid_label(text: str) -> str:
