@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import html
+import os
 import re
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urldefrag, urljoin
@@ -280,3 +282,61 @@ def test_hand_written_page_at_a_generated_path_is_an_error(project: Project) -> 
         "hand-written file. Nothing was written." in result.stderr
     )
     assert not (root / "site").exists()
+
+
+SERVE_TWICE = """
+import json, logging, sys
+from pathlib import Path
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+messages = []
+class Keep(logging.Handler):
+    def emit(self, record):
+        messages.append(record.getMessage())
+logging.getLogger("mkdocs").addHandler(Keep(logging.INFO))
+logging.getLogger("mkdocs").setLevel(logging.INFO)
+
+def config():
+    # What `mkdocs serve` does for every build: a fresh config, the same plugin object.
+    loaded = load_config(config_file="mkdocs.yml", site_dir="site")
+    loaded.site_url = "http://127.0.0.1:8000/"
+    return loaded
+
+first = config()
+first.plugins.on_startup(command="serve", dirty=False)
+build(first, serve_url="http://127.0.0.1:8000/")
+path = Path("playbooks/personas/busy-parent.yaml")
+path.write_text(path.read_text().replace("title: Busy parent", "title: Busy carer"))
+messages.clear()
+build(config(), serve_url="http://127.0.0.1:8000/")
+page = Path("site/personas/busy-parent/index.html").read_text()
+stage = Path("site/stages/scoping/index.html").read_text()
+report = {"messages": messages, "fresh": "Busy carer" in page, "stage": "Scoping" in stage}
+print(json.dumps(report))
+"""
+
+
+def test_serve_rebuild_reuses_unchanged_pages_and_never_serves_a_stale_one(
+    project: Project,
+) -> None:
+    import json
+    import sys
+
+    root = project(fixture=EVERYTHING)
+    result = subprocess.run(
+        [sys.executable, "-c", SERVE_TWICE],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["fresh"] and report["stage"]
+    reused = [m for m in report["messages"] if "Reused the HTML of" in m]
+    assert len(reused) == 1
+    count = int(reused[0].split("Reused the HTML of ")[1].split()[0])
+    # Pages that show the persona's title (or link to it) changed; the rest were reused.
+    assert 0 < count < 31

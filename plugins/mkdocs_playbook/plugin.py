@@ -33,6 +33,7 @@ from mkdocs.utils import get_relative_url
 
 from .author_pages import author_page_paths, author_pages
 from .diagnostics import Diagnostic, sorted_diagnostics
+from .html_cache import HtmlCache
 from .loader import DEFAULT_MAX_FILE_SIZE, LoadCache, load_playbook
 from .model import KIND_BY_NAME, Playbook, kind_index_path
 from .refs import Links, check_page_refs, resolve_refs
@@ -93,6 +94,9 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self.project_dir = Path.cwd()
         self.load_cache = LoadCache()
         """Parsed files by content, kept while `mkdocs serve` keeps this plugin object."""
+        self.html_cache = HtmlCache()
+        """Converted pages, kept likewise: unchanged pages are not converted again."""
+        self._fingerprint: bytes | None = None
 
     # -- lifecycle -----------------------------------------------------------------------
 
@@ -123,6 +127,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         """Load, validate and resolve; stop before MkDocs touches the site folder."""
         self.renderer, self.pages, self.failure = None, {}, []
+        self._fingerprint = None
         result = load_playbook(
             self.playbooks_dir,
             project_dir=self.project_dir,
@@ -264,7 +269,13 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
         """Turn inline refs in hand-written pages into links, warning on unknown ones."""
-        if self.renderer is None or page.file.src_uri in self.pages:
+        if self.renderer is None:
+            return markdown
+        if page.file.src_uri in self.pages:
+            if self.serving:
+                if self._fingerprint is None:
+                    self._fingerprint = HtmlCache.fingerprint(config, files)
+                self.html_cache.wrap(page, markdown, self._fingerprint)
             return markdown
         path = self._project_relative(page.file.abs_src_path or page.file.src_uri)
         for diagnostic in check_page_refs(self.renderer.playbook, markdown, path):
@@ -280,6 +291,12 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             if folder.is_dir():
                 server.watch(str(folder))
         return server
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Under serve, say how many pages were reused, and drop what this build did not use."""
+        if self.serving and self.html_cache.hits:
+            log.info(f"Reused the HTML of {self.html_cache.hits} unchanged playbook pages")
+        self.html_cache.prune()
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
         """Load Mermaid where a page has a diagram; under serve, show the playbook's errors."""
