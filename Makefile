@@ -27,8 +27,8 @@ build: setup
 	$(BIN)/mkdocs build --strict
 
 lint: setup
-	$(BIN)/ruff check plugins tests
-	$(BIN)/ruff format --check plugins tests
+	$(BIN)/ruff check plugins tests benchmarks
+	$(BIN)/ruff format --check plugins tests benchmarks
 
 typecheck: setup
 	$(BIN)/mypy

@@ -1,0 +1,116 @@
+"""Smoke test of the benchmark harness (issue 5): generator and runner end to end at N=20.
+
+Nothing here is timed: machines are noisy. The point is that `make bench` cannot rot.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+from types import ModuleType
+
+from mkdocs_playbook.loader import load_playbook
+from mkdocs_playbook.markup import find_links
+from mkdocs_playbook.model import Campaign, Comparison, Stage
+from mkdocs_playbook.refs import field_refs, inline_ref, markdown_fields, resolve_refs
+
+from .conftest import REPO
+
+BENCHMARKS = REPO / "benchmarks"
+N = 20
+
+
+def _generator() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("benchmarks_generate", BENCHMARKS / "generate.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_generator_is_deterministic(tmp_path: Path) -> None:
+    generate = _generator().generate
+    generate(tmp_path / "a", N, seed=0)
+    generate(tmp_path / "b", N, seed=0)
+    generate(tmp_path / "c", N, seed=1)
+    assert _files(tmp_path / "a") == _files(tmp_path / "b")
+    assert _files(tmp_path / "a") != _files(tmp_path / "c")
+
+
+def test_generated_playbook_is_valid_and_has_the_realistic_shape(tmp_path: Path) -> None:
+    counts = _generator().generate(tmp_path, N, seed=0)
+    assert sum(counts.values()) == N
+
+    result = load_playbook(tmp_path / "playbooks", project_dir=tmp_path)
+    assert [str(d) for d in result.diagnostics] == []
+    playbook = result.playbook
+    _, diagnostics = resolve_refs(playbook)
+    assert [str(d) for d in diagnostics] == []
+    assert len({kind for kind, _ in playbook.entities}) == 10
+    assert len(playbook.entities) == N
+
+    for entity in playbook:
+        in_fields = sum(1 for _ in field_refs(entity))
+        inline = sum(
+            1
+            for _, text in markdown_fields(entity)
+            for link in find_links(text)
+            if inline_ref(link.target) is not None
+        )
+        assert inline >= 1, entity.ref
+        assert 3 <= in_fields + inline <= 10, entity.ref
+        assert entity.data.body is not None
+        assert len(entity.data.body.split()) >= 200, entity.ref
+        data = entity.data
+        if isinstance(data, Comparison):
+            assert len(data.subjects) == 3
+            assert len(data.dimensions) == 6
+        if isinstance(data, Campaign):
+            assert data.stages and data.kpis and all(plan.plan for plan in data.stages)
+    orders = Counter(e.data.order for e in playbook if isinstance(e.data, Stage))
+    assert max(orders.values()) == 1
+
+
+def test_runner_end_to_end(tmp_path: Path) -> None:
+    output = tmp_path / "RESULTS.md"
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(BENCHMARKS / "run.py"),
+            "--sizes",
+            str(N),
+            "--repeat",
+            "1",
+            "--rebuild-size",
+            str(N),
+            "--profile-size",
+            str(N),
+            "--peer-timeout",
+            "300",
+            "--output",
+            str(output),
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    text = output.read_text(encoding="utf-8")
+    assert text.strip() in done.stdout  # printed too
+    for heading in ("## Builds", "## Peak memory and output", "## Targets (issue 5)", "## Profile"):
+        assert heading in text
+    build_rows = [line for line in text.splitlines() if line.startswith(f"| {N} |")]
+    assert len(build_rows) == 3  # builds, phases, memory
+    assert "stopped at the cap" not in build_rows[0]
+    # A changed YAML file must show in the serve-style rebuild: never a stale page.
+    assert "edited page fresh after rebuild | yes / yes |" in text
