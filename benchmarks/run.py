@@ -62,6 +62,18 @@ class BenchError(RuntimeError):
     """A build that should pass failed: the benchmark cannot go on."""
 
 
+def run_child(
+    command: list[str], cwd: Path, timeout: float, what: str
+) -> subprocess.CompletedProcess[str]:
+    """Run one child process of the benchmark; raise BenchError with its stderr if it fails."""
+    done = subprocess.run(
+        command, cwd=cwd, env=ENV, capture_output=True, text=True, timeout=timeout, check=False
+    )
+    if done.returncode != 0:
+        raise BenchError(f"{what} failed:\n{done.stderr[-4000:]}")
+    return done
+
+
 def log(message: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
@@ -204,7 +216,7 @@ def write_plain_project(project: Path, folder: Path) -> tuple[Path, Path, dict[s
     page_markdown) so the Markdown, assets, extensions and navs are exactly the plugin's.
     """
     report = folder / "export.json"
-    done = subprocess.run(
+    run_child(
         [
             sys.executable,
             str(MEASURE),
@@ -213,15 +225,10 @@ def write_plain_project(project: Path, folder: Path) -> tuple[Path, Path, dict[s
             str(project / "mkdocs.yml"),
             str(folder / "docs"),
         ],
-        cwd=project,
-        env=ENV,
-        capture_output=True,
-        text=True,
-        timeout=1800,
-        check=False,
+        project,
+        1800,
+        "exporting the plugin's pages",
     )
-    if done.returncode != 0:
-        raise BenchError(f"exporting the plugin's pages failed:\n{done.stderr[-4000:]}")
     export = json.loads(report.read_text(encoding="utf-8"))
     name, settings = export["site_name"], export["settings_yaml"]
     plain = folder / "mkdocs.yml"
@@ -307,7 +314,7 @@ def bench_rebuild(n: int, args: argparse.Namespace) -> RebuildResult:
         page = site / "plays" / edit.stem / "index.html"
         report = Path(tmp) / "rebuild.json"
         log(f"N={n}: serve-style cold build, edit {edit.name}, rebuild (one process)")
-        done = subprocess.run(
+        run_child(
             [
                 sys.executable,
                 str(MEASURE),
@@ -318,15 +325,10 @@ def bench_rebuild(n: int, args: argparse.Namespace) -> RebuildResult:
                 str(edit),
                 str(page),
             ],
-            cwd=project,
-            env=ENV,
-            capture_output=True,
-            text=True,
-            timeout=args.build_timeout,
-            check=False,
+            project,
+            args.build_timeout,
+            "the serve-style rebuild",
         )
-        if done.returncode != 0:
-            raise BenchError(f"the serve-style rebuild failed:\n{done.stderr[-4000:]}")
         figures = json.loads(report.read_text(encoding="utf-8"))
         result = RebuildResult(
             n=n,
@@ -362,7 +364,7 @@ def bench_profile(n: int, args: argparse.Namespace) -> ProfileResult:
         generate(project, n, args.seed)
         output = Path(tmp) / "build.prof"
         log(f"N={n}: profiling one plugin build with cProfile")
-        done = subprocess.run(
+        run_child(
             [
                 sys.executable,
                 "-m",
@@ -378,15 +380,10 @@ def bench_profile(n: int, args: argparse.Namespace) -> ProfileResult:
                 "--site-dir",
                 str(Path(tmp) / "site"),
             ],
-            cwd=project,
-            env=ENV,
-            capture_output=True,
-            text=True,
-            timeout=args.build_timeout,
-            check=False,
+            project,
+            args.build_timeout,
+            "the profiled build",
         )
-        if done.returncode != 0:
-            raise BenchError(f"the profiled build failed:\n{done.stderr[-4000:]}")
         if args.keep_profile:
             shutil.copy(output, args.keep_profile)
         return summarise_profile(n, output)

@@ -28,32 +28,27 @@ MAX_DEPTH = 64
 """The deepest nesting of lists and mappings one file may have."""
 
 
-class SourceInt(int):
-    """A YAML integer that remembers how it was written: `00` stays "00" where text is wanted."""
+class _Spelled:
+    """A number that remembers how it was written: `00` stays "00" where text is wanted."""
 
     text: str
-
-    def __new__(cls, value: int, text: str) -> SourceInt:
-        number = super().__new__(cls, value)
-        number.text = text
-        return number
 
     def __str__(self) -> str:
         return self.text
 
 
-class SourceFloat(float):
-    """A YAML float that remembers how it was written: `1.50` stays "1.50" where text is wanted."""
+class SourceInt(_Spelled, int):
+    """A YAML integer with its spelling."""
 
-    text: str
 
-    def __new__(cls, value: float, text: str) -> SourceFloat:
-        number = super().__new__(cls, value)
-        number.text = text
-        return number
+class SourceFloat(_Spelled, float):
+    """A YAML float with its spelling."""
 
-    def __str__(self) -> str:
-        return self.text
+
+def _spelled(cls: type[SourceInt] | type[SourceFloat], value: float, text: str) -> _Spelled:
+    number = cls(value)
+    number.text = text
+    return number
 
 
 class YamlProblem(Exception):
@@ -176,9 +171,9 @@ class _Builder:
                 return node.value
             # Numbers read where text is expected (ids, targets) keep the author's spelling.
             if type(value) is int:
-                return SourceInt(value, node.value)
+                return _spelled(SourceInt, value, node.value)
             if type(value) is float:
-                return SourceFloat(value, node.value)
+                return _spelled(SourceFloat, value, node.value)
             return value
         self.active.add(id(node))
         try:

@@ -176,3 +176,12 @@ def page(browsing: Browsing) -> Page:
 def monitor(browsing: Browsing) -> Monitor:
     """What went wrong on `page`: console errors, uncaught errors, failed requests."""
     return browsing.monitor
+
+
+@pytest.fixture(scope="module")
+def shared(browser: Browser) -> Iterator[Browsing]:
+    """One browser context per test module, for tests that only read pages."""
+    context = browser.new_context(viewport=VIEWPORT)
+    context.set_default_timeout(10_000)
+    yield Browsing(context, context.new_page(), Monitor().attach(context))
+    context.close()

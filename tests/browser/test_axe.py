@@ -6,14 +6,12 @@ from package-lock.json); it is injected into each page, so no browser is downloa
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser
 
 from .conftest import Browsing, Site
-from .support import AXE_JS, VIEWPORT, Monitor, page_types
+from .support import AXE_JS, page_types
 
 BLOCKING = ("serious", "critical")
 PAGE_TYPES = page_types()
@@ -27,15 +25,6 @@ RUN_AXE = """async () => {
         targets: v.nodes.map(node => node.target.join(" ")),
     }));
 }"""
-
-
-@pytest.fixture(scope="module")
-def shared(browser: Browser) -> Iterator[Browsing]:
-    """One context for every page of this module: these tests only read pages."""
-    context = browser.new_context(viewport=VIEWPORT)
-    context.set_default_timeout(10_000)
-    yield Browsing(context, context.new_page(), Monitor().attach(context))
-    context.close()
 
 
 def describe(violations: list[dict[str, Any]]) -> str:

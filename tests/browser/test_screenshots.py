@@ -7,14 +7,12 @@ pytest's temporary folder, so a normal run proves they can be taken and changes 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser
 
 from .conftest import Browsing, Site
-from .support import KINDS, REPO, VIEWPORT, Monitor, entities
+from .support import KINDS, REPO, VIEWPORT, entities
 
 # A full-page shot stops here: past it, long index pages make huge, unreadable images.
 MAX_HEIGHT = 2400
@@ -22,14 +20,6 @@ MAX_HEIGHT = 2400
 SHOTS = {"home": "", "index": "personas/"}
 SHOTS |= {singular: entities(folder)[0].path for folder, singular in KINDS.items()}
 SHOTS |= {"which-do-i-need": "which-do-i-need/", "coverage": "coverage/"}
-
-
-@pytest.fixture(scope="module")
-def shared(browser: Browser) -> Iterator[Browsing]:
-    context = browser.new_context(viewport=VIEWPORT)
-    context.set_default_timeout(10_000)
-    yield Browsing(context, context.new_page(), Monitor().attach(context))
-    context.close()
 
 
 @pytest.fixture(scope="module")
