@@ -34,6 +34,8 @@ _LINE_START_RE = re.compile(r"^(\s*)(-|\d+(?=[.)]))")
 
 def split_code(text: str) -> list[tuple[str, bool]]:
     """Split Markdown into ``(chunk, is_code)`` pieces: fenced blocks and code spans are code."""
+    if "`" not in text and "~~~" not in text:
+        return [(text, False)] if text else []  # most fields: no code at all
     pieces: list[tuple[str, bool]] = []
     prose: list[str] = []
     fence: str | None = None
@@ -86,7 +88,7 @@ def find_links(text: str) -> list[Link]:
     found: list[Link] = []
     offset = 0
     for chunk, is_code in split_code(text):
-        if not is_code:
+        if not is_code and "](" in chunk:
             for match in _LINK_RE.finditer(chunk):
                 found.append(_link(match, offset))
         offset += len(chunk)
@@ -115,6 +117,9 @@ def rewrite_links(text: str, rewrite: LinkRewriter) -> str:
 
 
 def _rewrite_chunk(chunk: str, offset: int, rewrite: LinkRewriter) -> str:
+    if "](" not in chunk:
+        return chunk
+
     def replace(match: re.Match[str]) -> str:
         replacement = rewrite(_link(match, offset))
         return match.group(0) if replacement is None else replacement
@@ -149,6 +154,8 @@ def make_untrusted_markdown_safe(text: str, rewrite: LinkRewriter | None = None)
 
 
 def _make_prose_safe(text: str) -> str:
+    if "<" not in text and "]" not in text and "\x00" not in text:
+        return text  # no HTML, no links, no reference definitions: nothing to make safe
     autolinks: list[str] = []
 
     def keep_autolink(match: re.Match[str]) -> str:

@@ -620,9 +620,13 @@ def nearest_position(positions: Mapping[FieldPath, Position], path: FieldPath) -
     return Position(1, 1)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Entity:
-    """One validated entity with where it came from."""
+    """One validated entity with where it came from.
+
+    Compared by identity: a playbook holds one object per kind and id, and comparing the
+    models field by field is what made rendering slow.
+    """
 
     kind: Kind
     id: str

@@ -57,8 +57,12 @@ class RefError(ValueError):
     """A ref that is malformed or names the wrong kind: an error, not a warning."""
 
 
+@functools.lru_cache(maxsize=65536)
 def parse_ref(ref: str, fixed_kind: str | None) -> Target:
-    """Read `kind:id` (or a bare id where the field fixes the kind) into a target."""
+    """Read `kind:id` (or a bare id where the field fixes the kind) into a target.
+
+    Cached: pages resolve the same refs again and again (a RefError is not cached).
+    """
     kind_name, sep, ident = ref.partition(":")
     if not sep:
         if fixed_kind is None:
@@ -188,13 +192,15 @@ class Links:
     """Backlinks of every target, and the refs that did not resolve."""
 
     backlinks: dict[Target, list[Backlink]] = field(default_factory=dict)
+    _seen: set[tuple[Target, str, str]] = field(default_factory=set, repr=False)
 
     def add(self, target: Target, relation: str, source: Entity) -> None:
-        """Record that ``source`` refers to ``target`` through ``relation``."""
-        found = self.backlinks.setdefault(target, [])
-        backlink = Backlink(relation, source)
-        if backlink not in found:
-            found.append(backlink)
+        """Record that ``source`` refers to ``target`` through ``relation``, once."""
+        # A set, not a scan of the list: popular targets have thousands of backlinks.
+        key = (target, relation, source.ref)
+        if key not in self._seen:
+            self._seen.add(key)
+            self.backlinks.setdefault(target, []).append(Backlink(relation, source))
 
     def grouped(self, target: Target) -> list[tuple[str, list[Entity]]]:
         """Backlinks of a target grouped by relation, strongest relations first."""

@@ -243,18 +243,20 @@ class Renderer:
 
     def neighbours(self, entity: Entity, limit: int = 12) -> tuple[list[Entity], list[Entity]]:
         """What refers to the entity and what it refers to, at most ``limit`` in all."""
-        incoming: list[Entity] = []
-        for _, sources in self.links.grouped(target_of(entity)):
-            incoming += [s for s in sources if s not in incoming]
-        outgoing: list[Entity] = []
+        incoming = list(
+            dict.fromkeys(
+                s for _, sources in self.links.grouped(target_of(entity)) for s in sources
+            )
+        )
+        outgoing: dict[Entity, None] = {}
         for ref in field_refs(entity):
             found = self.lookup(ref.value, ref.kind)
-            if isinstance(found, Entity) and found not in outgoing and found != entity:
-                outgoing.append(found)
+            if isinstance(found, Entity) and found is not entity:
+                outgoing[found] = None
         half = limit // 2
         take_in = min(len(incoming), max(half, limit - len(outgoing)))
         take_out = min(len(outgoing), limit - take_in)
-        return incoming[:take_in], outgoing[:take_out]
+        return incoming[:take_in], list(outgoing)[:take_out]
 
     def campaigns_under(self, strategy: Entity) -> list[Entity]:
         """The campaigns whose `strategy` is this strategy."""
@@ -465,11 +467,12 @@ def _front_matter(values: dict[str, Any]) -> str:
     return "---\n" + "\n".join(lines) + "\n---\n"
 
 
+_MERMAID_CODES = str.maketrans({'"': "#quot;", "<": "#lt;", ">": "#gt;", "`": "#96;", "#": "#35;"})
+
+
 def _mermaid_label(text: str) -> str:
     """Text made safe inside a quoted Mermaid label: no quotes, markup or line breaks."""
-    replacements = {'"': "#quot;", "<": "#lt;", ">": "#gt;", "`": "#96;", "#": "#35;"}
-    escaped = "".join(replacements.get(char, char) for char in text)
-    return re.sub(r"\s+", " ", escaped).strip()
+    return " ".join(text.translate(_MERMAID_CODES).split())
 
 
 def _play_time(value: object) -> str:

@@ -19,6 +19,7 @@ from .model import FieldPath, Position, format_field_path
 _SCALAR_TAGS = frozenset(
     f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp")
 )
+_STR_TAG = "tag:yaml.org,2002:str"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 _MAP_TAG = "tag:yaml.org,2002:map"
 
@@ -158,6 +159,8 @@ class _Builder:
             )
         doc.positions.setdefault(path, self._value_position(node))
         if isinstance(node, ScalarNode):
+            if node.tag == _STR_TAG:
+                return node.value  # most values: no need for PyYAML's constructor
             if node.tag not in _SCALAR_TAGS:
                 raise self._bad_tag(node)
             try:
