@@ -58,3 +58,10 @@ def test_every_play_has_a_stage_and_is_used_by_a_strategy_or_campaign(
         if isinstance(entity.data, Play):
             assert entity.data.stage, entity.id
             assert entity.id in used, entity.id
+
+
+def test_the_health_page_finds_nothing_to_look_at(shipped: tuple[Playbook, Links]) -> None:
+    from mkdocs_playbook.health import content_health
+
+    playbook, links = shipped
+    assert [f"{item.path}: {item.message}" for item in content_health(playbook, links, [])] == []
