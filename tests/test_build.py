@@ -278,8 +278,8 @@ def test_hand_written_page_at_a_generated_path_is_an_error(project: Project) -> 
     result = run_mkdocs(root, "build")
     assert result.returncode == 1
     assert (
-        "docs/personas/index.md: the playbook generates this page; remove or rename the "
-        "hand-written file. Nothing was written." in result.stderr
+        "docs/personas/index.md:1:1: file: the playbook generates this page; remove or rename "
+        "the hand-written file" in result.stderr
     )
     assert not (root / "site").exists()
 

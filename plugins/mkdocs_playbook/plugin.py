@@ -172,13 +172,24 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
                 return
             raise PluginError("A page template failed (above); nothing was written.") from None
         self.pages.update(self._author_pages(config, result.playbook, links, diagnostics))
-        for src_uri in self.pages:
-            clash = Path(config.docs_dir) / src_uri
-            if clash.exists():
-                raise PluginError(
-                    f"{self._project_relative(str(clash))}: the playbook generates this page; "
-                    "remove or rename the hand-written file. Nothing was written."
-                )
+        clashes = [
+            Diagnostic(
+                self._project_relative(str(Path(config.docs_dir) / src_uri)),
+                1,
+                1,
+                "file",
+                "the playbook generates this page; remove or rename the hand-written file",
+            )
+            for src_uri in self.pages
+            if (Path(config.docs_dir) / src_uri).exists()
+        ]
+        if clashes:
+            for clash in clashes:
+                log.error(str(clash))
+            if self.serving:
+                self.failure, self.pages = clashes, {}
+                return
+            raise PluginError("Generated pages clash with hand-written ones; nothing was written.")
         self.renderer = renderer
 
     def _author_pages(
