@@ -117,6 +117,19 @@ def test_print_a_campaign_without_the_nav(browsing: Browsing, site: Site) -> Non
     expect(page.locator("article h1")).to_be_visible()
 
 
+def test_printed_links_show_their_address(browsing: Browsing, site: Site) -> None:
+    campaign = entities("campaigns")[0]
+    page = browsing.open(site / campaign.path)
+    page.emulate_media(media="print")
+    # The strategy link in "At a glance": on paper it carries its absolute address.
+    link = page.locator("article a[href*='strategies/']").first
+    printed = link.evaluate("a => getComputedStyle(a, '::after').content")
+    assert printed == f'" <{site.url}strategies/' + printed.split("/strategies/", 1)[1]
+    assert printed.endswith('/>"')
+    page.emulate_media(media="screen")
+    assert link.evaluate("a => getComputedStyle(a, '::after').content") in ("none", "normal")
+
+
 def test_the_site_works_under_a_subpath(browsing: Browsing, subpath_site: Site) -> None:
     page = browsing.open(subpath_site.url)
     expect(page.locator("link[rel=canonical]")).to_have_attribute("href", subpath_site.url)

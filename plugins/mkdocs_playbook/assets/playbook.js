@@ -57,8 +57,20 @@
     apply(false);
   }
 
+  // On paper a link is only useful as a reference: the print stylesheet prints this
+  // absolute address after each link in the text (right under a subpath too).
+  function markLinksForPrint() {
+    var links = document.querySelectorAll(".md-content a[href]:not(.headerlink)");
+    Array.prototype.forEach.call(links, function (link) {
+      if (link.getAttribute("href").charAt(0) !== "#") {
+        link.setAttribute("data-print-href", link.href);
+      }
+    });
+  }
+
   function init() {
     Array.prototype.forEach.call(document.querySelectorAll("form.playbook-filter"), setUp);
+    markLinksForPrint();
   }
 
   // Material's instant navigation swaps pages without a reload; document$ tells us when.
