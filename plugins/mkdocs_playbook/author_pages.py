@@ -10,9 +10,9 @@ from collections.abc import Iterable
 from .diagnostics import Diagnostic
 from .guide import render_authoring_guide
 from .health import EditUrl, content_health, render_health_page
-from .model import Playbook
+from .model import KINDS, Playbook
 from .refs import Links
-from .schema import published_schemas
+from .schema import SCHEMA_DIR, SCHEMA_MAP_FILE, published_schemas, schema_file_name
 
 GUIDE_PAGE = "authoring-guide.md"
 HEALTH_PAGE = "playbook-health.md"
@@ -44,3 +44,15 @@ def author_page_paths(pages: Iterable[str]) -> list[str]:
     """Of generated files, the author pages that belong in the nav, in nav order."""
     present = set(pages)
     return [path for path in (GUIDE_PAGE, HEALTH_PAGE) if path in present]
+
+
+def author_files(*, guide: bool, health: bool) -> list[str]:
+    """The paths `author_pages` writes with these options, without writing them."""
+    files = []
+    if guide:
+        files.append(GUIDE_PAGE)
+        files += [f"{SCHEMA_DIR}/{schema_file_name(kind)}" for kind in KINDS]
+        files.append(f"{SCHEMA_DIR}/{SCHEMA_MAP_FILE}")
+    if health:
+        files.append(HEALTH_PAGE)
+    return files

@@ -49,6 +49,7 @@ from .site_setup import (
     MERMAID_FENCE,
     SITE_ASSETS,
 )
+from .validation import page_clashes
 
 log = get_plugin_logger(__name__)
 
@@ -172,17 +173,9 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
                 return
             raise PluginError("A page template failed (above); nothing was written.") from None
         self.pages.update(self._author_pages(config, result.playbook, links, diagnostics))
-        clashes = [
-            Diagnostic(
-                self._project_relative(str(Path(config.docs_dir) / src_uri)),
-                1,
-                1,
-                "file",
-                "the playbook generates this page; remove or rename the hand-written file",
-            )
-            for src_uri in self.pages
-            if (Path(config.docs_dir) / src_uri).exists()
-        ]
+        clashes = page_clashes(
+            self.pages, Path(config.docs_dir), lambda path: self._project_relative(str(path))
+        )
         if clashes:
             for clash in clashes:
                 log.error(str(clash))

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .author_pages import author_files
 from .diagnostics import Diagnostic, sorted_diagnostics
 from .loader import load_playbook
 from .model import Playbook
@@ -53,21 +54,12 @@ def check_project(project: Project) -> ProjectCheck:
     )
     links, ref_diagnostics = resolve_refs(result.playbook)
     diagnostics = result.diagnostics + ref_diagnostics
-    generated = set(generated_pages(project, result.playbook, links))
+    generated = generated_pages(project, result.playbook, links)
+    diagnostics += page_clashes(generated, project.docs_dir, project.display)
     pages = 0
-    for src_uri, path in docs_pages(project.docs_dir):
+    for _, path in docs_pages(project.docs_dir):
         pages += 1
         shown = project.display(path)
-        if src_uri in generated:
-            diagnostics.append(
-                Diagnostic(
-                    shown,
-                    1,
-                    1,
-                    "page",
-                    "the playbook generates this page; remove or rename the hand-written file",
-                )
-            )
         try:
             text = path.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as error:
@@ -78,9 +70,32 @@ def check_project(project: Project) -> ProjectCheck:
 
 
 def generated_pages(project: Project, playbook: Playbook, links: Links) -> list[str]:
-    """The docs-relative paths of the pages the playbook makes."""
-    extra_pages = project.options.get("extra_pages", True) is not False
-    return Renderer(playbook, links, extra_pages=extra_pages).page_paths()
+    """The docs-relative paths of the files a build makes from the playbook."""
+    options = project.options
+    extra_pages = options.get("extra_pages", True) is not False
+    pages = Renderer(playbook, links, extra_pages=extra_pages).page_paths()
+    # The health page is on only under serve unless asked for; a build is what counts here.
+    return pages + author_files(
+        guide=options.get("authoring_guide", True) is not False,
+        health=options.get("health_page") is True,
+    )
+
+
+def page_clashes(
+    generated: Iterable[str], docs_dir: Path, display: Callable[[Path], str]
+) -> list[Diagnostic]:
+    """A problem for each hand-written file in the docs folder where a generated one goes."""
+    return [
+        Diagnostic(
+            display(docs_dir / src_uri),
+            1,
+            1,
+            "file",
+            "the playbook generates this page; remove or rename the hand-written file",
+        )
+        for src_uri in generated
+        if (docs_dir / src_uri).exists()
+    ]
 
 
 def docs_pages(docs_dir: Path) -> Iterator[tuple[str, Path]]:
