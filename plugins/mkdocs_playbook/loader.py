@@ -97,8 +97,7 @@ def load_playbook(
     With a ``cache``, files whose content has not changed since the last load are not
     parsed or validated again.
     """
-    loading = _Loading(playbooks_dir, project_dir or playbooks_dir.parent, max_file_size)
-    loading.cache = cache
+    loading = _Loading(playbooks_dir, project_dir or playbooks_dir.parent, max_file_size, cache)
     loading.run()
     if cache is not None:
         cache.prune()
@@ -113,7 +112,9 @@ def load_playbook(
 
 
 class _Loading:
-    def __init__(self, root: Path, project_dir: Path, max_file_size: int) -> None:
+    def __init__(
+        self, root: Path, project_dir: Path, max_file_size: int, cache: LoadCache | None
+    ) -> None:
         self.root = root
         self.real_root = root.resolve()
         self.project_dir = project_dir
@@ -123,7 +124,7 @@ class _Loading:
         self.intro_paths: dict[str, str] = {}
         self.broken: set[tuple[str, str]] = set()
         self.diagnostics: list[Diagnostic] = []
-        self.cache: LoadCache | None = None
+        self.cache = cache
 
     def display(self, path: Path) -> str:
         try:
