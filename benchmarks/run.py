@@ -38,8 +38,8 @@ from typing import Any
 
 from generate import COLLECTION, generate, mkdocs_yml
 
+from mkdocs_playbook.kinds.registry import builtin_kinds
 from mkdocs_playbook.loader import load_playbook
-from mkdocs_playbook.model import KIND_BY_COLLECTION
 from mkdocs_playbook.refs import resolve_refs
 from mkdocs_playbook.render import Renderer
 from mkdocs_playbook.yamlsource import parse_yaml
@@ -172,9 +172,13 @@ def time_phases(project: Path) -> tuple[dict[str, float], int]:
     files = sorted(playbooks.glob("*/*.yaml"))
     phases: dict[str, float] = {}
 
+    collections = builtin_kinds().by_collection
     start = time.process_time()
     documents = [
-        (KIND_BY_COLLECTION[path.parent.name], parse_yaml(path.read_text(encoding="utf-8-sig")))
+        (
+            collections[path.parent.name],
+            parse_yaml(path.read_text(encoding="utf-8-sig")),
+        )
         for path in files
     ]
     phases["parse"] = time.process_time() - start

@@ -15,11 +15,16 @@ import yaml
 from click.testing import CliRunner, Result
 
 from mkdocs_playbook.cli import main
-from mkdocs_playbook.examples import EXAMPLE_BY_KIND, EXAMPLES
+from mkdocs_playbook.examples import examples
 from mkdocs_playbook.field_docs import field_docs
-from mkdocs_playbook.model import KINDS, Kind
+from mkdocs_playbook.kinds.registry import builtin_kinds
+from mkdocs_playbook.model import Kind
 
 from .conftest import EVERYTHING, REPO
+
+KINDS = tuple(builtin_kinds())
+EXAMPLES = examples(KINDS)
+EXAMPLE_BY_KIND = {e.kind.name: e for e in EXAMPLES}
 
 Project = Callable[..., Path]
 
@@ -350,7 +355,9 @@ def test_new_refuses_an_existing_file(project: Project, existing: str) -> None:
 def test_new_refuses_an_unknown_kind(project: Project) -> None:
     result = run("new", "personas", "sally", "--project", project())
     assert result.exit_code == 2
-    assert "'personas' is not one of 'discipline'" in result.stderr
+    assert result.stderr.endswith(
+        "Error: Invalid value for KIND: 'personas' is not a kind; did you mean 'persona'?\n"
+    )
 
 
 # -- pre-commit -----------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_playbook.examples import EXAMPLE_BY_KIND, EXAMPLES
+from mkdocs_playbook.examples import examples
 from mkdocs_playbook.field_docs import field_docs, nested_models, own_fields
 from mkdocs_playbook.guide import (
     MESSAGE_EXAMPLES,
@@ -15,13 +15,17 @@ from mkdocs_playbook.guide import (
     render_authoring_guide,
     run_message_example,
 )
+from mkdocs_playbook.kinds.registry import builtin_kinds
 from mkdocs_playbook.loader import load_playbook
 from mkdocs_playbook.markup import find_links
-from mkdocs_playbook.model import KINDS, EntityBase
+from mkdocs_playbook.model import EntityBase
 from mkdocs_playbook.refs import resolve_refs
 
 from .conftest import write
 
+KINDS = tuple(builtin_kinds())
+EXAMPLES = examples(KINDS)
+EXAMPLE_BY_KIND = {e.kind.name: e for e in EXAMPLES}
 ALL_MODELS = {name: model for kind in KINDS for name, model in nested_models(kind.model).items()}
 
 

@@ -4,11 +4,25 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mkdocs_playbook.health import Check, HealthItem, content_health, render_health_page
+from mkdocs_playbook.health import (
+    ERROR,
+    ORPHAN,
+    WARNING,
+    HealthItem,
+    checks_in_order,
+    content_health,
+    render_health_page,
+)
+from mkdocs_playbook.kinds.registry import builtin_kinds
 from mkdocs_playbook.loader import load_playbook
+from mkdocs_playbook.model import Playbook
 from mkdocs_playbook.refs import resolve_refs
 
 from .conftest import EVERYTHING, write
+
+CHECKS = checks_in_order(Playbook({}, builtin_kinds()))
+UNTARGETED_PERSONA = next(c for c in CHECKS if c.title == "Personas no campaign targets")
+UNMEASURED_METRIC = next(c for c in CHECKS if c.title == "Metrics nothing measures")
 
 PLAYBOOK = {
     "strategies/plan.yaml": """\
@@ -54,13 +68,13 @@ def test_health_lists_problems_orphans_untargeted_personas_and_unmeasured_metric
 ) -> None:
     items = health(tmp_path, PLAYBOOK)
     assert [(i.check, i.path, i.title) for i in items] == [
-        (Check.ERROR, "playbooks/plays/broken.yaml", None),
-        (Check.ERROR, "playbooks/plays/broken.yaml", None),
-        (Check.WARNING, "playbooks/campaigns/push.yaml", "Push"),
-        (Check.ORPHAN, "playbooks/channels/radio.yaml", "Radio"),
-        (Check.ORPHAN, "playbooks/metrics/reach.yaml", "Reach"),
-        (Check.UNTARGETED_PERSONA, "playbooks/personas/tom.yaml", "Tom"),
-        (Check.UNMEASURED_METRIC, "playbooks/metrics/reach.yaml", "Reach"),
+        (ERROR, "playbooks/plays/broken.yaml", None),
+        (ERROR, "playbooks/plays/broken.yaml", None),
+        (WARNING, "playbooks/campaigns/push.yaml", "Push"),
+        (ORPHAN, "playbooks/channels/radio.yaml", "Radio"),
+        (ORPHAN, "playbooks/metrics/reach.yaml", "Reach"),
+        (UNTARGETED_PERSONA, "playbooks/personas/tom.yaml", "Tom"),
+        (UNMEASURED_METRIC, "playbooks/metrics/reach.yaml", "Reach"),
     ]
     warning = items[2]
     assert (warning.line, warning.field, warning.message, warning.page) == (
@@ -76,15 +90,16 @@ def test_a_metric_named_only_in_related_is_still_unmeasured(tmp_path: Path) -> N
         "metrics/reach.yaml": "title: Reach\nsummary: R.\n",
         "channels/radio.yaml": "title: Radio\nsummary: R.\nrelated: [metric:reach]\n",
     }
-    assert [(i.check, i.title) for i in health(tmp_path, files)] == [
-        (Check.UNMEASURED_METRIC, "Reach")
-    ]
+    assert [(i.check, i.title) for i in health(tmp_path, files)] == [(UNMEASURED_METRIC, "Reach")]
 
 
 def test_health_page_links_each_item_to_its_entity_and_its_yaml(tmp_path: Path) -> None:
     items = health(tmp_path, PLAYBOOK)
     page = render_health_page(
-        items, page_path="reports/health.md", edit_url=lambda path: f"https://example.org/{path}"
+        items,
+        CHECKS,
+        page_path="reports/health.md",
+        edit_url=lambda path: f"https://example.org/{path}",
     )
     assert page == (
         "---\n"
@@ -141,7 +156,7 @@ def test_health_page_links_each_item_to_its_entity_and_its_yaml(tmp_path: Path) 
 
 
 def test_health_page_without_items_says_so_and_has_no_edit_links_by_default() -> None:
-    assert render_health_page([]).endswith(
+    assert render_health_page([], CHECKS).endswith(
         "# Playbook health\n\n"
         "Nothing to look at: every ref resolves, and every entity is linked to the others.\n"
     )
@@ -149,9 +164,9 @@ def test_health_page_without_items_says_so_and_has_no_edit_links_by_default() ->
 
 def test_health_page_escapes_author_text(tmp_path: Path) -> None:
     item = HealthItem(
-        Check.ORPHAN, "playbooks/x.yaml", 1, "<b>bold</b> [link](x)", title="*T*", page="x.md"
+        ORPHAN, "playbooks/x.yaml", 1, "<b>bold</b> [link](x)", title="*T*", page="x.md"
     )
-    line = render_health_page([item]).splitlines()[-1]
+    line = render_health_page([item], CHECKS).splitlines()[-1]
     assert line == (
         "- [\\*T\\*](x.md) · `playbooks/x.yaml:1`: &lt;b&gt;bold&lt;/b&gt; \\[link\\]\\(x\\)"
     )

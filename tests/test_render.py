@@ -7,12 +7,14 @@ from pathlib import Path
 
 import pytest
 
+from mkdocs_playbook.kinds.registry import builtin_kinds
 from mkdocs_playbook.loader import load_playbook
-from mkdocs_playbook.model import KIND_BY_NAME
 from mkdocs_playbook.refs import resolve_refs
 from mkdocs_playbook.render import Renderer
 
 from .conftest import EVERYTHING, write
+
+KIND_BY_NAME = builtin_kinds().by_name
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"

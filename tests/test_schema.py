@@ -15,9 +15,10 @@ from click.testing import CliRunner
 from jsonschema import Draft202012Validator, ValidationError
 
 from mkdocs_playbook.cli import main
-from mkdocs_playbook.examples import EXAMPLES
+from mkdocs_playbook.examples import examples
+from mkdocs_playbook.kinds.registry import builtin_kinds
 from mkdocs_playbook.loader import load_playbook
-from mkdocs_playbook.model import KIND_BY_COLLECTION, KIND_BY_NAME, KINDS, format_field_path
+from mkdocs_playbook.model import format_field_path
 from mkdocs_playbook.refs import resolve_refs
 from mkdocs_playbook.schema import DIALECT, kind_schema, published_schemas, ref_pattern
 
@@ -25,7 +26,12 @@ from .conftest import EVERYTHING, REPO, write
 
 Project = Callable[..., Path]
 
-SCHEMAS = {kind.name: kind_schema(kind) for kind in KINDS}
+REGISTRY = builtin_kinds()
+KINDS = tuple(REGISTRY)
+KIND_BY_NAME = REGISTRY.by_name
+KIND_BY_COLLECTION = REGISTRY.by_collection
+EXAMPLES = examples(KINDS)
+SCHEMAS = {kind.name: kind_schema(kind, REGISTRY) for kind in KINDS}
 
 
 def as_yaml_language_server_reads_it(value: Any) -> Any:
@@ -198,7 +204,7 @@ def schema_fields(error: ValidationError) -> set[str]:
 def test_ref_pattern_accepts_exactly_what_the_resolver_parses(
     kind: str | None, ref: str, matches: bool
 ) -> None:
-    assert bool(re.match(ref_pattern(kind), ref)) is matches
+    assert bool(re.match(ref_pattern(kind, REGISTRY), ref)) is matches
 
 
 def test_schema_command_writes_a_schema_per_kind_and_an_editor_map(project: Project) -> None:
@@ -256,7 +262,7 @@ def test_schema_line_of_a_new_file_points_at_the_written_schema(project: Project
 
 
 def test_published_schemas_are_addressed_by_their_url_on_the_site() -> None:
-    files = published_schemas("https://example.org/playbook/")
+    files = published_schemas(REGISTRY, "https://example.org/playbook/")
     assert sorted(files) == sorted(
         [f"schemas/{kind.name}.schema.json" for kind in KINDS] + ["schemas/yaml-schemas.json"]
     )
@@ -267,6 +273,6 @@ def test_published_schemas_are_addressed_by_their_url_on_the_site() -> None:
 
 
 def test_published_schemas_without_a_site_url_keep_their_stable_urn() -> None:
-    files = published_schemas(None)
+    files = published_schemas(REGISTRY, None)
     assert json.loads(files["schemas/play.schema.json"]) == SCHEMAS["play"]
     assert "schemas/play.schema.json" in json.loads(files["schemas/yaml-schemas.json"])

@@ -9,8 +9,9 @@ from collections.abc import Iterable
 
 from .diagnostics import Diagnostic
 from .guide import render_authoring_guide
-from .health import EditUrl, content_health, render_health_page
-from .model import KINDS, Playbook
+from .health import EditUrl, checks_in_order, content_health, render_health_page
+from .kinds.registry import KindRegistry
+from .model import Playbook
 from .refs import Links
 from .schema import SCHEMA_DIR, SCHEMA_MAP_FILE, published_schemas, schema_file_name
 
@@ -32,11 +33,13 @@ def author_pages(
     """The author-facing files, by docs-relative path: Markdown pages and schema JSON."""
     pages: dict[str, str] = {}
     if guide:
-        pages[GUIDE_PAGE] = render_authoring_guide()
-        pages.update(published_schemas(site_url, playbooks_dir))
+        pages[GUIDE_PAGE] = render_authoring_guide(playbook.kinds)
+        pages.update(published_schemas(playbook.kinds, site_url, playbooks_dir))
     if health:
         items = content_health(playbook, links, diagnostics)
-        pages[HEALTH_PAGE] = render_health_page(items, page_path=HEALTH_PAGE, edit_url=edit_url)
+        pages[HEALTH_PAGE] = render_health_page(
+            items, checks_in_order(playbook), page_path=HEALTH_PAGE, edit_url=edit_url
+        )
     return pages
 
 
@@ -46,12 +49,12 @@ def author_page_paths(pages: Iterable[str]) -> list[str]:
     return [path for path in (GUIDE_PAGE, HEALTH_PAGE) if path in present]
 
 
-def author_files(*, guide: bool, health: bool) -> list[str]:
+def author_files(kinds: KindRegistry, *, guide: bool, health: bool) -> list[str]:
     """The paths `author_pages` writes with these options, without writing them."""
     files = []
     if guide:
         files.append(GUIDE_PAGE)
-        files += [f"{SCHEMA_DIR}/{schema_file_name(kind)}" for kind in KINDS]
+        files += [f"{SCHEMA_DIR}/{schema_file_name(kind)}" for kind in kinds]
         files.append(f"{SCHEMA_DIR}/{SCHEMA_MAP_FILE}")
     if health:
         files.append(HEALTH_PAGE)

@@ -8,9 +8,10 @@ from typing import NoReturn
 import click
 
 from . import __version__
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, did_you_mean
 from .export import ExportError, export_site
-from .model import KIND_BY_NAME
+from .kinds.registry import KindRegistry
+from .loader import load_kinds
 from .project import Project, ProjectError, find_project
 from .report import FORMATS, format_diagnostics, summary
 from .scaffold import ScaffoldError, new_entity
@@ -74,14 +75,23 @@ def validate(path: Path, strict: bool, output_format: str) -> None:
 
 
 @main.command()
-@click.argument("kind", type=click.Choice(list(KIND_BY_NAME)))
+@click.argument("kind")
 @click.argument("ident", metavar="ID")
 @_PROJECT_OPTION
 def new(kind: str, ident: str, project_path: Path) -> None:
     """Write playbooks/<folder>/ID.yaml: a commented template of every field of KIND."""
     project = _project(project_path)
+    kinds = _kinds(project)
+    found = kinds.get(kind)
+    if found is None:
+        names = [k.name for k in kinds]
+        raise click.BadParameter(
+            f"'{kind}' is not a kind"
+            + (did_you_mean(kind, names) or f"; the kinds are: {', '.join(names)}"),
+            param_hint="KIND",
+        )
     try:
-        path = new_entity(project, KIND_BY_NAME[kind], ident)
+        path = new_entity(project, found, ident)
     except ScaffoldError as error:
         _fail(error.diagnostic)
     click.echo(project.display(path))
@@ -108,7 +118,11 @@ def schema(out: Path | None, project_path: Path) -> None:
     out_dir = out if out is not None else project.root / SCHEMA_DIR
     base_url = schema_base_url(project.site_url)
     written = write_schemas(
-        out_dir, project_dir=project.root, playbooks_dir=project.playbooks_dir, base_url=base_url
+        _kinds(project),
+        out_dir,
+        project_dir=project.root,
+        playbooks_dir=project.playbooks_dir,
+        base_url=base_url,
     )
     for path in written:
         click.echo(project.display(path))
@@ -143,6 +157,17 @@ def export(out: Path, project_path: Path) -> None:
         f"`mkdocs build --strict -f {project.display(out / 'mkdocs.yml')}`.",
         err=True,
     )
+
+
+def _kinds(project: Project) -> KindRegistry:
+    """The project's kinds; a kind file with problems stops the command with them listed."""
+    kinds, problems = load_kinds(
+        project.playbooks_dir, project_dir=project.display_base, max_file_size=project.max_file_size
+    )
+    if problems:
+        click.echo(format_diagnostics(problems, "text"), nl=False, err=True)
+        raise SystemExit(1)
+    return kinds
 
 
 def _project(path: Path, output_format: str = "text") -> Project:

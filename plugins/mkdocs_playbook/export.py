@@ -16,7 +16,7 @@ from typing import Any
 from . import site_setup
 from .author_pages import author_page_paths, author_pages
 from .diagnostics import Diagnostic, DiagnosticError
-from .model import KINDS, Kind, kind_index_path
+from .model import Kind, kind_index_path
 from .project import PLUGIN_NAME, Project, Tagged, dump_config
 from .render import Renderer
 from .validation import ProjectCheck, docs_files
@@ -44,7 +44,7 @@ def export_site(project: Project, check: ProjectCheck, out: Path) -> ExportResul
     """Write the site's Markdown and a plugin-free mkdocs.yml into ``out`` (new or empty)."""
     out = out.resolve()
     _refuse_unsafe_target(project, out)
-    config = export_config(project)
+    config = export_config(project, check.playbook.kinds)
     plugins = _plugin_names(config.get("plugins"))
     extensions = [_extension_name(entry) for entry in config["markdown_extensions"]]
     # The same options the plugin gives the renderer, read from the exported config.
@@ -96,7 +96,7 @@ def export_site(project: Project, check: ProjectCheck, out: Path) -> ExportResul
     return ExportResult(len(generated), len(handwritten), other)
 
 
-def export_config(project: Project) -> dict[str, Any]:
+def export_config(project: Project, kinds: Iterable[Kind]) -> dict[str, Any]:
     """The project's mkdocs.yml without the playbook plugin, with what the pages need."""
     config = copy.deepcopy(project.config)
     config.setdefault("site_name", project.root.name)
@@ -113,7 +113,7 @@ def export_config(project: Project) -> dict[str, Any]:
     if project.nav_mode == "kinds":
         # Entity pages are reached from their kind's index, as under the plugin.
         not_in_nav = config.get("not_in_nav")
-        patterns = [f"/{kind.collection}/*.md" for kind in KINDS]
+        patterns = [f"/{kind.collection}/*.md" for kind in kinds]
         config["not_in_nav"] = "\n".join(
             [*([not_in_nav] if isinstance(not_in_nav, str) else []), *patterns]
         )

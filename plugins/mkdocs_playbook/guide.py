@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .diagnostics import Diagnostic
-from .examples import EXAMPLE_BY_KIND, EXAMPLES
+from .examples import example_of, examples
 from .field_docs import FieldDoc, field_docs, own_fields
+from .kinds.registry import KindRegistry, builtin_kinds
 from .loader import load_playbook
-from .model import ID_PATTERN, KINDS, WHOLE_KIND, EntityBase, Kind
+from .model import ID_PATTERN, WHOLE_KIND, EntityBase, Kind
 from .refs import resolve_refs
 
 GUIDE_TITLE = "Authoring guide"
@@ -170,16 +171,17 @@ MESSAGE_EXAMPLES: tuple[MessageExample, ...] = (
 )
 
 
-@functools.cache
-def render_authoring_guide() -> str:
-    """The authoring guide as one Markdown page."""
+@functools.lru_cache(maxsize=8)
+def render_authoring_guide(kinds: KindRegistry | None = None) -> str:
+    """The authoring guide as one Markdown page, for the built-in kinds or a playbook's own."""
+    kinds = kinds or builtin_kinds()
     parts = [
         f"# {GUIDE_TITLE}\n",
         "This page is generated from the plugin's content model. The fields, types and "
         "messages below are the ones `mkdocs build` and `playbook validate` check.\n",
-        _files_section(),
+        _files_section(kinds),
         _common_fields_section(),
-        *(_kind_section(kind) for kind in KINDS),
+        *(_kind_section(kind) for kind in kinds),
         _refs_section(),
         _messages_section(),
         _tools_section(),
@@ -191,7 +193,7 @@ def run_message_example(example: MessageExample) -> list[Diagnostic]:
     """What validation says about an example's files, next to the valid example playbook."""
     with tempfile.TemporaryDirectory(prefix="playbook-guide-") as folder:
         root = Path(folder)
-        files = {e.path: e.yaml for e in EXAMPLES} | dict(example.files)
+        files = {e.path: e.yaml for e in examples(builtin_kinds())} | dict(example.files)
         for relative, text in files.items():
             path = root / "playbooks" / relative
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -204,10 +206,10 @@ def run_message_example(example: MessageExample) -> list[Diagnostic]:
 # -- sections -------------------------------------------------------------------------------
 
 
-def _files_section() -> str:
+def _files_section(kinds: KindRegistry) -> str:
     rows = "\n".join(
         f"| {kind.singular} | `{kind.collection}/` | `{kind.name}` | {_first_line(kind.model)} |"
-        for kind in KINDS
+        for kind in kinds
     )
     return f"""\
 ## Files and ids
@@ -239,9 +241,14 @@ def _common_fields_section() -> str:
 
 
 def _kind_section(kind: Kind) -> str:
-    example = EXAMPLE_BY_KIND[kind.name]
+    example = example_of(kind)
     fields = own_fields(kind.model)
     table = _fields_table(fields) if fields else "It has only the fields every kind has.\n"
+    shown = (
+        f"Example, `playbooks/{example.path}`:\n\n```yaml\n{example.yaml.rstrip()}\n```\n"
+        if example
+        else ""
+    )
     return f"""\
 ## {kind.singular}
 
@@ -250,12 +257,7 @@ def _kind_section(kind: Kind) -> str:
 Besides the fields every kind has:
 
 {table}
-Example, `playbooks/{example.path}`:
-
-```yaml
-{example.yaml.rstrip()}
-```
-"""
+{shown}"""
 
 
 def _refs_section() -> str:
@@ -280,6 +282,7 @@ A ref names another entity, and the site turns it into a link.
 """
 
 
+@functools.cache
 def _messages_section() -> str:
     parts = [
         "## Messages you may meet\n",
@@ -341,4 +344,5 @@ def _cell(text: str) -> str:
 
 
 def _first_line(model: type[EntityBase]) -> str:
-    return (model.__doc__ or "").strip().splitlines()[0]
+    lines = (model.__doc__ or "").strip().splitlines()
+    return lines[0] if lines else ""

@@ -9,36 +9,35 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from enum import Enum
 
 from .diagnostics import Diagnostic
 from .field_docs import FieldDoc, field_docs
 from .markup import escape_text
-from .model import KIND_BY_NAME, KINDS, Campaign, Entity, Playbook
+from .model import Entity, Kind, Playbook
 from .refs import Links, target_of
 
 HEALTH_TITLE = "Playbook health"
 
 
-class Check(Enum):
-    """What a health item is about; the page shows one section per check, in this order."""
+@dataclass(frozen=True)
+class Check:
+    """What a health item is about; the page shows one section per check."""
 
-    ERROR = "Errors"
-    WARNING = "Warnings"
-    ORPHAN = "Orphans"
-    UNTARGETED_PERSONA = "Personas no campaign targets"
-    UNMEASURED_METRIC = "Metrics nothing measures"
+    title: str
+    explanation: str
 
 
-_EXPLANATIONS = {
-    Check.ERROR: "These stop `mkdocs build`.",
-    Check.WARNING: "Unresolved refs and other warnings: `mkdocs build --strict` stops on them.",
-    Check.ORPHAN: "Entities that nothing refers to and that refer to nothing.",
-    Check.UNTARGETED_PERSONA: "Personas that no campaign lists in its `personas`.",
-    Check.UNMEASURED_METRIC: (
-        "Metrics that no discipline, strategy, campaign KPI or play measures with."
-    ),
-}
+ERROR = Check("Errors", "These stop `mkdocs build`.")
+WARNING = Check(
+    "Warnings", "Unresolved refs and other warnings: `mkdocs build --strict` stops on them."
+)
+ORPHAN = Check("Orphans", "Entities that nothing refers to and that refer to nothing.")
+
+
+def kind_check(kind: Kind) -> Check | None:
+    """The check a kind declares for its entities (personas no campaign targets), if any."""
+    health = kind.spec.health
+    return Check(health.title, health.explanation) if health else None
 
 
 @dataclass(frozen=True)
@@ -71,46 +70,41 @@ def content_health(
     referring = {b.source.ref for backlinks in links.backlinks.values() for b in backlinks}
     for entity in playbook:
         if target_of(entity) not in referred and entity.ref not in referring:
-            items.append(
-                _about(entity, Check.ORPHAN, "nothing refers to it and it refers to nothing")
-            )
-    targeting = frozenset(d.backlink for d in field_docs(Campaign) if d.name == "personas")
-    for persona in playbook.of_kind(KIND_BY_NAME["persona"]):
-        if not _has_backlink(links, persona, targeting):
-            items.append(
-                _about(
-                    persona,
-                    Check.UNTARGETED_PERSONA,
-                    "no campaign targets it; list it in the personas of a campaign",
-                )
-            )
-    measuring = measuring_relations()
-    for metric in playbook.of_kind(KIND_BY_NAME["metric"]):
-        if not _has_backlink(links, metric, measuring):
-            items.append(
-                _about(
-                    metric,
-                    Check.UNMEASURED_METRIC,
-                    "nothing measures with it; name it in an objective, a KPI, or the "
-                    "metrics of a discipline, strategy or play",
-                )
-            )
-    order = list(Check)
+            items.append(_about(entity, ORPHAN, "nothing refers to it and it refers to nothing"))
+    for kind in playbook.kinds.with_health_checks():
+        check = kind_check(kind)
+        assert check is not None and kind.spec.health is not None
+        relations = expected_relations(playbook, kind)
+        for entity in playbook.of_kind(kind):
+            if not _has_backlink(links, entity, relations):
+                items.append(_about(entity, check, kind.spec.health.message))
+    order = checks_in_order(playbook)
     return sorted(items, key=lambda i: (order.index(i.check), i.path, i.line, i.message))
 
 
-def measuring_relations() -> frozenset[str]:
-    """The backlink relations of every field that refers to a metric."""
+def checks_in_order(playbook: Playbook) -> list[Check]:
+    """Every check, in the order the page shows them."""
+    declared = [kind_check(kind) for kind in playbook.kinds.with_health_checks()]
+    return [ERROR, WARNING, ORPHAN, *(check for check in declared if check is not None)]
+
+
+def expected_relations(playbook: Playbook, kind: Kind) -> frozenset[str]:
+    """The backlink relations that count for a kind's health check: those its `via` names
+    (`campaign.personas`), or else every ref field that names the kind."""
+    health = kind.spec.health
+    via = set(health.via if health else ())
     found: set[str] = set()
-    for kind in KINDS:
-        found.update(
-            doc.backlink for doc in _walk(field_docs(kind.model)) if doc.ref_kind == "metric"
-        )
+    for other in playbook.kinds:
+        for doc in _walk(field_docs(other.model)):
+            wanted = f"{other.name}.{doc.name}" in via if via else doc.ref_kind == kind.name
+            if wanted and doc.backlink:
+                found.add(doc.backlink)
     return frozenset(found)
 
 
 def render_health_page(
     items: Sequence[HealthItem],
+    checks: Sequence[Check],
     *,
     page_path: str = "playbook-health.md",
     edit_url: EditUrl | None = None,
@@ -123,11 +117,11 @@ def render_health_page(
         )
         return "\n".join(lines) + "\n"
     lines.append(f"{_count(len(items), 'item')} to look at.")
-    for check in Check:
-        found = [item for item in items if item.check is check]
+    for check in checks:
+        found = [item for item in items if item.check == check]
         if not found:
             continue
-        lines += ["", f"## {check.value} ({len(found)})", "", _EXPLANATIONS[check], ""]
+        lines += ["", f"## {check.title} ({len(found)})", "", check.explanation, ""]
         lines += [_item_line(item, page_path, edit_url) for item in found]
     return "\n".join(lines) + "\n"
 
@@ -147,7 +141,7 @@ def _item_line(item: HealthItem, page_path: str, edit_url: EditUrl | None) -> st
 
 def _from_diagnostic(diagnostic: Diagnostic, entity: Entity | None) -> HealthItem:
     return HealthItem(
-        check=Check.ERROR if diagnostic.is_error else Check.WARNING,
+        check=ERROR if diagnostic.is_error else WARNING,
         path=diagnostic.path,
         line=diagnostic.line,
         field=diagnostic.field,

@@ -14,11 +14,10 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from .diagnostics import Diagnostic, did_you_mean, sorted_diagnostics
+from .kinds.registry import KIND_FILE, KindRegistry, builtin_kinds, extend_registry
+from .kinds.spec import FieldSpec, KindFile
 from .model import (
     ID_PATTERN,
-    KIND_BY_COLLECTION,
-    KIND_BY_NAME,
-    Comparison,
     Entity,
     EntityBase,
     FieldPath,
@@ -27,6 +26,7 @@ from .model import (
     Position,
     format_field_path,
     nearest_position,
+    subject_keys,
 )
 from .yamlsource import YamlProblem, parse_yaml
 
@@ -36,6 +36,10 @@ DEFAULT_MAX_FILE_SIZE = 1024 * 1024
 YAML_SUFFIXES = (".yaml", ".yml")
 INTRO_FILE = "_index.md"
 _ID_RE = re.compile(ID_PATTERN)
+
+
+CacheKey = tuple[str, bytes, type[EntityBase]]
+"""A file's path, the hash of its content, and the model that validated it."""
 
 
 @dataclass(frozen=True)
@@ -54,15 +58,15 @@ class LoadCache:
     """
 
     def __init__(self) -> None:
-        self._entries: dict[tuple[str, bytes], CachedFile] = {}
-        self._seen: set[tuple[str, bytes]] = set()
+        self._entries: dict[CacheKey, CachedFile] = {}
+        self._seen: set[CacheKey] = set()
 
-    def get(self, key: tuple[str, bytes]) -> CachedFile | None:
+    def get(self, key: CacheKey) -> CachedFile | None:
         """The cached result of a file with this path and content, if any."""
         self._seen.add(key)
         return self._entries.get(key)
 
-    def put(self, key: tuple[str, bytes], value: CachedFile) -> None:
+    def put(self, key: CacheKey, value: CachedFile) -> None:
         """Remember what a file gave."""
         self._entries[key] = value
 
@@ -103,12 +107,26 @@ def load_playbook(
         cache.prune()
     playbook = Playbook(
         entities=loading.entities,
+        kinds=loading.kinds,
         intros=loading.intros,
         intro_paths=loading.intro_paths,
         broken=frozenset(loading.broken),
     )
-    diagnostics = loading.diagnostics + check_stage_orders(playbook)
+    diagnostics = loading.diagnostics + check_unique_fields(playbook)
     return LoadResult(playbook, sorted_diagnostics(diagnostics))
+
+
+def load_kinds(
+    playbooks_dir: Path,
+    *,
+    project_dir: Path | None = None,
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE,
+) -> tuple[KindRegistry, list[Diagnostic]]:
+    """The kinds a playbook may use, its own `_kind.yaml` files applied, without its entities."""
+    loading = _Loading(playbooks_dir, project_dir or playbooks_dir.parent, max_file_size, None)
+    if not playbooks_dir.is_dir():
+        return loading.kinds, []
+    return loading.read_kinds(), sorted_diagnostics(loading.diagnostics)
 
 
 class _Loading:
@@ -125,6 +143,7 @@ class _Loading:
         self.broken: set[tuple[str, str]] = set()
         self.diagnostics: list[Diagnostic] = []
         self.cache = cache
+        self.kinds: KindRegistry = builtin_kinds()
 
     def display(self, path: Path) -> str:
         try:
@@ -149,6 +168,8 @@ class _Loading:
                 "playbooks_dir option",
             )
             return
+        self.kinds = self.read_kinds()
+        collections = self.kinds.by_collection
         for entry in _listing(self.root):
             if _is_ignored(entry.name):
                 continue
@@ -160,19 +181,53 @@ class _Loading:
                     "or start its name with '_' to leave it out",
                 )
                 continue
-            kind = KIND_BY_COLLECTION.get(entry.name)
+            kind = collections.get(entry.name)
             if kind is None:
+                if (entry / KIND_FILE).is_file():
+                    continue  # its kind file has problems, already reported
                 self.error(
                     entry,
                     "collection",
                     f"'{entry.name}' is not a collection folder"
                     + (
-                        did_you_mean(entry.name, KIND_BY_COLLECTION)
-                        or "; the folders are: " + ", ".join(KIND_BY_COLLECTION)
+                        did_you_mean(entry.name, collections)
+                        or "; the folders are: "
+                        + ", ".join(collections)
+                        + f"; to make it a kind of its own, add {entry.name}/{KIND_FILE}"
                     ),
                 )
                 continue
             self.load_collection(kind, entry)
+
+    def read_kinds(self) -> KindRegistry:
+        """The built-in kinds with the playbook's own kind files applied."""
+        files: list[tuple[str, KindFile]] = []
+        for entry in _listing(self.root):
+            path = entry / KIND_FILE
+            if _is_ignored(entry.name) or not entry.is_dir() or not path.is_file():
+                continue
+            text = self.read_text(path)
+            if text is None:
+                continue
+            try:
+                document = parse_yaml(text)
+            except YamlProblem as problem:
+                self.error(path, problem.field, problem.message, problem.position)
+                continue
+            if not isinstance(document.value, dict):
+                self.error(
+                    path,
+                    "yaml",
+                    f"expected a mapping of keys at the top level, got {_describe(document.value)}",
+                )
+                continue
+            source = KindFile(
+                self.display(path), document.value, document.positions, document.key_positions
+            )
+            files.append((entry.name, source))
+        registry, problems = extend_registry(builtin_kinds(), files)
+        self.diagnostics.extend(problems)
+        return registry
 
     def load_collection(self, kind: Kind, folder: Path) -> None:
         seen: dict[str, Path] = {}
@@ -267,7 +322,8 @@ class _Loading:
         raw = self.read_bytes(path)
         if raw is None:
             return
-        key = (self.display(path), hashlib.blake2b(raw, digest_size=16).digest())
+        # The model is part of the key: a changed kind file validates the same file anew.
+        key = (self.display(path), hashlib.blake2b(raw, digest_size=16).digest(), kind.model)
         cached = self.cache.get(key) if self.cache is not None else None
         if cached is None:
             before = len(self.diagnostics)
@@ -323,7 +379,7 @@ class _Loading:
             positions=document.positions,
             key_positions=document.key_positions,
         )
-        problems = check_comparison_keys(entity) if isinstance(data, Comparison) else []
+        problems = check_keyed_mappings(entity)
         self.diagnostics.extend(problems)
         return None if problems else entity
 
@@ -473,9 +529,24 @@ def _validation_diagnostic(
 
 
 def _missing_message(kind: Kind, field_path: FieldPath) -> str:
-    if kind.name == "campaign" and field_path == ("strategy",):
-        return "is missing: every campaign runs under a strategy; add 'strategy: <strategy id>'"
+    spec = field_spec_at(kind, field_path)
+    if spec is not None and spec.when_missing:
+        return spec.when_missing
     return f"is required; add '{field_path[-1]}:'"
+
+
+def field_spec_at(kind: Kind, field_path: FieldPath) -> FieldSpec | None:
+    """The spec of the field at a path in an entity of this kind (list indexes skipped)."""
+    fields = kind.spec.fields
+    found: FieldSpec | None = None
+    for segment in field_path:
+        if isinstance(segment, int):
+            continue
+        found = next((f for f in fields if f.name == segment), None)
+        if found is None:
+            return None
+        fields = found.fields
+    return found
 
 
 def _allowed_fields(model: type[EntityBase], path: FieldPath) -> list[str]:
@@ -504,14 +575,16 @@ def _model_in(annotation: Any) -> Any:
 # -- rules across fields and files ---------------------------------------------------------
 
 
-def check_comparison_keys(entity: Entity) -> list[Diagnostic]:
-    """Every dimension (and `choose_when`) names every subject, and nothing else."""
-    data = entity.data
-    assert isinstance(data, Comparison)
-    keys = data.subject_keys()
-    problems: list[Diagnostic] = []
+def check_keyed_mappings(entity: Entity) -> list[Diagnostic]:
+    """Mappings keyed by another field's refs (`keys_from`) name those refs, and nothing else.
 
-    def check(path: FieldPath, mapping: Mapping[str, str], required: bool) -> None:
+    A comparison's `values` must name every subject (`all_keys`); its `choose_when` may
+    name some of them.
+    """
+    problems: list[Diagnostic] = []
+    for spec, path, mapping, keys in _keyed_mappings(entity):
+        # `subjects` → "subject": what one key of the mapping names.
+        noun = (spec.keys_from or "").removesuffix("s")
         for key in mapping:
             if key not in keys:
                 where = entity.key_positions.get((*path, key), entity.position_of(path))
@@ -521,11 +594,14 @@ def check_comparison_keys(entity: Entity) -> list[Diagnostic]:
                         where.line,
                         where.column,
                         format_field_path((*path, key)),
-                        f"'{key}' is not a subject of this comparison"
-                        + (did_you_mean(key, keys) or f"; the subjects are: {', '.join(keys)}"),
+                        f"'{key}' is not a {noun} of this {entity.kind.singular.lower()}"
+                        + (
+                            did_you_mean(key, keys)
+                            or f"; the {spec.keys_from} are: {', '.join(keys)}"
+                        ),
                     )
                 )
-        if required:
+        if spec.all_keys:
             for key in keys:
                 if key not in mapping:
                     where = entity.position_of(path)
@@ -535,33 +611,56 @@ def check_comparison_keys(entity: Entity) -> list[Diagnostic]:
                             where.line,
                             where.column,
                             format_field_path(path),
-                            f"misses the subject '{key}'; add '{key}: ...'",
+                            f"misses the {noun} '{key}'; add '{key}: ...'",
                         )
                     )
-
-    for index, dimension in enumerate(data.dimensions):
-        check(("dimensions", index, "values"), dimension.values, required=True)
-    check(("choose_when",), data.choose_when, required=False)
     return problems
 
 
-def check_stage_orders(playbook: Playbook) -> list[Diagnostic]:
-    """No two stages share an `order`."""
-    by_order: dict[int, list[Entity]] = {}
-    for entity in playbook.of_kind(KIND_BY_NAME["stage"]):
-        by_order.setdefault(getattr(entity.data, "order", 0), []).append(entity)
+def _keyed_mappings(
+    entity: Entity,
+) -> Iterable[tuple[FieldSpec, FieldPath, Mapping[str, str], list[str]]]:
+    """Each mapping that is keyed by another top-level field's refs, with those keys."""
+
+    def walk(
+        fields: tuple[FieldSpec, ...], value: Any, path: FieldPath
+    ) -> Iterable[tuple[FieldSpec, FieldPath, Mapping[str, str], list[str]]]:
+        for spec in fields:
+            inner = getattr(value, spec.name, None)
+            if spec.keys_from and isinstance(inner, dict):
+                refs = getattr(entity.data, spec.keys_from, ())
+                yield spec, (*path, spec.name), inner, subject_keys(tuple(refs))
+            elif spec.fields and isinstance(inner, tuple):
+                for index, item in enumerate(inner):
+                    yield from walk(spec.fields, item, (*path, spec.name, index))
+            elif spec.fields and inner is not None:
+                yield from walk(spec.fields, inner, (*path, spec.name))
+
+    return walk(entity.kind.spec.fields, entity.data, ())
+
+
+def check_unique_fields(playbook: Playbook) -> list[Diagnostic]:
+    """No two entities of a kind share the value of a field the kind declares `unique`."""
     problems = []
-    for order, stages in by_order.items():
-        for stage in stages if len(stages) > 1 else []:
-            others = ", ".join(s.path for s in stages if s is not stage)
-            where = stage.position_of(("order",))
-            problems.append(
-                Diagnostic(
-                    stage.path,
-                    where.line,
-                    where.column,
-                    "order",
-                    f"order {order} is also used by {others}; give every stage its own order",
-                )
-            )
+    for kind in playbook.kinds:
+        for name in kind.spec.unique:
+            by_value: dict[Any, list[Entity]] = {}
+            for entity in playbook.of_kind(kind):
+                value = getattr(entity.data, name, None)
+                if value is not None:
+                    by_value.setdefault(value, []).append(entity)
+            for value, entities in by_value.items():
+                for entity in entities if len(entities) > 1 else []:
+                    others = ", ".join(e.path for e in entities if e is not entity)
+                    where = entity.position_of((name,))
+                    problems.append(
+                        Diagnostic(
+                            entity.path,
+                            where.line,
+                            where.column,
+                            name,
+                            f"{name} {value} is also used by {others}; give every "
+                            f"{kind.singular.lower()} its own {name}",
+                        )
+                    )
     return problems

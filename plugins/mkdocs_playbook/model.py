@@ -11,7 +11,7 @@ import datetime
 import functools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -23,6 +23,10 @@ from pydantic import (
     WithJsonSchema,
 )
 from pydantic_core import PydanticCustomError
+
+if TYPE_CHECKING:
+    from .kinds.registry import KindRegistry
+    from .kinds.spec import KindSpec
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
 
@@ -51,13 +55,7 @@ def backlink(label: str) -> dict[str, Any]:
 
 
 AnyRef = Annotated[str, RefTarget(None)]
-DisciplineRef = Annotated[str, RefTarget("discipline")]
-PersonaRef = Annotated[str, RefTarget("persona")]
-StrategyRef = Annotated[str, RefTarget("strategy")]
-StageRef = Annotated[str, RefTarget("stage")]
-MetricRef = Annotated[str, RefTarget("metric")]
-ChannelRef = Annotated[str, RefTarget("channel")]
-PlayRef = Annotated[str, RefTarget("play")]
+URL_PATTERN = r"^(https?://|mailto:)\S+$"
 
 
 Text = Annotated[str, Field(min_length=1)]
@@ -114,7 +112,7 @@ class Source(Record):
         Annotated[
             str,
             Field(
-                pattern=r"^(https?://|mailto:)\S+$",
+                pattern=URL_PATTERN,
                 description="Its address: an http(s) or mailto URL.",
             ),
         ]
@@ -146,340 +144,7 @@ class EntityBase(Record):
     sources: tuple[Source, ...] = Field(default=(), description="Where the facts come from.")
 
 
-# -- discipline ---------------------------------------------------------------------------
-
-
-class Discipline(EntityBase):
-    """A field of practice, such as social marketing or digital marketing."""
-
-    aka: tuple[Text, ...] = Field(default=(), description="Other names it goes by.")
-    goal: Markdown | None = Field(
-        default=None, description="What it sets out to achieve (Markdown)."
-    )
-    approach: Markdown | None = Field(default=None, description="How it works (Markdown).")
-    audience: Markdown | None = Field(default=None, description="Whom it addresses (Markdown).")
-    measurement: Markdown | None = Field(
-        default=None, description="How success is measured (Markdown)."
-    )
-    horizon: Text | None = Field(default=None, description='Its time frame, e.g. "1 year+".')
-    channels: tuple[ChannelRef, ...] = Field(
-        json_schema_extra=backlink("Disciplines that use it"),
-        default=(),
-        description="Channels it works through.",
-    )
-    metrics: tuple[MetricRef, ...] = Field(
-        json_schema_extra=backlink("Disciplines that measure it"),
-        default=(),
-        description="Metrics it is judged by.",
-    )
-    strengths: tuple[Markdown, ...] = Field(default=(), description="What it does well (Markdown).")
-    weaknesses: tuple[Markdown, ...] = Field(
-        default=(), description="Where it falls short (Markdown)."
-    )
-
-
-# -- comparison ---------------------------------------------------------------------------
-
-
-class Dimension(Record):
-    """One row of a comparison."""
-
-    name: Text = Field(description="What is compared, e.g. Goal.")
-    values: dict[str, Markdown] = Field(
-        description=(
-            "Each subject's answer (Markdown), keyed by the subject's id; for a whole-kind "
-            "subject, by the kind's name; where two subjects share an id, by the full ref."
-        )
-    )
-    note: Markdown | None = Field(default=None, description="A remark on this row (Markdown).")
-
-
-class Comparison(EntityBase):
-    """Two or more subjects compared on named dimensions."""
-
-    subjects: tuple[AnyRef, ...] = Field(
-        json_schema_extra=backlink("Compared in"),
-        min_length=2,
-        description="What is compared: two or more refs, or whole kinds written `kind:strategy`.",
-    )
-    dimensions: tuple[Dimension, ...] = Field(
-        min_length=1, description="The rows: `{name, values, note?}`."
-    )
-    choose_when: dict[str, Markdown] = Field(
-        default_factory=dict,
-        description="When to pick each subject (Markdown), keyed like `values`.",
-    )
-
-    def subject_keys(self) -> list[str]:
-        """The key each subject is given in `values` and `choose_when`, in subject order."""
-        parsed = [_split_ref(subject) for subject in self.subjects]
-        ids = [ident for _, ident in parsed]
-        return [
-            subject if ids.count(ident) > 1 else ident
-            for subject, (_, ident) in zip(self.subjects, parsed, strict=True)
-        ]
-
-
-def _split_ref(ref: str) -> tuple[str | None, str]:
-    kind, sep, ident = ref.partition(":")
-    return (kind, ident) if sep else (None, kind)
-
-
-# -- persona ------------------------------------------------------------------------------
-
-
-class Behaviour(Record):
-    """The change in behaviour a campaign seeks."""
-
-    current: Markdown | None = Field(default=None, description="What they do now (Markdown).")
-    desired: Markdown | None = Field(
-        default=None, description="What the campaign wants them to do (Markdown)."
-    )
-
-
-class Persona(EntityBase):
-    """An audience member drawn from research."""
-
-    segment: Text | None = Field(default=None, description="The audience segment they stand for.")
-    demographics: dict[str, Text] = Field(
-        default_factory=dict, description="Facts such as age and location, as `label: value`."
-    )
-    psychographics: tuple[Text, ...] = Field(
-        default=(), description="Attitudes, values and interests."
-    )
-    behaviour: Behaviour | None = Field(
-        default=None, description="`{current, desired}`: the change a campaign seeks."
-    )
-    goals: tuple[Markdown, ...] = Field(default=(), description="What they want (Markdown).")
-    barriers: tuple[Markdown, ...] = Field(
-        min_length=1, description="What stands in the way of the change (Markdown)."
-    )
-    motivators: tuple[Markdown, ...] = Field(
-        min_length=1, description="What moves them towards it (Markdown)."
-    )
-    channels: tuple[ChannelRef, ...] = Field(
-        json_schema_extra=backlink("Personas reached here"),
-        default=(),
-        description="Channels that reach them.",
-    )
-    quote: Text | None = Field(default=None, description="Something they might say.")
-
-
-# -- strategy -----------------------------------------------------------------------------
-
-
-class Objective(Record):
-    """A SMART objective."""
-
-    statement: Markdown = Field(description="The objective (Markdown).")
-    metric: MetricRef = Field(
-        description="The metric that measures it.",
-        json_schema_extra=backlink("Strategy objectives measured by it"),
-    )
-    target: Text = Field(description='The value to reach, e.g. "+20%".')
-    deadline: DateOrText = Field(description="When: a date (YYYY-MM-DD) or text such as Q3 2027.")
-    owner: Text | None = Field(default=None, description="Who is accountable for it.")
-
-
-class ChannelMission(Record):
-    """One platform and the one purpose it serves."""
-
-    channel: ChannelRef = Field(
-        description="The channel.", json_schema_extra=backlink("Strategies that use it")
-    )
-    mission: Markdown = Field(description="Its one purpose in this strategy (Markdown).")
-
-
-class Strategy(EntityBase):
-    """The long-term umbrella: objectives, audiences, channels, metrics."""
-
-    discipline: DisciplineRef | None = Field(
-        json_schema_extra=backlink("Strategies in this discipline"),
-        default=None,
-        description="The discipline it belongs to.",
-    )
-    horizon: Text = Field(description='How long it runs, e.g. "12 months".')
-    objectives: tuple[Objective, ...] = Field(
-        min_length=1,
-        description="SMART objectives: `{statement, metric, target, deadline, owner?}`.",
-    )
-    audiences: tuple[PersonaRef, ...] = Field(
-        json_schema_extra=backlink("Strategies it is an audience of"),
-        default=(),
-        description="The personas it addresses.",
-    )
-    channels: tuple[ChannelMission, ...] = Field(
-        default=(), description="`{channel, mission}`: one purpose per platform."
-    )
-    pain_points: tuple[Markdown, ...] = Field(
-        default=(), description="Problems it sets out to solve (Markdown)."
-    )
-    tactics: tuple[Markdown, ...] = Field(default=(), description="How it will act (Markdown).")
-    plays: tuple[PlayRef, ...] = Field(
-        json_schema_extra=backlink("Strategies that use it"),
-        default=(),
-        description="Plays it uses.",
-    )
-    metrics: tuple[MetricRef, ...] = Field(
-        json_schema_extra=backlink("Strategies that track it"),
-        default=(),
-        description="Metrics it tracks.",
-    )
-    resources: Markdown | None = Field(
-        default=None, description="People, budget and tools it needs (Markdown)."
-    )
-
-
-# -- campaign -----------------------------------------------------------------------------
-
-Framing = Literal["fun", "easy", "popular"]
-
-
-class StagePlan(Record):
-    """What a campaign does in one stage."""
-
-    stage: StageRef = Field(
-        description="The stage.", json_schema_extra=backlink("Campaigns that plan it")
-    )
-    plan: Markdown | None = Field(default=None, description="What happens in it (Markdown).")
-    milestones: tuple[Markdown, ...] = Field(default=(), description="Milestones (Markdown).")
-
-
-class Message(Record):
-    """A campaign message."""
-
-    text: Text = Field(description="The message.")
-    persona: PersonaRef | None = Field(
-        json_schema_extra=backlink("Campaign messages written for it"),
-        default=None,
-        description="The persona it speaks to.",
-    )
-    framing: tuple[Framing, ...] = Field(
-        default=(), description="How it is framed: any of fun, easy, popular."
-    )
-    tested_with: Text | None = Field(
-        default=None, description="How it was tested, e.g. a focus group."
-    )
-
-
-class Kpi(Record):
-    """A key performance indicator."""
-
-    metric: MetricRef = Field(
-        description="The metric.", json_schema_extra=backlink("Campaign KPIs")
-    )
-    target: Text = Field(description="The value to reach.")
-
-
-class Campaign(EntityBase):
-    """A short, specific push that runs under a strategy."""
-
-    strategy: StrategyRef = Field(
-        description="The strategy it runs under: there is no campaign without one.",
-        json_schema_extra=backlink("Campaigns under it"),
-    )
-    discipline: DisciplineRef | None = Field(
-        json_schema_extra=backlink("Campaigns in this discipline"),
-        default=None,
-        description="The discipline it belongs to.",
-    )
-    duration: Text | None = Field(default=None, description='How long it runs, e.g. "3 months".')
-    personas: tuple[PersonaRef, ...] = Field(
-        json_schema_extra=backlink("Campaigns that target it"),
-        default=(),
-        description="The personas it targets.",
-    )
-    stages: tuple[StagePlan, ...] = Field(
-        default=(), description="The stage plan: `{stage, plan, milestones}`."
-    )
-    messages: tuple[Message, ...] = Field(
-        default=(), description="`{text, persona?, framing?, tested_with?}`."
-    )
-    channels: tuple[ChannelRef, ...] = Field(
-        json_schema_extra=backlink("Campaigns that use it"),
-        default=(),
-        description="Channels it runs on.",
-    )
-    kpis: tuple[Kpi, ...] = Field(default=(), description="`{metric, target}`.")
-    plays: tuple[PlayRef, ...] = Field(
-        json_schema_extra=backlink("Campaigns that use it"),
-        default=(),
-        description="Plays it uses.",
-    )
-    budget: Text | None = Field(default=None, description="Its budget.")
-
-
-# -- stage, metric, channel ---------------------------------------------------------------
-
-
-class Stage(EntityBase):
-    """An ordered step of campaign work."""
-
-    order: int = Field(description="Its place in the flow; unique among stages.")
-    activities: tuple[Markdown, ...] = Field(default=(), description="What is done (Markdown).")
-    outputs: tuple[Markdown, ...] = Field(default=(), description="What it produces (Markdown).")
-
-
-MetricCategory = Literal["awareness", "engagement", "traffic", "conversion", "behaviour", "service"]
-
-
-class Metric(EntityBase):
-    """Something measured."""
-
-    category: MetricCategory | None = Field(
-        default=None,
-        description="One of: awareness, engagement, traffic, conversion, behaviour, service.",
-    )
-    unit: Text | None = Field(default=None, description="What it is counted in.")
-    how_to_measure: Markdown | None = Field(
-        default=None, description="How to measure it (Markdown)."
-    )
-
-
-Medium = Literal[
-    "social", "search", "email", "web", "mobile", "broadcast", "print", "event", "other"
-]
-
-
-class Stat(Record):
-    """A usage statistic with its source."""
-
-    figure: Text = Field(description='The number, e.g. "69%".')
-    claim: Markdown = Field(description="What the number says (Markdown).")
-    source: Text = Field(description="Who measured it, e.g. Pew Research Center.")
-    year: Year | None = Field(default=None, description="When it was measured.")
-
-
-class Channel(EntityBase):
-    """A platform or medium."""
-
-    medium: Medium | None = Field(
-        default=None,
-        description="One of: social, search, email, web, mobile, broadcast, print, event, other.",
-    )
-    online: bool | None = Field(default=None, description="Whether it is online.")
-    mode: Literal["one-to-one", "one-to-many"] | None = Field(
-        default=None, description="one-to-one or one-to-many."
-    )
-    formats: tuple[Text, ...] = Field(default=(), description="Content formats it carries.")
-    stats: tuple[Stat, ...] = Field(
-        default=(), description="Usage statistics: `{figure, claim, source, year?}`."
-    )
-
-
-# -- case study, play ---------------------------------------------------------------------
-
-
-class CaseStudy(EntityBase):
-    """A real example that illustrates a point."""
-
-    organisation: Text | None = Field(default=None, description="Who did it.")
-    illustrates: tuple[AnyRef, ...] = Field(
-        json_schema_extra=backlink("Illustrated by"),
-        default=(),
-        description="What it illustrates: refs to any kind.",
-    )
-    lessons: tuple[Markdown, ...] = Field(default=(), description="What to learn (Markdown).")
+# -- types the kind files name --------------------------------------------------------
 
 
 TimeUnit = Literal["hours", "days", "weeks", "months"]
@@ -511,80 +176,57 @@ PlayTime = Annotated[
 ]
 
 
-class Play(EntityBase):
-    """A repeatable practice: what to do, why, and how."""
-
-    why: Markdown = Field(description="Why it works (Markdown).")
-    how: tuple[Markdown, ...] = Field(min_length=1, description="The steps, in order (Markdown).")
-    stage: StageRef | None = Field(
-        json_schema_extra=backlink("Plays in this stage"),
-        default=None,
-        description="Where in the flow it belongs.",
-    )
-    disciplines: tuple[DisciplineRef, ...] = Field(
-        json_schema_extra=backlink("Plays for it"), default=(), description="Disciplines it serves."
-    )
-    time: PlayTime | None = Field(
-        default=None, description="How long it takes: `{min, max, unit}` or text."
-    )
-    people: Text | None = Field(default=None, description='How many people, e.g. "2-4".')
-    difficulty: Literal["easy", "medium", "hard"] | None = Field(
-        default=None, description="One of: easy, medium, hard."
-    )
-    outputs: tuple[Markdown, ...] = Field(default=(), description="What it produces (Markdown).")
-    metrics: tuple[MetricRef, ...] = Field(
-        json_schema_extra=backlink("Plays it shows working"),
-        default=(),
-        description="Metrics that show it worked.",
-    )
-    channels: tuple[ChannelRef, ...] = Field(
-        json_schema_extra=backlink("Plays that use it"), default=(), description="Channels it uses."
-    )
-
-
-# -- the kinds ----------------------------------------------------------------------------
+# -- kinds --------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Kind:
-    """One kind of the content model: its ref name, folder, model and labels."""
+    """One kind of the registry: what its kind file says, and the model made from it."""
 
-    name: str
-    collection: str
-    model: type[EntityBase]
-    singular: str
-    plural: str
-    icon: str
+    spec: KindSpec
+    model: type[EntityBase] = field(compare=False)
+
+    @property
+    def name(self) -> str:
+        """The name refs use: `persona` in `persona:sally`."""
+        return self.spec.name
+
+    @property
+    def collection(self) -> str:
+        """Its folder under the playbook, and its pages' folder on the site."""
+        return self.spec.collection
+
+    @property
+    def singular(self) -> str:
+        """Its display name."""
+        return self.spec.label
+
+    @property
+    def plural(self) -> str:
+        """Its display name for many: the index title and nav section."""
+        return self.spec.plural
+
+    @property
+    def icon(self) -> str:
+        """Its Material icon as an emoji shortcode name (`material-account`)."""
+        return self.spec.icon.replace("/", "-")
 
 
-KINDS: tuple[Kind, ...] = (
-    Kind("discipline", "disciplines", Discipline, "Discipline", "Disciplines", "material-school"),
-    Kind(
-        "comparison",
-        "comparisons",
-        Comparison,
-        "Comparison",
-        "Comparisons",
-        "material-scale-balance",
-    ),
-    Kind("persona", "personas", Persona, "Persona", "Personas", "material-account"),
-    Kind("strategy", "strategies", Strategy, "Strategy", "Strategies", "material-compass"),
-    Kind("campaign", "campaigns", Campaign, "Campaign", "Campaigns", "material-bullhorn"),
-    Kind("stage", "stages", Stage, "Stage", "Stages", "material-stairs"),
-    Kind("metric", "metrics", Metric, "Metric", "Metrics", "material-chart-line"),
-    Kind("channel", "channels", Channel, "Channel", "Channels", "material-broadcast"),
-    Kind(
-        "case-study",
-        "case-studies",
-        CaseStudy,
-        "Case study",
-        "Case studies",
-        "material-book-open-variant",
-    ),
-    Kind("play", "plays", Play, "Play", "Plays", "material-cards-playing-outline"),
-)
-KIND_BY_NAME: dict[str, Kind] = {kind.name: kind for kind in KINDS}
-KIND_BY_COLLECTION: dict[str, Kind] = {kind.collection: kind for kind in KINDS}
+def subject_keys(subjects: tuple[str, ...]) -> list[str]:
+    """The key each subject of a comparison is given in keyed mappings, in subject order:
+    its id, or the full ref where two subjects share an id."""
+    parsed = [_split_ref(subject) for subject in subjects]
+    ids = [ident for _, ident in parsed]
+    return [
+        subject if ids.count(ident) > 1 else ident
+        for subject, (_, ident) in zip(subjects, parsed, strict=True)
+    ]
+
+
+def _split_ref(ref: str) -> tuple[str | None, str]:
+    kind, sep, ident = ref.partition(":")
+    return (kind, ident) if sep else (None, kind)
+
 
 WHOLE_KIND = "kind"
 """The ref prefix that names a whole kind: `kind:strategy` links to the strategies index."""
@@ -658,10 +300,12 @@ def kind_index_path(kind: Kind) -> str:
     return f"{kind.collection}/index.md"
 
 
-def _reading_order(entity: Entity) -> tuple[Any, ...]:
-    if entity.kind.name == "stage":
-        return (getattr(entity.data, "order", 0), entity.id)
-    return (entity.data.title.casefold(), entity.id)
+def reading_order(entity: Entity) -> tuple[Any, ...]:
+    """Where an entity stands among its kind: by the kind's `order_by` field, then by id."""
+    value = getattr(entity.data, entity.kind.spec.order_by, None)
+    if isinstance(value, str):
+        value = value.casefold()
+    return (value is None, value if value is not None else 0, entity.id)
 
 
 @dataclass(frozen=True)
@@ -669,6 +313,8 @@ class Playbook:
     """Every entity of a playbook and the introductions of its kinds; answers lookups."""
 
     entities: dict[tuple[str, str], Entity]
+    kinds: KindRegistry = field(default_factory=lambda: _builtin_kinds())
+    """Every kind the playbook may use: the built-in ones and its own."""
     intros: dict[str, str] = field(default_factory=dict)
     """Kind name → the Markdown of `<collection>/_index.md`."""
     intro_paths: dict[str, str] = field(default_factory=dict)
@@ -680,7 +326,7 @@ class Playbook:
         return self.entities.get((kind, ident))
 
     def of_kind(self, kind: Kind) -> list[Entity]:
-        """The entities of a kind in reading order: stages by order, the rest by title."""
+        """The entities of a kind in reading order: by its `order_by` field (default: title)."""
         return list(self._by_kind.get(kind.name, ()))
 
     @functools.cached_property
@@ -689,7 +335,7 @@ class Playbook:
         grouped: dict[str, list[Entity]] = {}
         for (name, _), entity in self.entities.items():
             grouped.setdefault(name, []).append(entity)
-        return {name: tuple(sorted(found, key=_reading_order)) for name, found in grouped.items()}
+        return {name: tuple(sorted(found, key=reading_order)) for name, found in grouped.items()}
 
     def __iter__(self) -> Iterator[Entity]:
         return iter(self._in_order)
@@ -701,4 +347,10 @@ class Playbook:
     def kinds_in_use(self) -> list[Kind]:
         """Kinds that have entities or an introduction, in content-model order."""
         used = {name for name, _ in self.entities} | set(self.intros)
-        return [kind for kind in KINDS if kind.name in used]
+        return [kind for kind in self.kinds if kind.name in used]
+
+
+def _builtin_kinds() -> KindRegistry:
+    from .kinds.registry import builtin_kinds  # the registry is built from this module's types
+
+    return builtin_kinds()

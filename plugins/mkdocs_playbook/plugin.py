@@ -35,7 +35,7 @@ from .author_pages import author_page_paths, author_pages
 from .diagnostics import Diagnostic, sorted_diagnostics
 from .html_cache import HtmlCache
 from .loader import DEFAULT_MAX_FILE_SIZE, LoadCache, load_playbook
-from .model import KIND_BY_NAME, Playbook, kind_index_path
+from .model import Playbook, kind_index_path
 from .refs import Links, check_page_refs, resolve_refs
 from .render import Renderer, TemplateProblem
 from .site_setup import (
@@ -213,7 +213,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         if self.renderer is None:
             return files
         sources = {entity.page_path: entity.path for entity in self.renderer.playbook} | {
-            kind_index_path(KIND_BY_NAME[name]): path
+            kind_index_path(self.renderer.playbook.kinds.by_name[name]): path
             for name, path in self.renderer.playbook.intro_paths.items()
         }
         entity_pages = {entity.page_path for entity in self.renderer.playbook}

@@ -15,7 +15,6 @@ import yaml
 
 from .diagnostics import Diagnostic, DiagnosticError
 from .loader import DEFAULT_MAX_FILE_SIZE
-from .model import KIND_BY_COLLECTION
 
 CONFIG_FILES = ("mkdocs.yml", "mkdocs.yaml")
 PLUGIN_NAME = "playbook"
@@ -142,7 +141,12 @@ def _bare(root: Path) -> Project:
 
 
 def _looks_like_playbook(path: Path) -> bool:
-    return path.is_dir() and any((path / name).is_dir() for name in KIND_BY_COLLECTION)
+    from .kinds.registry import KIND_FILE, builtin_kinds
+
+    collections = builtin_kinds().by_collection
+    return (path.is_dir() and any((path / name).is_dir() for name in collections)) or any(
+        path.glob(f"*/{KIND_FILE}")
+    )
 
 
 def _from_config(config_file: Path) -> Project:

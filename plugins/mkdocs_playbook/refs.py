@@ -15,7 +15,6 @@ from .diagnostics import Diagnostic, Severity, did_you_mean
 from .markup import find_links, line_of
 from .model import (
     ID_PATTERN,
-    KIND_BY_NAME,
     WHOLE_KIND,
     Entity,
     FieldPath,
@@ -58,10 +57,11 @@ class RefError(ValueError):
 
 
 @functools.lru_cache(maxsize=65536)
-def parse_ref(ref: str, fixed_kind: str | None) -> Target:
+def parse_ref(ref: str, fixed_kind: str | None, kinds: frozenset[str]) -> Target:
     """Read `kind:id` (or a bare id where the field fixes the kind) into a target.
 
-    Cached: pages resolve the same refs again and again (a RefError is not cached).
+    ``kinds`` are the kind names the playbook has. Cached: pages resolve the same refs
+    again and again (a RefError is not cached).
     """
     kind_name, sep, ident = ref.partition(":")
     if not sep:
@@ -69,13 +69,13 @@ def parse_ref(ref: str, fixed_kind: str | None) -> Target:
             raise RefError(f"'{ref}' needs its kind here: write it as kind:id, e.g. persona:{ref}")
         kind_name, ident = fixed_kind, ref
     if kind_name == WHOLE_KIND:
-        if ident not in KIND_BY_NAME:
-            raise RefError(f"'{ref}' names no kind{_suggest_kind(ident)}")
+        if ident not in kinds:
+            raise RefError(f"'{ref}' names no kind{_suggest_kind(ident, kinds)}")
         if fixed_kind is not None:
             raise RefError(f"'{ref}' is a whole kind; this field takes one {fixed_kind}")
         return Target(WHOLE_KIND, ident)
-    if kind_name not in KIND_BY_NAME:
-        raise RefError(f"'{kind_name}' in '{ref}' is not a kind{_suggest_kind(kind_name)}")
+    if kind_name not in kinds:
+        raise RefError(f"'{kind_name}' in '{ref}' is not a kind{_suggest_kind(kind_name, kinds)}")
     if fixed_kind is not None and kind_name != fixed_kind:
         raise RefError(f"'{ref}' is a {kind_name}, but this field takes a {fixed_kind}")
     if not _ID_RE.match(ident):
@@ -85,8 +85,16 @@ def parse_ref(ref: str, fixed_kind: str | None) -> Target:
     return Target(kind_name, ident)
 
 
-def _suggest_kind(word: str) -> str:
-    return did_you_mean(word, KIND_BY_NAME) or f"; the kinds are: {', '.join(KIND_BY_NAME)}"
+def _suggest_kind(word: str, kinds: frozenset[str]) -> str:
+    return did_you_mean(word, kinds) or f"; the kinds are: {', '.join(_in_order(kinds))}"
+
+
+def _in_order(kinds: frozenset[str]) -> list[str]:
+    # Built-in kinds in content-model order, then a playbook's own by name.
+    from .kinds.registry import builtin_kinds
+
+    builtin = [kind.name for kind in builtin_kinds()]
+    return [n for n in builtin if n in kinds] + sorted(kinds - set(builtin))
 
 
 # -- walking an entity's fields ------------------------------------------------------------
@@ -157,7 +165,7 @@ def markdown_fields(entity: Entity) -> Iterator[tuple[FieldPath, str]]:
             yield path, value
 
 
-def inline_ref(target: str) -> Target | None:
+def inline_ref(target: str, kinds: frozenset[str]) -> Target | None:
     """The target of a Markdown link if it is written as a ref (`kind:id`), else None.
 
     Only known kind names count, so `https:` and `mailto:` links stay ordinary links.
@@ -166,14 +174,12 @@ def inline_ref(target: str) -> Target | None:
     if not match:
         return None
     kind = match["kind"]
-    if kind not in KIND_BY_NAME and kind != WHOLE_KIND:
+    if kind not in kinds and kind != WHOLE_KIND:
         # A near miss of a kind name is a typo, not a URL scheme nobody uses.
-        if _ID_RE.match(match["id"]) and did_you_mean(kind, KIND_BY_NAME):
-            raise RefError(
-                f"'{kind}' in '{target}' is not a kind{did_you_mean(kind, KIND_BY_NAME)}"
-            )
+        if _ID_RE.match(match["id"]) and did_you_mean(kind, kinds):
+            raise RefError(f"'{kind}' in '{target}' is not a kind{did_you_mean(kind, kinds)}")
         return None
-    return parse_ref(target, None)
+    return parse_ref(target, None, kinds)
 
 
 # -- resolution ----------------------------------------------------------------------------
@@ -229,7 +235,7 @@ def _relation_rank(relation: str) -> tuple[int, str]:
 def resolve_target(playbook: Playbook, target: Target) -> Entity | Kind | None:
     """The entity or kind a target names, if it exists."""
     if target.is_whole_kind:
-        return KIND_BY_NAME.get(target.id)
+        return playbook.kinds.get(target.id)
     return playbook.get(target.kind, target.id)
 
 
@@ -273,7 +279,7 @@ def resolve_refs(playbook: Playbook) -> tuple[Links, list[Diagnostic]]:
             base = entity.position_of(path)
             for link in find_links(text):
                 try:
-                    target = inline_ref(link.target)
+                    target = inline_ref(link.target, playbook.kinds.names)
                 except RefError as error:
                     position = Position(base.line + line_of(text, link.offset), base.column)
                     diagnostics.append(
@@ -304,7 +310,7 @@ def check_page_refs(playbook: Playbook, text: str, path: str) -> list[Diagnostic
     for link in find_links(text):
         position = Position(line_of(text, link.offset) + 1, 1)
         try:
-            target = inline_ref(link.target)
+            target = inline_ref(link.target, playbook.kinds.names)
         except RefError as error:
             diagnostics.append(_at(path, position, "link", str(error), Severity.WARNING))
             continue
@@ -323,7 +329,7 @@ def _check(
     diagnostics: list[Diagnostic],
 ) -> Target | None:
     try:
-        target = parse_ref(value, fixed_kind)
+        target = parse_ref(value, fixed_kind, playbook.kinds.names)
     except RefError as error:
         diagnostics.append(_at(path, position, field_name, str(error)))
         return None
@@ -353,7 +359,7 @@ def _exists(
             + (
                 ""
                 if suggestion
-                else f"; create {KIND_BY_NAME[target.kind].collection}/{target.id}.yaml "
+                else f"; create {playbook.kinds.by_name[target.kind].collection}/{target.id}.yaml "
                 "or fix the ref"
             ),
             Severity.WARNING,

@@ -11,7 +11,7 @@ import functools
 import html
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,13 +22,15 @@ import jinja2
 from .diagnostics import Diagnostic, DiagnosticError
 from .markup import Link, escape_text, make_untrusted_markdown_safe, rewrite_links
 from .model import (
-    KIND_BY_NAME,
-    KINDS,
-    Comparison,
     Entity,
+    EntityBase,
     Kind,
     Playbook,
     kind_index_path,
+    subject_keys,
+)
+from .refs import (
+    FieldRef as FieldRefLike,
 )
 from .refs import (
     Links,
@@ -72,6 +74,7 @@ class Renderer:
         """Whether to make the "Which do I need?" and coverage pages."""
         self.env = _environment(tuple(str(folder) for folder in override_dirs))
         self._comparisons = _comparisons_by_subject(playbook)
+        self._site_pages = _site_pages(playbook)
 
     # -- pages ---------------------------------------------------------------------------
 
@@ -97,26 +100,16 @@ class Renderer:
 
     def extra_page_paths(self) -> list[str]:
         """The generated pages beyond entities and kinds that this playbook has content for."""
-        if not self.extra_pages:
-            return []
-        paths = []
-        if any(
-            isinstance(e.data, Comparison) and e.data.choose_when
-            for e in self.playbook.of_kind(KIND_BY_NAME["comparison"])
-        ):
-            paths.append(DECISION_PAGE)
-        personas = self.playbook.of_kind(KIND_BY_NAME["persona"])
-        if personas and self.playbook.of_kind(KIND_BY_NAME["stage"]):
-            paths.append(COVERAGE_PAGE)
-        return paths
+        return list(self._site_pages) if self.extra_pages else []
 
     def render_extra_page(self, path: str) -> str:
-        """The "Which do I need?" guide or the coverage page."""
+        """A page a kind declares for the whole site: "Which do I need?", the coverage page."""
+        kind, declared = self._site_pages[path]
         template = self.env.get_template(path.replace(".md", ".md.jinja"))
         return template.render(
             **self._context(path),
-            coverage=coverage(self.playbook),
-            comparisons=self.playbook.of_kind(KIND_BY_NAME["comparison"]),
+            coverage=coverage(self.playbook, kind, declared.get("coverage", {})),
+            comparisons=self.playbook.of_kind(kind),
         )
 
     def page_paths(self) -> list[str]:
@@ -131,7 +124,7 @@ class Renderer:
         """Kinds that get an index page: those in use and those compared as a whole."""
         compared = {t.id for t in self._comparisons if t.is_whole_kind}
         in_use = {kind.name for kind in self.playbook.kinds_in_use()}
-        return [kind for kind in KINDS if kind.name in in_use | compared]
+        return [kind for kind in self.playbook.kinds if kind.name in in_use | compared]
 
     def render_entity_page(self, entity: Entity) -> str:
         """The Markdown page of one entity."""
@@ -204,7 +197,7 @@ class Renderer:
             "icon": icon,
             "html_url": html_url,
             "neighbours": self.neighbours,
-            "campaigns_under": self.campaigns_under,
+            "referrers": self.referrers,
             "differing": differing_dimensions,
             "tags_of": lambda entities: sorted({t for e in entities for t in e.data.tags}),
             "tags_json": lambda tags: html.escape(json.dumps(list(tags)), quote=True),
@@ -220,26 +213,40 @@ class Renderer:
             "backlinks": self.links.grouped,
             "comparisons_of": lambda target: self._comparisons.get(target, []),
             "subject_columns": self.subject_columns,
-            "stages": self.playbook.of_kind(KIND_BY_NAME["stage"]),
-            "KIND_BY_NAME": KIND_BY_NAME,
+            "stages": self.flow,
+            "siblings": self.siblings,
             "source_url": _source_url,
         }
 
     def lookup(self, value: str, fixed_kind: str | None = None) -> Entity | Kind | None:
         """The entity or kind a ref names, or None when it does not resolve."""
         try:
-            return resolve_target(self.playbook, parse_ref(value, fixed_kind))
+            return resolve_target(
+                self.playbook, parse_ref(value, fixed_kind, self.playbook.kinds.names)
+            )
         except RefError:
             return None
 
     def subject_columns(
-        self, comparison: Comparison
+        self, comparison: EntityBase
     ) -> list[tuple[str, Entity | Kind | None, str]]:
         """Each subject of a comparison: its key in `values`, what it names, and the raw ref."""
+        subjects = tuple(getattr(comparison, "subjects", ()))
         return [
             (key, self.lookup(subject), subject)
-            for key, subject in zip(comparison.subject_keys(), comparison.subjects, strict=True)
+            for key, subject in zip(subject_keys(subjects), subjects, strict=True)
         ]
+
+    @functools.cached_property
+    def flow(self) -> list[Entity]:
+        """The entities of the kind whose pages draw the whole flow (the stages), in order."""
+        kind = next((k for k in self.playbook.kinds if k.spec.flow), None)
+        return self.playbook.of_kind(kind) if kind else []
+
+    def siblings(self, entity: Entity) -> tuple[int, list[Entity]]:
+        """The entity's place among its kind in reading order, and the whole kind."""
+        entities = self.playbook.of_kind(entity.kind)
+        return entities.index(entity), entities
 
     def neighbours(self, entity: Entity, limit: int = 12) -> tuple[list[Entity], list[Entity]]:
         """What refers to the entity and what it refers to, at most ``limit`` in all."""
@@ -258,17 +265,31 @@ class Renderer:
         take_out = min(len(outgoing), limit - take_in)
         return incoming[:take_in], list(outgoing)[:take_out]
 
-    def campaigns_under(self, strategy: Entity) -> list[Entity]:
-        """The campaigns whose `strategy` is this strategy."""
-        return self._campaigns_by_strategy.get(strategy.id, [])
+    def referrers(self, entity: Entity, kind_name: str, field_name: str) -> list[Entity]:
+        """The entities of a kind whose top-level ref field names this entity, in order."""
+        index = self._referrers.get((kind_name, field_name))
+        if index is None:
+            index = self._referrers[(kind_name, field_name)] = self._index_referrers(
+                kind_name, field_name
+            )
+        return index.get(entity.ref, [])
 
     @functools.cached_property
-    def _campaigns_by_strategy(self) -> dict[str, list[Entity]]:
+    def _referrers(self) -> dict[tuple[str, str], dict[str, list[Entity]]]:
+        return {}
+
+    def _index_referrers(self, kind_name: str, field_name: str) -> dict[str, list[Entity]]:
         found: dict[str, list[Entity]] = {}
-        for campaign in self.playbook.of_kind(KIND_BY_NAME["campaign"]):
-            strategy = self.lookup(getattr(campaign.data, "strategy", ""), "strategy")
-            if isinstance(strategy, Entity):
-                found.setdefault(strategy.id, []).append(campaign)
+        kind = self.playbook.kinds.get(kind_name)
+        spec = kind.spec.field(field_name) if kind else None
+        if kind is None or spec is None:
+            return found
+        for source in self.playbook.of_kind(kind):
+            value = getattr(source.data, field_name, None)
+            for ref in value if isinstance(value, tuple) else [value] if value else []:
+                target = self.lookup(ref, spec.kind)
+                if isinstance(target, Entity):
+                    found.setdefault(target.ref, []).append(source)
         return found
 
     def _page_url(self, page_path: str) -> str:
@@ -281,7 +302,7 @@ class Renderer:
 
     def _inline_link(self, link: Link, page_path: str) -> str | None:
         try:
-            target = inline_ref(link.target)
+            target = inline_ref(link.target, self.playbook.kinds.names)
         except RefError:
             return escape_text(link.text or link.target)
         if target is None:
@@ -349,7 +370,7 @@ def _link_title(text: str) -> str:
     return title
 
 
-def differing_dimensions(comparison: Comparison) -> set[int]:
+def differing_dimensions(comparison: Any) -> set[int]:
     """The rows where the subjects' answers share the fewest words: about a third of them."""
     scores: list[tuple[float, int]] = []
     for index, dimension in enumerate(comparison.dimensions):
@@ -384,63 +405,95 @@ class Coverage:
         return [channel for channel in self.channels if channel.id in used]
 
 
-def coverage(playbook: Playbook) -> Coverage:
-    """Cross personas with stages and channels, through the campaigns and strategies."""
-    personas = playbook.of_kind(KIND_BY_NAME["persona"])
-    stages = playbook.of_kind(KIND_BY_NAME["stage"])
-    channels = playbook.of_kind(KIND_BY_NAME["channel"])
-    by_stage: dict[tuple[str, str], list[Entity]] = {}
-    by_channel: dict[tuple[str, str], list[Entity]] = {}
+def coverage(playbook: Playbook, rows_kind: Kind, declared: Mapping[str, Any]) -> Coverage:
+    """Cross a kind's entities (the personas) with the kinds a coverage declaration names.
 
-    def add(table: dict[tuple[str, str], list[Entity]], key: tuple[str, str], item: Entity) -> None:
-        cell = table.setdefault(key, [])
-        if item not in cell:
-            cell.append(item)
+    ``declared`` comes from the rows kind's file: `through` names the kinds whose entities
+    reach a row by a top-level ref (campaigns, strategies); each of `columns` names a kind
+    those entities refer to (stages, channels), and `also_via` a kind whose entities they
+    name and that names the column in turn (the plays of a stage).
+    """
+    columns = declared.get("columns", [])
+    kinds = playbook.kinds
+    column_kinds = [kinds.get(column["kind"]) for column in columns]
+    tables: list[dict[tuple[str, str], list[Entity]]] = [{} for _ in columns]
+    through = set(declared.get("through", ()))
+    names = kinds.names
 
-    def resolve(ref: str, kind: str) -> Entity | None:
+    def resolve(ref: FieldRefLike) -> Entity | None:
         try:
-            found = resolve_target(playbook, parse_ref(ref, kind))
+            found = resolve_target(playbook, parse_ref(ref.value, ref.kind, names))
         except RefError:
             return None
         return found if isinstance(found, Entity) else None
 
-    def reached(entity: Entity) -> list[str]:
-        data = entity.data
-        refs = getattr(data, "personas", ()) or getattr(data, "audiences", ())
-        return [p.id for ref in refs if (p := resolve(ref, "persona"))]
+    def refs_to(entity: Entity, kind_name: str, top_level: bool = False) -> list[Entity]:
+        found = [
+            target
+            for ref in field_refs(entity)
+            # Typed relations only: a "see also" to any kind reaches nobody.
+            if ref.kind is not None
+            and (not top_level or len([p for p in ref.path if isinstance(p, str)]) == 1)
+            and (target := resolve(ref)) is not None
+            and target.kind.name == kind_name
+        ]
+        return list(dict.fromkeys(found))
 
     for entity in playbook:
-        if entity.kind.name not in ("campaign", "strategy"):
+        if entity.kind.name not in through:
             continue
-        data = entity.data
-        plays = [p for ref in getattr(data, "plays", ()) if (p := resolve(ref, "play"))]
-        planned = [s for plan in getattr(data, "stages", ()) if (s := resolve(plan.stage, "stage"))]
-        channel_refs = [
-            item if isinstance(item, str) else item.channel
-            for item in getattr(data, "channels", ())
-        ]
-        used_channels = [c for ref in channel_refs if (c := resolve(ref, "channel"))]
-        for persona in reached(entity):
-            for stage in planned:
-                add(by_stage, (persona, stage.id), entity)
-            for play in plays:
-                play_stage = resolve(getattr(play.data, "stage", None) or "", "stage")
-                if play_stage is not None:
-                    add(by_stage, (persona, play_stage.id), play)
-            for channel in used_channels:
-                add(by_channel, (persona, channel.id), entity)
-    for cell in [*by_stage.values(), *by_channel.values()]:
-        cell.sort(key=lambda e: (e.kind.name, e.data.title.casefold(), e.id))
-    return Coverage(personas, stages, channels, by_stage, by_channel)
+        reached = refs_to(entity, rows_kind.name, top_level=True)
+        for column, table in zip(columns, tables, strict=True):
+            cells = [(c, entity) for c in refs_to(entity, column["kind"])]
+            via = column.get("also_via")
+            if via:
+                cells += [
+                    (c, item)
+                    for item in refs_to(entity, via, top_level=True)
+                    for c in refs_to(item, column["kind"], top_level=True)
+                ]
+            for row in reached:
+                for target, item in cells:
+                    cell = table.setdefault((row.id, target.id), [])
+                    if item not in cell:
+                        cell.append(item)
+    for table in tables:
+        for cell in table.values():
+            cell.sort(key=lambda e: (e.kind.name, e.data.title.casefold(), e.id))
+    first, second = [*column_kinds, None, None][:2]
+    return Coverage(
+        playbook.of_kind(rows_kind),
+        playbook.of_kind(first) if first else [],
+        playbook.of_kind(second) if second else [],
+        tables[0] if tables else {},
+        tables[1] if len(tables) > 1 else {},
+    )
+
+
+def _site_pages(playbook: Playbook) -> dict[str, tuple[Kind, Mapping[str, Any]]]:
+    """The site-wide pages the kinds declare and this playbook has content for, in order."""
+    pages: dict[str, tuple[Kind, Mapping[str, Any]]] = {}
+    for kind in playbook.kinds:
+        entities = playbook.of_kind(kind)
+        for declared in kind.spec.site_pages:
+            needs_field = declared.get("needs_field")
+            needs = [playbook.kinds.get(name) for name in declared.get("needs_kinds", ())]
+            if not entities or not all(n is not None and playbook.of_kind(n) for n in needs):
+                continue
+            if needs_field and not any(getattr(e.data, needs_field, None) for e in entities):
+                continue
+            pages[declared["page"]] = (kind, declared)
+    return pages
 
 
 def _comparisons_by_subject(playbook: Playbook) -> dict[Target, list[Entity]]:
     found: dict[Target, list[Entity]] = {}
-    for entity in playbook.of_kind(KIND_BY_NAME["comparison"]):
-        assert isinstance(entity.data, Comparison)
-        for subject in entity.data.subjects:
+    for entity in (
+        e for kind in playbook.kinds if kind.spec.compares for e in playbook.of_kind(kind)
+    ):
+        for subject in getattr(entity.data, entity.kind.spec.compares or "", ()):
             try:
-                found.setdefault(parse_ref(subject, None), []).append(entity)
+                found.setdefault(parse_ref(subject, None, playbook.kinds.names), []).append(entity)
             except RefError:
                 continue
     return found

@@ -16,8 +16,9 @@ from typing import Any
 from pydantic import BaseModel
 
 from .field_docs import nested_models, ref_target
+from .kinds.registry import KindRegistry
 from .loader import YAML_SUFFIXES
-from .model import ID_PATTERN, KINDS, WHOLE_KIND, Kind
+from .model import ID_PATTERN, WHOLE_KIND, Kind
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_MAP_FILE = "yaml-schemas.json"
@@ -28,7 +29,6 @@ URN_PREFIX = "urn:mkdocs-playbook:schema:v1:"
 """The `$id` prefix when the site's URL is not known (v1 is the content model's version)."""
 
 _ID = ID_PATTERN.removeprefix("^").removesuffix("$")
-_KIND_NAMES = "|".join(kind.name for kind in KINDS)
 
 
 def schema_file_name(kind: Kind) -> str:
@@ -48,20 +48,21 @@ def schema_id(kind: Kind, base_url: str | None = None) -> str:
     return URN_PREFIX + kind.name
 
 
-def ref_pattern(kind: str | None) -> str:
+def ref_pattern(kind: str | None, kinds: KindRegistry) -> str:
     """The pattern of a ref to one kind (`id` or `kind:id`), or to any kind (`kind:id`)."""
     if kind is None:
-        return f"^(?:(?:{_KIND_NAMES}):{_ID}|{WHOLE_KIND}:(?:{_KIND_NAMES}))$"
+        names = "|".join(k.name for k in kinds)
+        return f"^(?:(?:{names}):{_ID}|{WHOLE_KIND}:(?:{names}))$"
     return f"^(?:{kind}:)?{_ID}$"
 
 
-def kind_schema(kind: Kind, base_url: str | None = None) -> dict[str, Any]:
+def kind_schema(kind: Kind, kinds: KindRegistry, base_url: str | None = None) -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of one kind's YAML files."""
     generated = kind.model.model_json_schema()
     models = nested_models(kind.model)
-    _adapt_object(generated, kind.model)
+    _adapt_object(generated, kind.model, kinds)
     for name, definition in generated.get("$defs", {}).items():
-        _adapt_object(definition, models[name])
+        _adapt_object(definition, models[name], kinds)
     generated["title"] = kind.singular
     return {
         "$schema": DIALECT,
@@ -72,7 +73,7 @@ def kind_schema(kind: Kind, base_url: str | None = None) -> dict[str, Any]:
 
 
 def schema_map(
-    schema_paths: Mapping[str, str], playbooks_dir: str, kinds: Iterable[Kind] = KINDS
+    schema_paths: Mapping[str, str], playbooks_dir: str, kinds: Iterable[Kind]
 ) -> dict[str, list[str]]:
     """Schema location → the globs of the files it describes, for `yaml.schemas`.
 
@@ -88,7 +89,9 @@ def schema_map(
     }
 
 
-def published_schemas(site_url: str | None, playbooks_dir: str = "playbooks") -> dict[str, str]:
+def published_schemas(
+    kinds: KindRegistry, site_url: str | None, playbooks_dir: str = "playbooks"
+) -> dict[str, str]:
     """The schemas and the schema map as site files, by docs-relative path (`schemas/...`).
 
     With the site's URL, each `$id` and the map's keys are the schemas' published addresses.
@@ -96,27 +99,32 @@ def published_schemas(site_url: str | None, playbooks_dir: str = "playbooks") ->
     base_url = schema_base_url(site_url)
     files: dict[str, str] = {}
     locations: dict[str, str] = {}
-    for kind in KINDS:
+    for kind in kinds:
         path = f"{SCHEMA_DIR}/{schema_file_name(kind)}"
-        files[path] = to_json(kind_schema(kind, base_url))
+        files[path] = to_json(kind_schema(kind, kinds, base_url))
         locations[kind.name] = (base_url or f"{SCHEMA_DIR}/") + schema_file_name(kind)
-    files[f"{SCHEMA_DIR}/{SCHEMA_MAP_FILE}"] = to_json(schema_map(locations, playbooks_dir))
+    files[f"{SCHEMA_DIR}/{SCHEMA_MAP_FILE}"] = to_json(schema_map(locations, playbooks_dir, kinds))
     return files
 
 
 def write_schemas(
-    out_dir: Path, *, project_dir: Path, playbooks_dir: Path, base_url: str | None = None
+    kinds: KindRegistry,
+    out_dir: Path,
+    *,
+    project_dir: Path,
+    playbooks_dir: Path,
+    base_url: str | None = None,
 ) -> list[Path]:
     """Write every kind's schema and the schema map into ``out_dir``; return the files."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     locations: dict[str, str] = {}
-    for kind in KINDS:
+    for kind in kinds:
         path = out_dir / schema_file_name(kind)
-        path.write_text(to_json(kind_schema(kind, base_url)), encoding="utf-8")
+        path.write_text(to_json(kind_schema(kind, kinds, base_url)), encoding="utf-8")
         written.append(path)
         locations[kind.name] = _workspace_path(path, project_dir)
-    mapping = schema_map(locations, _workspace_path(playbooks_dir, project_dir))
+    mapping = schema_map(locations, _workspace_path(playbooks_dir, project_dir), kinds)
     map_path = out_dir / SCHEMA_MAP_FILE
     map_path.write_text(to_json(mapping), encoding="utf-8")
     written.append(map_path)
@@ -139,12 +147,12 @@ def _workspace_path(path: Path, project_dir: Path) -> str:
 # -- post-processing ------------------------------------------------------------------------
 
 
-def _adapt_object(schema: dict[str, Any], model: type[BaseModel]) -> None:
+def _adapt_object(schema: dict[str, Any], model: type[BaseModel], kinds: KindRegistry) -> None:
     for name, prop in schema.get("properties", {}).items():
         info = model.model_fields[name]
         target = ref_target(info)
         if target is not None:
-            _mark_refs(prop, target.kind)
+            _mark_refs(prop, target.kind, ref_pattern(target.kind, kinds))
         else:
             _accept_numbers_as_text(prop)
         # Pydantic's property titles only repeat the name; descriptions may sit in a branch.
@@ -156,20 +164,20 @@ def _adapt_object(schema: dict[str, Any], model: type[BaseModel]) -> None:
                 prop["description"] = found
 
 
-def _mark_refs(node: Any, kind: str | None) -> None:
+def _mark_refs(node: Any, kind: str | None, pattern: str) -> None:
     if isinstance(node, dict):
         if node.get("type") == "string" and "pattern" not in node:
-            node["pattern"] = ref_pattern(kind)
+            node["pattern"] = pattern
             node["patternErrorMessage"] = (
                 f"a ref: an id such as my-{kind}, or {kind}:my-{kind}"
                 if kind
                 else "a ref written kind:id, such as persona:my-persona, or kind:<kind>"
             )
         for value in node.values():
-            _mark_refs(value, kind)
+            _mark_refs(value, kind, pattern)
     elif isinstance(node, list):
         for item in node:
-            _mark_refs(item, kind)
+            _mark_refs(item, kind, pattern)
 
 
 def _accept_numbers_as_text(node: Any) -> None:

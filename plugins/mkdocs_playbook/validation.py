@@ -76,6 +76,7 @@ def generated_pages(project: Project, playbook: Playbook, links: Links) -> list[
     pages = Renderer(playbook, links, extra_pages=extra_pages).page_paths()
     # The health page is on only under serve unless asked for; a build is what counts here.
     return pages + author_files(
+        playbook.kinds,
         guide=options.get("authoring_guide", True) is not False,
         health=options.get("health_page") is True,
     )

@@ -1,0 +1,119 @@
+"""Pydantic models made from kind specs: the validators of every kind, built-in or new.
+
+The annotations are the ones the hand-written models of v1 had, so validation messages,
+JSON Schemas and the authoring guide come out as before for the built-in kinds.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, Field, create_model
+
+from ..model import (
+    URL_PATTERN,
+    DateOrText,
+    EntityBase,
+    Markdown,
+    PlayTime,
+    Record,
+    RefTarget,
+    Text,
+    Year,
+    backlink,
+)
+from .spec import FieldSpec, KindSpec
+
+_SCALARS: dict[str, Any] = {
+    "text": Text,
+    "markdown": Markdown,
+    "integer": int,
+    "number": float,
+    "boolean": bool,
+    "date": datetime.date,
+    "url": Annotated[str, Field(pattern=URL_PATTERN)],
+    "date_or_text": DateOrText,
+    "year": Year,
+    "duration": PlayTime,
+    "checklist": tuple[Markdown, ...],
+}
+
+
+@functools.lru_cache(maxsize=256)
+def kind_model(spec: KindSpec) -> type[EntityBase]:
+    """The model that validates one entity file of this kind."""
+    fields = {f.name: _field(f, spec, f.name) for f in spec.fields}
+    model: type[EntityBase] = create_model(  # type: ignore[call-overload]
+        spec.schema_title or _pascal(spec.name),
+        __base__=EntityBase,
+        __doc__=spec.description or None,
+        __module__=__name__,
+        **fields,
+    )
+    return model
+
+
+def _field(spec: FieldSpec, kind: KindSpec, top: str) -> tuple[Any, Any]:
+    annotation = _annotation(spec, kind, top)
+    options: dict[str, Any] = {}
+    if spec.description:
+        options["description"] = spec.description
+    if spec.type in ("ref", "refs") or spec.item == "ref":
+        options["json_schema_extra"] = backlink(spec.inverse or _default_inverse(kind, top))
+    if spec.type in ("list", "refs", "checklist"):
+        least = max(spec.min_items, 1 if spec.required else 0)
+        if least:
+            options["min_length"] = least
+    if spec.required:
+        return annotation, Field(**options)
+    if spec.type in ("list", "refs", "checklist"):
+        return annotation, Field(default=(), **options)
+    if spec.type == "mapping":
+        return annotation, Field(default_factory=dict, **options)
+    return annotation | None, Field(default=None, **options)
+
+
+def _annotation(spec: FieldSpec, kind: KindSpec, top: str) -> Any:
+    if spec.type == "ref":
+        return Annotated[str, RefTarget(spec.kind)]
+    if spec.type == "enum":
+        return Literal[spec.values]
+    if spec.type == "refs":
+        return tuple[Annotated[str, RefTarget(spec.kind)], ...]
+    if spec.type == "mapping":
+        value: Any = Markdown if spec.value == "markdown" else Text
+        return dict[str, value]
+    if spec.type == "record":
+        return _record(spec, kind, top)
+    if spec.type == "list":
+        if spec.fields:
+            item: Any = _record(spec, kind, top)
+        elif spec.item_spec is not None:
+            item = _annotation(spec.item_spec, kind, top)
+        else:
+            item = _SCALARS[spec.item or "text"]
+        return tuple[item, ...]
+    return _SCALARS[spec.type]
+
+
+def _record(spec: FieldSpec, kind: KindSpec, top: str) -> type[BaseModel]:
+    fields = {f.name: _field(f, kind, top) for f in spec.fields}
+    model: type[BaseModel] = create_model(  # type: ignore[call-overload]
+        spec.schema_title or _pascal(f"{kind.name}-{spec.name}"),
+        __base__=Record,
+        __doc__=spec.schema_description or None,
+        __module__=__name__,
+        **fields,
+    )
+    return model
+
+
+def _default_inverse(kind: KindSpec, field_name: str) -> str:
+    """Without `inverse`, a backlink heading names the other kind and the field."""
+    return f"{kind.plural} ({field_name.replace('_', ' ')})"
+
+
+def _pascal(name: str) -> str:
+    return "".join(part.capitalize() for part in name.replace("_", "-").split("-"))

@@ -1,0 +1,656 @@
+"""The `_kind.yaml` language: what a kind and its fields are, read and checked with positions.
+
+The ten built-in kinds are written in this language (`kinds/builtin/*.yaml`), and a
+playbook's own `_kind.yaml` files extend them or add new kinds. Every problem is a located
+`Diagnostic`, so an author sees `_kind.yaml:line:col: field: message` like anywhere else.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from ..diagnostics import Diagnostic, did_you_mean
+from ..model import FieldPath, Position, format_field_path, nearest_position
+
+SCALAR_TYPES = (
+    "text",
+    "markdown",
+    "integer",
+    "number",
+    "boolean",
+    "date",
+    "url",
+    "enum",
+    "ref",
+)
+"""Types a list item may have, besides a mapping of sub-fields."""
+
+FIELD_TYPES = (
+    *SCALAR_TYPES,
+    "refs",
+    "list",
+    "checklist",
+    "mapping",
+    # Extensions the built-in kinds need, open to every kind (documented in the guide):
+    "record",
+    "date_or_text",
+    "year",
+    "duration",
+)
+ORDERABLE_TYPES = ("integer", "number", "date", "text")
+COMMON_FIELDS = ("title", "summary", "body", "tags", "related", "sources")
+"""Fields every kind has; `layout` may name them too (title, summary, tags stay on top)."""
+
+_NAME_RE = re.compile(r"^[a-z][a-z0-9-]{0,63}$")
+_FIELD_NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+
+FIELD_KEYS = (
+    "type",
+    "required",
+    "description",
+    "label",
+    "kind",
+    "inverse",
+    "values",
+    "item",
+    "value",
+    "fields",
+    "min_items",
+    "schema_title",
+    "schema_description",
+    "when_missing",
+    "keys_from",
+    "all_keys",
+)
+KIND_KEYS = (
+    "name",
+    "label",
+    "plural",
+    "icon",
+    "order_by",
+    "layout",
+    "fields",
+    "description",
+    "unique",
+    "template",
+)
+BUILTIN_ONLY_KEYS = (
+    "collection",
+    "schema_title",
+    "flow",
+    "compares",
+    "example",
+    "health",
+    "site_pages",
+)
+"""Keys only the packaged kind files use: how the built-in kinds keep their v1 pages."""
+EXTENDABLE_FIELD_KEYS = ("label", "description")
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One field of a kind, as its kind file describes it."""
+
+    name: str
+    type: str
+    required: bool = False
+    description: str = ""
+    label: str | None = None
+    kind: str | None = None
+    """The kind a ref names; None for any kind."""
+    inverse: str = ""
+    """The heading, on the target's page, of what points at it through this field."""
+    values: tuple[str, ...] = ()
+    item: str | None = None
+    """A list's item type, when its items are not mappings."""
+    item_spec: FieldSpec | None = None
+    """A list's item as a whole spec (an enum item, or a ref item with its kind)."""
+    fields: tuple[FieldSpec, ...] = ()
+    """The sub-fields of a record, or of each item of a list of mappings."""
+    value: str = "text"
+    """The type of a mapping's values."""
+    min_items: int = 0
+    schema_title: str | None = None
+    schema_description: str = ""
+    when_missing: str | None = None
+    keys_from: str | None = None
+    all_keys: bool = False
+
+    @property
+    def heading(self) -> str:
+        """The section heading or the name shown beside the value."""
+        return self.label or sentence_case(self.name)
+
+    @property
+    def is_markdown(self) -> bool:
+        """Whether the field holds Markdown (so inline refs may appear in it)."""
+        return self.type in ("markdown", "checklist") or (
+            self.type == "list" and self.item == "markdown"
+        )
+
+
+@dataclass(frozen=True)
+class HealthCheck:
+    """A content-health check a kind declares: its entities should be referred to so."""
+
+    title: str
+    explanation: str
+    message: str
+    via: tuple[str, ...] = ()
+    """`kind.field` relations that count; empty: any ref field that names this kind."""
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    """A kind as its kind file describes it."""
+
+    name: str
+    collection: str
+    label: str
+    plural: str
+    icon: str
+    description: str = ""
+    fields: tuple[FieldSpec, ...] = ()
+    order_by: str = "title"
+    layout: tuple[str, ...] = ()
+    template: str | None = None
+    unique: tuple[str, ...] = ()
+    schema_title: str | None = None
+    flow: bool = False
+    """Whether its pages draw the whole flow of the kind, in order (the stages)."""
+    example: tuple[str, str] | None = None
+    """An example entity, `(id, yaml)`, that the authoring guide shows."""
+    compares: str | None = None
+    """The field that holds what its entities compare (a comparison's `subjects`)."""
+    health: HealthCheck | None = None
+    site_pages: tuple[Mapping[str, Any], ...] = field(default=(), compare=False)
+    """Pages for the whole site that the kind's entities make (the coverage page)."""
+    described: bool = False
+    """Whether a playbook's `_kind.yaml` describes it (then pages follow `layout`)."""
+    builtin: bool = False
+
+    def field(self, name: str) -> FieldSpec | None:
+        """Its own field of that name, if any."""
+        return next((f for f in self.fields if f.name == name), None)
+
+
+def sentence_case(name: str) -> str:
+    """`key_results` → "Key results"."""
+    words = name.replace("_", " ").replace("-", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
+def plural_of(label: str) -> str:
+    """The default plural of a label: label + "s"."""
+    return label + "s"
+
+
+def icon_shortcode(icon: str) -> str:
+    """`material/target` → `material-target`, the emoji shortcode Material renders."""
+    return icon.replace("/", "-")
+
+
+# -- reading a kind file -------------------------------------------------------------------
+
+
+@dataclass
+class KindFile:
+    """A parsed kind file: its values and where each one is."""
+
+    path: str
+    data: dict[str, Any]
+    positions: Mapping[FieldPath, Position]
+    key_positions: Mapping[FieldPath, Position]
+
+
+class _Checker:
+    """Collects located problems of one kind file."""
+
+    def __init__(self, source: KindFile) -> None:
+        self.source = source
+        self.diagnostics: list[Diagnostic] = []
+
+    def at_value(self, path: FieldPath, message: str) -> None:
+        self._add(nearest_position(self.source.positions, path), path, message)
+
+    def at_key(self, path: FieldPath, message: str) -> None:
+        where = self.source.key_positions.get(path) or nearest_position(self.source.positions, path)
+        self._add(where, path, message)
+
+    def _add(self, where: Position, path: FieldPath, message: str) -> None:
+        self.diagnostics.append(
+            Diagnostic(
+                self.source.path,
+                where.line,
+                where.column,
+                format_field_path(path) or "(top level)",
+                message,
+            )
+        )
+
+    def text(self, path: FieldPath, value: Any) -> str | None:
+        if isinstance(value, str) and value.strip():
+            return value
+        self.at_value(path, "expected text")
+        return None
+
+    def unknown_keys(
+        self, path: FieldPath, data: Mapping[str, Any], allowed: tuple[str, ...]
+    ) -> None:
+        for key in data:
+            if key not in allowed:
+                self.at_key(
+                    (*path, key),
+                    f"unknown key '{key}'"
+                    + (did_you_mean(str(key), allowed) or f"; the keys are: {', '.join(allowed)}"),
+                )
+
+
+def read_kind_file(
+    source: KindFile,
+    *,
+    collection: str,
+    base: KindSpec | None,
+    kind_names: frozenset[str],
+    taken: Mapping[str, str],
+    packaged: bool = False,
+) -> tuple[KindSpec | None, list[Diagnostic]]:
+    """Check a kind file and read it into a `KindSpec`.
+
+    ``base`` is the built-in kind the file extends (its folder is a built-in collection),
+    or None for a new kind. ``kind_names`` are every kind a ref may name; ``taken`` maps
+    the names of the other kinds to where they come from, for the clash check.
+    """
+    check = _Checker(source)
+    data = source.data
+    allowed = KIND_KEYS + (BUILTIN_ONLY_KEYS if packaged else ())
+    check.unknown_keys((), data, allowed)
+    name = _kind_name(check, data, base, taken)
+    label = _optional_text(check, data, "label")
+    plural = _optional_text(check, data, "plural")
+    icon = _optional_text(check, data, "icon")
+    description = _optional_text(check, data, "description")
+    template = _optional_text(check, data, "template")
+    if template is not None and not re.fullmatch(r"[A-Za-z0-9_.-]+\.md\.jinja", template):
+        check.at_value(("template",), "expected a template file name such as 'objective.md.jinja'")
+        template = None
+    base_fields = {f.name: f for f in base.fields} if base else {}
+    fields = _fields(check, data.get("fields"), base_fields, kind_names | {name or ""})
+    all_fields = {f.name: f for f in fields} | {n: FieldSpec(n, "text") for n in COMMON_FIELDS}
+    order_by = _order_by(check, data, all_fields, base)
+    layout = _layout(check, data, all_fields)
+    unique = _names_list(check, data, "unique", all_fields)
+    if name is None or check.diagnostics:
+        return None, check.diagnostics
+    label = label or (base.label if base else sentence_case(name))
+    spec = KindSpec(
+        name=name,
+        collection=str(data.get("collection", collection)) if packaged else collection,
+        label=label,
+        plural=plural or (base.plural if base and not data.get("label") else plural_of(label)),
+        icon=icon or (base.icon if base else "material/file-document-outline"),
+        description=description or (base.description if base else ""),
+        fields=fields,
+        order_by=order_by or (base.order_by if base else "title"),
+        layout=layout or (base.layout if base else ()),
+        template=template or (base.template if base and not packaged else None),
+        unique=unique or (base.unique if base else ()),
+    )
+    if packaged:
+        spec = _with_packaged_keys(spec, data)
+    elif base is not None:
+        # An extended built-in keeps what only the packaged kinds can say.
+        spec = replace(
+            spec,
+            schema_title=base.schema_title,
+            flow=base.flow,
+            example=base.example,
+            health=base.health,
+            compares=base.compares,
+            site_pages=base.site_pages,
+            template=template,
+            builtin=True,
+        )
+    return replace(spec, described=not packaged), check.diagnostics
+
+
+def _with_packaged_keys(spec: KindSpec, data: Mapping[str, Any]) -> KindSpec:
+    example = data.get("example")
+    health = data.get("health")
+    return replace(
+        spec,
+        schema_title=data.get("schema_title"),
+        template=data.get("template"),
+        flow=bool(data.get("flow", False)),
+        example=(example["id"], example["yaml"]) if isinstance(example, dict) else None,
+        health=HealthCheck(
+            title=health["title"],
+            explanation=health["explanation"],
+            message=health["message"],
+            via=tuple(health.get("via", ())),
+        )
+        if isinstance(health, dict)
+        else None,
+        compares=data.get("compares"),
+        site_pages=tuple(data.get("site_pages") or ()),
+        builtin=True,
+    )
+
+
+def _kind_name(
+    check: _Checker, data: Mapping[str, Any], base: KindSpec | None, taken: Mapping[str, str]
+) -> str | None:
+    if "name" not in data:
+        if base is not None:
+            return base.name
+        check.diagnostics.append(
+            Diagnostic(
+                check.source.path,
+                1,
+                1,
+                "name",
+                "is required: a new kind needs a name, the word refs use (name: objective)",
+            )
+        )
+        return None
+    name = data["name"]
+    if not isinstance(name, str) or not _NAME_RE.match(name) or name == "kind":
+        check.at_value(
+            ("name",),
+            f"'{name}' is not a kind name: use lowercase letters, digits and hyphens, "
+            "starting with a letter (and not 'kind')",
+        )
+        return None
+    if base is not None and name != base.name:
+        check.at_value(
+            ("name",),
+            f"this folder holds the built-in kind '{base.name}'; remove 'name' or write "
+            f"'name: {base.name}'",
+        )
+        return None
+    if base is None and name in taken:
+        check.at_value(
+            ("name",), f"the kind '{name}' already exists ({taken[name]}); choose another name"
+        )
+        return None
+    return name
+
+
+def _optional_text(check: _Checker, data: Mapping[str, Any], key: str) -> str | None:
+    if key not in data:
+        return None
+    return check.text((key,), data[key])
+
+
+def _order_by(
+    check: _Checker,
+    data: Mapping[str, Any],
+    fields: Mapping[str, FieldSpec],
+    base: KindSpec | None,
+) -> str | None:
+    if "order_by" not in data:
+        return None
+    value = data["order_by"]
+    if not isinstance(value, str) or value not in fields:
+        check.at_value(
+            ("order_by",),
+            f"'{value}' is not a field of this kind"
+            + (did_you_mean(str(value), fields) or f"; the fields are: {', '.join(fields)}"),
+        )
+        return None
+    if fields[value].type not in ORDERABLE_TYPES:
+        check.at_value(
+            ("order_by",),
+            f"'{value}' is a {fields[value].type} field; order by a field of type "
+            + ", ".join(ORDERABLE_TYPES),
+        )
+        return None
+    return value
+
+
+def _layout(
+    check: _Checker, data: Mapping[str, Any], fields: Mapping[str, FieldSpec]
+) -> tuple[str, ...]:
+    return _names_list(check, data, "layout", fields)
+
+
+def _names_list(
+    check: _Checker, data: Mapping[str, Any], key: str, fields: Mapping[str, FieldSpec]
+) -> tuple[str, ...]:
+    if key not in data:
+        return ()
+    value = data[key]
+    if not isinstance(value, list):
+        check.at_value((key,), "expected a list of field names ('[a, b]')")
+        return ()
+    names: list[str] = []
+    for index, item in enumerate(value):
+        if not isinstance(item, str) or item not in fields:
+            check.at_value(
+                (key, index),
+                f"'{item}' is not a field of this kind"
+                + (did_you_mean(str(item), fields) or f"; the fields are: {', '.join(fields)}"),
+            )
+        elif item in names:
+            check.at_value((key, index), f"'{item}' is listed twice; list each field once")
+        else:
+            names.append(item)
+    return tuple(names)
+
+
+def _fields(
+    check: _Checker,
+    value: Any,
+    base_fields: Mapping[str, FieldSpec],
+    kind_names: frozenset[str],
+) -> tuple[FieldSpec, ...]:
+    if value is None:
+        return tuple(base_fields.values())
+    if not isinstance(value, dict):
+        check.at_value(("fields",), "expected a mapping of field name to its description")
+        return tuple(base_fields.values())
+    fields = dict(base_fields)
+    for name, spec in value.items():
+        path: FieldPath = ("fields", name)
+        if name in base_fields:
+            fields[name] = _extend_builtin_field(check, path, spec, base_fields[name])
+            continue
+        if name in COMMON_FIELDS:
+            check.at_key(path, f"'{name}' is a field every kind has; it cannot be redefined")
+            continue
+        read = _field(check, path, str(name), spec, kind_names)
+        if read is not None:
+            fields[name] = read
+    return tuple(fields.values())
+
+
+def _extend_builtin_field(
+    check: _Checker, path: FieldPath, spec: Any, field_spec: FieldSpec
+) -> FieldSpec:
+    if not isinstance(spec, dict):
+        check.at_value(path, "expected a mapping such as {label: ...}")
+        return field_spec
+    for key in spec:
+        if key not in EXTENDABLE_FIELD_KEYS:
+            check.at_key(
+                (*path, key),
+                f"'{key}' cannot change on the built-in field '{field_spec.name}': only "
+                "label and description can; remove it",
+            )
+    label = check.text((*path, "label"), spec["label"]) if "label" in spec else None
+    description = (
+        check.text((*path, "description"), spec["description"]) if "description" in spec else None
+    )
+    return replace(
+        field_spec,
+        label=label or field_spec.label,
+        description=description or field_spec.description,
+    )
+
+
+def _field(
+    check: _Checker, path: FieldPath, name: str, spec: Any, kind_names: frozenset[str]
+) -> FieldSpec | None:
+    if not _FIELD_NAME_RE.match(name):
+        check.at_key(
+            path,
+            f"'{name}' is not a field name: use lowercase letters, digits and underscores, "
+            "starting with a letter",
+        )
+        return None
+    if isinstance(spec, str):
+        spec = {"type": spec}
+    if not isinstance(spec, dict):
+        check.at_value(path, "expected a mapping such as {type: text}")
+        return None
+    check.unknown_keys(path, spec, FIELD_KEYS)
+    kind_type = spec.get("type")
+    if "type" not in spec:
+        check.at_key(path, "needs a type; add 'type: text' (or another type)")
+        return None
+    if kind_type not in FIELD_TYPES:
+        check.at_value(
+            (*path, "type"),
+            f"'{kind_type}' is not a field type"
+            + (
+                did_you_mean(str(kind_type), FIELD_TYPES)
+                or "; the types are: " + ", ".join(FIELD_TYPES)
+            ),
+        )
+        return None
+    changes: dict[str, Any] = {}
+    for key in ("required", "all_keys"):
+        if key in spec:
+            if not isinstance(spec[key], bool):
+                check.at_value((*path, key), "expected true or false")
+            else:
+                changes[key] = spec[key]
+    for key in (
+        "description",
+        "label",
+        "inverse",
+        "schema_title",
+        "schema_description",
+        "when_missing",
+        "keys_from",
+    ):
+        if key in spec:
+            text = check.text((*path, key), spec[key])
+            if text is not None:
+                changes[key] = text
+    if "min_items" in spec:
+        if isinstance(spec["min_items"], int) and not isinstance(spec["min_items"], bool):
+            changes["min_items"] = int(spec["min_items"])
+        else:
+            check.at_value((*path, "min_items"), "expected a whole number")
+    result = FieldSpec(name=name, type=kind_type, **changes)
+    return _typed(check, path, result, spec, kind_names)
+
+
+def _typed(
+    check: _Checker,
+    path: FieldPath,
+    result: FieldSpec,
+    spec: Mapping[str, Any],
+    kind_names: frozenset[str],
+) -> FieldSpec | None:
+    kind_type = result.type
+    if kind_type in ("ref", "refs") and "kind" in spec:
+        target = spec["kind"]
+        if target not in kind_names:
+            check.at_value(
+                (*path, "kind"),
+                f"'{target}' is not a kind"
+                + (
+                    did_you_mean(str(target), kind_names)
+                    or "; the kinds are: " + ", ".join(sorted(kind_names))
+                ),
+            )
+            return None
+        result = replace(result, kind=str(target))
+    elif "kind" in spec:
+        check.at_key((*path, "kind"), "only ref and refs fields name a kind; remove it")
+    if "inverse" in spec and kind_type not in ("ref", "refs") and not _has_item_ref(spec):
+        check.at_key((*path, "inverse"), "only ref and refs fields have an inverse; remove it")
+    if kind_type == "enum":
+        values = spec.get("values")
+        if (
+            not isinstance(values, list)
+            or not values
+            or not all(isinstance(v, str) for v in values)
+        ):
+            check.at_value(
+                (*path, "values") if "values" in spec else path,
+                "an enum needs 'values: [a, b, ...]'",
+            )
+            return None
+        result = replace(result, values=tuple(values))
+    if kind_type == "list":
+        return _list_item(check, path, result, spec, kind_names)
+    if kind_type == "record":
+        sub = spec.get("fields")
+        if not isinstance(sub, dict) or not sub:
+            check.at_value(path, "a record needs 'fields:', a mapping of its sub-fields")
+            return None
+        return replace(result, fields=_sub_fields(check, (*path, "fields"), sub, kind_names))
+    if kind_type == "mapping" and "value" in spec:
+        if spec["value"] not in ("text", "markdown"):
+            check.at_value((*path, "value"), "a mapping's values are text or markdown")
+            return None
+        result = replace(result, value=str(spec["value"]))
+    return result
+
+
+def _has_item_ref(spec: Mapping[str, Any]) -> bool:
+    item = spec.get("item")
+    return isinstance(item, dict) and item.get("type") == "ref"
+
+
+def _list_item(
+    check: _Checker,
+    path: FieldPath,
+    result: FieldSpec,
+    spec: Mapping[str, Any],
+    kind_names: frozenset[str],
+) -> FieldSpec | None:
+    item = spec.get("item", "text")
+    if isinstance(item, str):
+        if item not in SCALAR_TYPES or item in ("enum", "ref"):
+            check.at_value(
+                (*path, "item"),
+                f"'{item}' is not an item type"
+                + (did_you_mean(item, SCALAR_TYPES) or "; use one of: " + ", ".join(SCALAR_TYPES))
+                + (
+                    "; write an enum or ref item as a mapping with its type"
+                    if item in ("enum", "ref")
+                    else ""
+                ),
+            )
+            return None
+        return replace(result, item=item)
+    if isinstance(item, dict) and isinstance(item.get("type"), str):
+        inner = _field(check, (*path, "item"), result.name, dict(item), kind_names)
+        if inner is None:
+            return None
+        if inner.type not in SCALAR_TYPES:
+            check.at_value((*path, "item", "type"), f"a list item cannot be a {inner.type}")
+            return None
+        return replace(result, item=inner.type, item_spec=inner)
+    if isinstance(item, dict) and item:
+        return replace(result, fields=_sub_fields(check, (*path, "item"), item, kind_names))
+    check.at_value((*path, "item"), "expected a type name or a mapping of sub-fields")
+    return None
+
+
+def _sub_fields(
+    check: _Checker, path: FieldPath, value: Mapping[str, Any], kind_names: frozenset[str]
+) -> tuple[FieldSpec, ...]:
+    found = []
+    for name, spec in value.items():
+        read = _field(check, (*path, name), str(name), spec, kind_names)
+        if read is not None:
+            found.append(read)
+    return tuple(found)
