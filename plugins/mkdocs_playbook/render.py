@@ -20,6 +20,8 @@ from urllib.parse import quote
 import jinja2
 
 from .diagnostics import Diagnostic, DiagnosticError
+from .kinds.spec import FieldSpec
+from .layout import is_table, page_sections
 from .markup import Link, escape_text, make_untrusted_markdown_safe, rewrite_links
 from .model import (
     Entity,
@@ -128,7 +130,7 @@ class Renderer:
 
     def render_entity_page(self, entity: Entity) -> str:
         """The Markdown page of one entity."""
-        template = self.env.get_template(f"{entity.kind.name}.md.jinja")
+        template = self.env.get_template(entity_template(entity.kind))
         return template.render(
             **self._context(entity.page_path),
             entity=entity,
@@ -191,8 +193,54 @@ class Renderer:
             rendered = re.sub(r"\n\s*\n", "<br><br>", rendered)
             return rendered.replace("\n", " ").replace("|", "\\|")
 
+        def scalar(field: FieldSpec, value: Any) -> str:
+            """One value shown by its field's type."""
+            if field.type == "ref":
+                return ref(value, field.kind)
+            if field.type == "url":
+                return f"[{escape_text(value)}]({_source_url(value)})"
+            if field.type == "boolean":
+                return "yes" if value else "no"
+            if field.type == "markdown":
+                return md_cell(value)
+            if field.type == "duration":
+                return _play_time(value)
+            if field.type in ("date", "date_or_text"):
+                return escape_text(_display_date(value))
+            return escape_text(str(value))
+
+        def facts(fields: Sequence[tuple[FieldSpec, Any]]) -> list[tuple[str, str]]:
+            return [(escape_text(field.heading), scalar(field, value)) for field, value in fields]
+
+        def record_facts(field: FieldSpec, record: Any) -> list[tuple[str, str]]:
+            return facts(
+                [
+                    (sub, value)
+                    for sub in field.fields
+                    if (value := getattr(record, sub.name, None)) not in (None, "", ())
+                ]
+            )
+
+        def list_item(field: FieldSpec, value: Any) -> str:
+            if field.item == "markdown":
+                return md(value)
+            return scalar(field.item_spec or FieldSpec(field.name, field.item or "text"), value)
+
+        def cell(field: FieldSpec, value: Any) -> str:
+            if value in (None, ""):
+                return ""
+            return scalar(field, value).replace("|", "\\|")
+
         return {
             "page_path": page_path,
+            "sections": page_sections,
+            "is_table": is_table,
+            "facts": facts,
+            "record_facts": record_facts,
+            "list_item": list_item,
+            "cell": cell,
+            "position": self.position,
+            "pager": self.pager,
             "show_tags": self.show_tags,
             "icon": icon,
             "html_url": html_url,
@@ -242,6 +290,24 @@ class Renderer:
         """The entities of the kind whose pages draw the whole flow (the stages), in order."""
         kind = next((k for k in self.playbook.kinds if k.spec.flow), None)
         return self.playbook.of_kind(kind) if kind else []
+
+    def position(self, entity: Entity) -> tuple[int, int] | None:
+        """`(3, 13)`: where the entity stands in its kind, when the kind is numbered by an
+        integer `order_by` field."""
+        order_by = entity.kind.spec.field(entity.kind.spec.order_by)
+        if order_by is None or order_by.type != "integer":
+            return None
+        index, entities = self.siblings(entity)
+        return index + 1, len(entities)
+
+    def pager(self, entity: Entity) -> tuple[Entity | None, Entity | None]:
+        """The previous and next entity of a described kind, in its reading order."""
+        if not entity.kind.spec.described:
+            return None, None
+        index, entities = self.siblings(entity)
+        before = entities[index - 1] if index > 0 else None
+        after = entities[index + 1] if index + 1 < len(entities) else None
+        return before, after
 
     def siblings(self, entity: Entity) -> tuple[int, list[Entity]]:
         """The entity's place among its kind in reading order, and the whole kind."""
@@ -315,6 +381,15 @@ class Renderer:
         )
         page = kind_index_path(found) if isinstance(found, Kind) else found.page_path
         return f"[{label}]({relative_link(page_path, page)})"
+
+
+GENERIC_TEMPLATE = "generic.md.jinja"
+"""The page template of kinds that have none of their own: it follows the kind's `layout`."""
+
+
+def entity_template(kind: Kind) -> str:
+    """The template of a kind's entity pages: the one its kind file names, or the generic one."""
+    return kind.spec.template or GENERIC_TEMPLATE
 
 
 class TemplateProblem(DiagnosticError):

@@ -18,11 +18,15 @@ MARKDOWN_EXTENSIONS: tuple[str, ...] = (
     "admonition",
     "pymdownx.superfences",
     "pymdownx.tabbed",
+    "pymdownx.tasklist",
 )
 """Extensions the generated pages use: tables, attributes, Markdown in HTML, admonitions,
-Mermaid fences and tabs."""
+Mermaid fences, tabs and tick boxes (checklists)."""
 
-EXTENSION_OPTIONS: dict[str, dict[str, Any]] = {"pymdownx.tabbed": {"alternate_style": True}}
+EXTENSION_OPTIONS: dict[str, dict[str, Any]] = {
+    "pymdownx.tabbed": {"alternate_style": True},
+    "pymdownx.tasklist": {"custom_checkbox": True},
+}
 """Options set on those extensions unless the config sets them."""
 
 MERMAID_FENCE: dict[str, str] = {

@@ -64,7 +64,10 @@ FIELD_KEYS = (
     "when_missing",
     "keys_from",
     "all_keys",
+    "shown_as",
 )
+SHOWN_AS = ("comparison_table", "choose_when")
+"""Special ways a built-in kind shows a field on a page that follows `layout`."""
 KIND_KEYS = (
     "name",
     "label",
@@ -118,6 +121,8 @@ class FieldSpec:
     when_missing: str | None = None
     keys_from: str | None = None
     all_keys: bool = False
+    shown_as: str | None = None
+    """A special way to show it (`comparison_table`); otherwise by its type."""
 
     @property
     def heading(self) -> str:
@@ -536,6 +541,7 @@ def _field(
         "schema_description",
         "when_missing",
         "keys_from",
+        "shown_as",
     ):
         if key in spec:
             text = check.text((*path, key), spec[key])
@@ -546,6 +552,9 @@ def _field(
             changes["min_items"] = int(spec["min_items"])
         else:
             check.at_value((*path, "min_items"), "expected a whole number")
+    if changes.get("shown_as") not in (None, *SHOWN_AS):
+        check.at_value((*path, "shown_as"), "expected one of: " + ", ".join(SHOWN_AS))
+        del changes["shown_as"]
     result = FieldSpec(name=name, type=kind_type, **changes)
     return _typed(check, path, result, spec, kind_names)
 
