@@ -163,6 +163,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             edit_url=lambda path: _edit_url(config, self._docs_relative(config, path)),
             show_tags=not any(name in config.plugins for name in ("tags", "material/tags")),
             icons="pymdownx.emoji" in config.markdown_extensions,
+            snippets="pymdownx.snippets" in config.markdown_extensions,
             use_directory_urls=config.use_directory_urls,
             extra_pages=self.config.extra_pages,
         )
