@@ -105,6 +105,41 @@ CASES: list[Case] = [
         "playbooks/personas/sally.yaml:5:1: title: duplicate key 'title' (first set at line "
         "1); keep one of them",
     ),
+    Case(
+        "YAML",
+        "a value YAML reads as syntax ('=')",
+        {"playbooks/personas/sally.yaml": PERSONA.replace("title: Sally", "title: =")},
+        "playbooks/personas/sally.yaml:1:8: title: '=' means something else to YAML; put the "
+        "value in quotes",
+    ),
+    Case(
+        "YAML",
+        "a value YAML reads as a merge ('<<')",
+        {"playbooks/personas/sally.yaml": PERSONA.replace("title: Sally", "title: <<")},
+        "playbooks/personas/sally.yaml:1:8: title: '<<' means something else to YAML; put the "
+        "value in quotes",
+    ),
+    Case(
+        "YAML",
+        "unquoted text with a colon and a space",
+        {"playbooks/personas/sally.yaml": PERSONA.replace("title: Sally", "title: Plan: B")},
+        "playbooks/personas/sally.yaml:1:12: yaml: mapping values are not allowed here; if the "
+        "':' belongs to the text, put the value in quotes",
+    ),
+    Case(
+        "YAML",
+        "unquoted text that starts with '@'",
+        {"playbooks/personas/sally.yaml": PERSONA.replace("title: Sally", "title: @sally")},
+        "playbooks/personas/sally.yaml:1:8: yaml: found character '@' that cannot start any "
+        "token; put the value in quotes",
+    ),
+    Case(
+        "YAML",
+        "unquoted text that starts with '*'",
+        {"playbooks/personas/sally.yaml": PERSONA.replace("title: Sally", "title: *Sally*")},
+        "playbooks/personas/sally.yaml:1:14: yaml: expected alphabetic or numeric character, but "
+        "found '*'; to start text with '*' or '&', put the value in quotes",
+    ),
     # -- unsafe YAML ---------------------------------------------------------------------------
     Case(
         "Unsafe YAML",
@@ -112,14 +147,16 @@ CASES: list[Case] = [
         {"playbooks/personas/sally.yaml": "title: !!python/object/apply:os.system [id]\n"},
         "playbooks/personas/sally.yaml:1:8: yaml: the YAML tag "
         "'tag:yaml.org,2002:python/object/apply:os.system' is not allowed; remove it "
-        "(playbooks hold plain text, numbers, lists and mappings)",
+        "(playbooks hold plain text, numbers, lists and mappings), or put the value in quotes "
+        "if the '!' is part of the text",
     ),
     Case(
         "Unsafe YAML",
         "a custom tag",
         {"playbooks/personas/sally.yaml": "title: !secret Sally\n"},
         "playbooks/personas/sally.yaml:1:8: yaml: the YAML tag '!secret' is not allowed; "
-        "remove it (playbooks hold plain text, numbers, lists and mappings)",
+        "remove it (playbooks hold plain text, numbers, lists and mappings), or put the value "
+        "in quotes if the '!' is part of the text",
     ),
     Case(
         "Unsafe YAML",
@@ -172,6 +209,32 @@ CASES: list[Case] = [
         "null in a required field",
         {"playbooks/personas/sally.yaml": PERSONA.replace("title: Sally", "title:")},
         "playbooks/personas/sally.yaml:1:7: title: is empty; give it a value",
+    ),
+    Case(
+        "Schema",
+        "a required text of only spaces",
+        {"playbooks/personas/sally.yaml": PERSONA.replace("title: Sally", 'title: "   "')},
+        "playbooks/personas/sally.yaml:1:8: title: is only blank space; give it a value",
+    ),
+    Case(
+        "Schema",
+        "a Markdown field of only blank lines",
+        {"playbooks/personas/sally.yaml": _persona('body: "\\n\\n"\n')},
+        "playbooks/personas/sally.yaml:5:7: body: is only blank space; give it a value",
+    ),
+    Case(
+        "Schema",
+        "a control character written as an escape",
+        {"playbooks/personas/sally.yaml": PERSONA.replace("title: Sally", 'title: "Sal\\x1bly"')},
+        "playbooks/personas/sally.yaml:1:8: title: contains U+001B, a control character or "
+        "noncharacter; remove it",
+    ),
+    Case(
+        "Schema",
+        "a noncharacter in a tag",
+        {"playbooks/personas/sally.yaml": _persona('tags: ["a\\uFDD0b"]\n')},
+        "playbooks/personas/sally.yaml:5:8: tags[0]: contains U+FDD0, a control character or "
+        "noncharacter; remove it",
     ),
     Case(
         "Schema",

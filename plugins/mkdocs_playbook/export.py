@@ -54,6 +54,7 @@ def export_site(project: Project, check: ProjectCheck, out: Path) -> ExportResul
         override_dirs=project.template_dirs,
         show_tags=not any(name in plugins for name in TAGS_PLUGINS),
         icons="pymdownx.emoji" in extensions,
+        snippets="pymdownx.snippets" in extensions,
         use_directory_urls=config.get("use_directory_urls", True) is not False,
         extra_pages=project.options.get("extra_pages", True) is not False,
     )

@@ -1,8 +1,10 @@
 """Markdown text from YAML: find and rewrite links, escape raw HTML, refuse unsafe URLs.
 
 YAML text is untrusted (it may come from a pull request or a copy-paste), so before a
-Markdown field reaches a page its raw HTML is escaped and its links are checked. Code spans
-and fenced code blocks are left as they are: Markdown shows them literally anyway.
+Markdown field reaches a page it is made into the YAML Markdown dialect: raw HTML escaped,
+unsafe links dropped, attribute lists and snippet inclusion turned off, code fences reduced
+to their language. Code spans and code blocks are left as they are: Markdown shows them
+literally anyway. (The sanitiser in `sanitize` checks the resulting HTML once more.)
 """
 
 from __future__ import annotations
@@ -30,22 +32,50 @@ _SCHEME_RE = re.compile(r"^([a-z][a-z0-9+.-]*):")
 _MARKDOWN_SPECIALS_RE = re.compile(r"([\\`*_{}\[\]()#+!|])")
 # At the start of a line these would begin a list.
 _LINE_START_RE = re.compile(r"^(\s*)(-|\d+(?=[.)]))")
+_LINE_BREAK_RE = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+")
+# The colon that opens an emoji shortcode (`:smile:`), or a definition at a line's start.
+_SHORTCODE_COLON_RE = re.compile(r":(?=[+\-\w]+:)|^:")
+# An attribute list starts with a brace that no backslash escapes.
+_ATTR_LIST_BRACE_RE = re.compile(r"(?<!\\)((?:\\\\)*)\{")
+# pymdownx.snippets includes a file for a line like `--8<-- "file"`, even inside code; its
+# own escape is a leading `;`, which it removes.
+_SNIPPET_LINE_RE = re.compile(r"^([ \t]*)(?=;*-+8<-+)", re.MULTILINE)
+_FENCE_INFO_RE = re.compile(r"^([ \t]{0,3}(?:`{3,}|~{3,}))[ \t]*([\w+#.-]*)[^\n]*")
+_LIST_ITEM_RE = re.compile(r"^[ ]{0,3}(?:[*+-]|\d+[.)])(?:[ \t]|$)")
 
 
 def split_code(text: str) -> list[tuple[str, bool]]:
-    """Split Markdown into ``(chunk, is_code)`` pieces: fenced blocks and code spans are code."""
-    if "`" not in text and "~~~" not in text:
+    """Split Markdown into ``(chunk, is_code)`` pieces: fenced and indented code blocks and
+    code spans are code."""
+    if "`" not in text and "~~~" not in text and "\n    " not in text and "\n\t" not in text:
         return [(text, False)] if text else []  # most fields: no code at all
     pieces: list[tuple[str, bool]] = []
     prose: list[str] = []
     fence: str | None = None
     block: list[str] = []
+    indented = False
+    # What the last unindented block was, as Python-Markdown decides whether an indented
+    # block is code: after a list it continues the list item; after anything else it is code.
+    after: str | None = None
+    previous_blank = True
+
+    def flush_prose() -> None:
+        pieces.extend(_split_spans("".join(prose)))
+        prose.clear()
+
     for line in text.splitlines(keepends=True):
+        blank = not line.strip()
+        if indented:
+            if blank or _is_indented(line):
+                block.append(line)
+                previous_blank = blank
+                continue
+            pieces.append(("".join(block), True))
+            indented = False
         match = _FENCE_RE.match(line)
         if fence is None and match:
             fence = match.group(1)
-            pieces.extend(_split_spans("".join(prose)))
-            prose = []
+            flush_prose()
             block = [line]
         elif fence is not None:
             block.append(line)
@@ -53,12 +83,24 @@ def split_code(text: str) -> list[tuple[str, bool]]:
             if stripped.startswith(fence) and set(stripped) <= {fence[0]}:
                 pieces.append(("".join(block), True))
                 fence = None
+                after = "other"
+        elif _is_indented(line) and not blank and previous_blank and after == "other":
+            flush_prose()
+            block = [line]
+            indented = True
         else:
             prose.append(line)
-    if fence is not None:
+            if not blank and not _is_indented(line) and (previous_blank or after is None):
+                after = "list" if _LIST_ITEM_RE.match(line) else "other"
+        previous_blank = blank
+    if fence is not None or indented:
         pieces.append(("".join(block), True))
-    pieces.extend(_split_spans("".join(prose)))
+    flush_prose()
     return [(chunk, is_code) for chunk, is_code in pieces if chunk]
+
+
+def _is_indented(line: str) -> bool:
+    return line.startswith(("    ", "\t", " \t", "  \t", "   \t"))
 
 
 def _split_spans(text: str) -> list[tuple[str, bool]]:
@@ -135,8 +177,12 @@ def is_safe_url(url: str) -> bool:
     return match is None or match.group(1) in SAFE_SCHEMES
 
 
-def make_untrusted_markdown_safe(text: str, rewrite: LinkRewriter | None = None) -> str:
-    """Escape raw HTML and drop unsafe link targets, leaving code as it is.
+def make_untrusted_markdown_safe(
+    text: str, rewrite: LinkRewriter | None = None, *, snippets: bool = False
+) -> str:
+    """YAML Markdown made into the dialect: raw HTML escaped, unsafe link targets dropped,
+    attribute lists and (where ``snippets`` is enabled) file inclusion turned off, and code
+    fences reduced to their language; code otherwise left as it is.
 
     ``rewrite`` first replaces links (refs become page links), in the same pass.
     """
@@ -144,7 +190,7 @@ def make_untrusted_markdown_safe(text: str, rewrite: LinkRewriter | None = None)
     offset = 0
     for chunk, is_code in split_code(text):
         if is_code:
-            out.append(chunk)
+            out.append(_make_code_safe(chunk, snippets))
         else:
             if rewrite is not None:
                 chunk = _rewrite_chunk(chunk, offset, rewrite)
@@ -153,9 +199,18 @@ def make_untrusted_markdown_safe(text: str, rewrite: LinkRewriter | None = None)
     return "".join(out)
 
 
+def _make_code_safe(code: str, snippets: bool) -> str:
+    # A fence's `{ ... }` would set attributes through attr_list, and its options belong to
+    # the site's owner: YAML code fences name a language and nothing else.
+    code = _FENCE_INFO_RE.sub(r"\1\2", code, count=1)
+    return _SNIPPET_LINE_RE.sub(r"\1;", code) if snippets else code
+
+
 def _make_prose_safe(text: str) -> str:
+    if "{" in text:
+        text = _ATTR_LIST_BRACE_RE.sub(r"\1\\{", text)
     if "<" not in text and "]" not in text and "\x00" not in text:
-        return text  # no HTML, no links, no reference definitions: nothing to make safe
+        return text  # no HTML, no links, no reference definitions: nothing more to make safe
     autolinks: list[str] = []
 
     def keep_autolink(match: re.Match[str]) -> str:
@@ -183,9 +238,13 @@ def _make_prose_safe(text: str) -> str:
 
 
 def escape_text(text: str) -> str:
-    """Plain text made safe to put into Markdown: no HTML, no Markdown syntax."""
-    escaped = html.escape(text, quote=False).replace("\n", " ")
+    """Plain text made safe to put into Markdown: one line, no HTML, no Markdown syntax, no
+    emoji shortcodes."""
+    escaped = _LINE_BREAK_RE.sub(" ", html.escape(text, quote=False))
     escaped = _MARKDOWN_SPECIALS_RE.sub(r"\\\1", escaped)
+    if ":" in escaped:
+        # An entity shows the colon, but no extension sees it as syntax.
+        escaped = _SHORTCODE_COLON_RE.sub("&#58;", escaped)
     return _LINE_START_RE.sub(_escape_list_marker, escaped)
 
 

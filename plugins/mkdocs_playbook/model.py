@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import datetime
 import functools
+import re
+import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Discriminator,
@@ -58,8 +61,99 @@ AnyRef = Annotated[str, RefTarget(None)]
 URL_PATTERN = r"^(https?://|mailto:)\S+$"
 
 
-Text = Annotated[str, Field(min_length=1)]
-Markdown = Annotated[str, MARKDOWN, Field(min_length=1)]
+# -- text: what every text field accepts, and how plain text stays one line ---------------
+
+LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+"""Every character that Python, YAML or a browser may take as the end of a line."""
+_FOLD_RE = re.compile(f"[ \t]*[{LINE_BREAKS}][{LINE_BREAKS} \t]*")
+# C0 and C1 controls (but tab and line breaks) and noncharacters: YAML refuses them written
+# out, and an escape such as "\x1b" or "\uFDD0" must not smuggle them in.
+_FORBIDDEN_RE = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\ufdd0-\ufdef\ufffe\uffff]")
+_EMBEDDINGS = "\u202a\u202b\u202d\u202e"
+"""Left/right-to-left embeddings and overrides, each ended by POP DIRECTIONAL FORMATTING."""
+_PDF = "\u202c"
+_ISOLATES = "\u2066\u2067\u2068"
+"""Left/right-to-left and first-strong isolates, each ended by POP DIRECTIONAL ISOLATE."""
+_PDI = "\u2069"
+_BIDI_RE = re.compile(f"[{_EMBEDDINGS}{_PDF}{_ISOLATES}{_PDI}]")
+FIRST_STRONG_ISOLATE = "\u2068"
+
+
+def _refuse_forbidden(value: str) -> None:
+    found = _FORBIDDEN_RE.search(value)
+    if found:
+        code = f"U+{ord(found.group()):04X}"
+        raise PydanticCustomError(
+            "forbidden_character",
+            "contains {code}, a control character or noncharacter; remove it",
+            {"code": code},
+        )
+
+
+def _refuse_blank(value: str) -> None:
+    if not value.strip():
+        raise PydanticCustomError("blank", "is only blank space; give it a value")
+
+
+def balance_bidi(text: str) -> str:
+    """The text with every embedding, override and isolate it opens closed at its end, and
+    closers that match nothing dropped, so no direction leaks into what follows it."""
+    if not _BIDI_RE.search(text):
+        return text
+    out: list[str] = []
+    opened: list[str] = []
+    for char in text:
+        if char in _EMBEDDINGS or char in _ISOLATES:
+            opened.append(char)
+        elif char == _PDF:
+            if not opened or opened[-1] not in _EMBEDDINGS:
+                continue  # closes nothing (an isolate's own content cannot close past it)
+            opened.pop()
+        elif char == _PDI:
+            if not any(o in _ISOLATES for o in opened):
+                continue
+            # A PDI also ends the embeddings opened inside its isolate.
+            while opened.pop() not in _ISOLATES:
+                pass
+        out.append(char)
+    out.extend(_PDF if o in _EMBEDDINGS else _PDI for o in reversed(opened))
+    return "".join(out)
+
+
+def plain_text(value: str) -> str:
+    """One line of text as shown: line breaks folded to a space, outer blanks dropped, and
+    bidi controls isolated so they cannot reverse the text around it."""
+    _refuse_forbidden(value)
+    folded = _FOLD_RE.sub(" ", value).strip()
+    _refuse_blank(folded)
+    if _BIDI_RE.search(folded):
+        return FIRST_STRONG_ISOLATE + balance_bidi(folded) + _PDI
+    return folded
+
+
+def markdown_text(value: str) -> str:
+    """Markdown as written, but never blank, and with bidi controls closed on their line."""
+    _refuse_forbidden(value)
+    _refuse_blank(value)
+    if not _BIDI_RE.search(value):
+        return value
+    return "".join(_balance_line(line) for line in value.splitlines(keepends=True))
+
+
+def _balance_line(line: str) -> str:
+    text = line.rstrip(LINE_BREAKS)
+    return balance_bidi(text) + line[len(text) :]
+
+
+def tag_text(value: str) -> str:
+    """A tag: plain text in Unicode NFC, so tags typed composed and decomposed are one tag."""
+    return unicodedata.normalize("NFC", plain_text(value))
+
+
+Text = Annotated[str, Field(min_length=1), AfterValidator(plain_text)]
+"""Plain text: one line, shown exactly as typed (see `plain_text`)."""
+Markdown = Annotated[str, MARKDOWN, Field(min_length=1), AfterValidator(markdown_text)]
+TagText = Annotated[str, Field(min_length=1), AfterValidator(tag_text)]
 
 
 def _validate_date_or_text(value: object) -> datetime.date | str:
@@ -133,7 +227,7 @@ class EntityBase(Record):
     body: Markdown | None = Field(
         default=None, description="Free text, rendered on the entity's page (Markdown)."
     )
-    tags: tuple[Text, ...] = Field(
+    tags: tuple[TagText, ...] = Field(
         default=(), description="Shown on the page and joined with the site's tags."
     )
     related: tuple[AnyRef, ...] = Field(

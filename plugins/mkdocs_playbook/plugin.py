@@ -5,7 +5,8 @@ Phases, in MkDocs' events:
   folder, so a bad playbook never leaves a half-written site;
 - `on_files` renders the pages and hands them to MkDocs as generated files;
 - `on_nav` keeps the nav small (one section per kind), so build time stays linear;
-- `on_page_markdown` resolves inline refs in hand-written pages.
+- `on_page_markdown` resolves inline refs in hand-written pages;
+- `on_page_content` passes the HTML of every generated page through the sanitiser.
 Under `mkdocs serve`, errors do not stop the server: every page shows them instead.
 """
 
@@ -38,6 +39,7 @@ from .loader import DEFAULT_MAX_FILE_SIZE, LoadCache, load_playbook
 from .model import Playbook, kind_index_path
 from .refs import Links, check_page_refs, resolve_refs
 from .render import Renderer, TemplateProblem
+from .sanitize import sanitize_html, sanitize_text
 from .site_setup import (
     ASSETS_DIR,
     CSS_ASSETS,
@@ -161,6 +163,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             edit_url=lambda path: _edit_url(config, self._docs_relative(config, path)),
             show_tags=not any(name in config.plugins for name in ("tags", "material/tags")),
             icons="pymdownx.emoji" in config.markdown_extensions,
+            snippets="pymdownx.snippets" in config.markdown_extensions,
             use_directory_urls=config.use_directory_urls,
             extra_pages=self.config.extra_pages,
         )
@@ -285,6 +288,16 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         for diagnostic in check_page_refs(self.renderer.playbook, markdown, path):
             log.warning(str(diagnostic))
         return self.renderer.rewrite_page_refs(markdown, page.file.src_uri)
+
+    def on_page_content(
+        self, content: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        """Clean the HTML of generated pages against the allowlist; docs/ pages stay as written."""
+        if page.file.src_uri not in self.pages:
+            return content
+        # The search index and the table of contents are built from these after this event.
+        _sanitize_toc(page.toc)
+        return sanitize_html(content)
 
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
@@ -425,6 +438,12 @@ def _drop_generated(items: list[Any], generated: set[str]) -> list[Any]:
                 continue
         kept.append(item)
     return kept
+
+
+def _sanitize_toc(items: Any) -> None:
+    for item in items:
+        item.title = sanitize_text(item.title)
+        _sanitize_toc(item.children)
 
 
 def _with_error_overlay(output: str, failure: list[Diagnostic]) -> str:

@@ -61,6 +61,7 @@ class Renderer:
         edit_url: EditUrl | None = None,
         show_tags: bool = True,
         icons: bool = False,
+        snippets: bool = False,
         use_directory_urls: bool = True,
         extra_pages: bool = True,
     ) -> None:
@@ -71,6 +72,8 @@ class Renderer:
         """Whether pages list their tags (not needed where Material's tags plugin does it)."""
         self.icons = icons
         """Whether Material's icon shortcodes (`:material-account:`) are available."""
+        self.snippets = snippets
+        """Whether `pymdownx.snippets` is enabled: its lines in YAML text are then escaped."""
         self.use_directory_urls = use_directory_urls
         self.extra_pages = extra_pages
         """Whether to make the "Which do I need?" and coverage pages."""
@@ -185,7 +188,7 @@ class Renderer:
             if not text:
                 return ""
             return make_untrusted_markdown_safe(
-                text, lambda link: self._inline_link(link, page_path)
+                text, lambda link: self._inline_link(link, page_path), snippets=self.snippets
             ).strip()
 
         def md_cell(text: str | None) -> str:
@@ -436,8 +439,10 @@ def _relative_url(from_url: str, to_url: str) -> str:
 
 def _link_title(text: str) -> str:
     """Text for a link's tooltip: one line, no quote that would end the title."""
-    # Quotes of either kind would end the title for Python-Markdown's link parser.
-    title = re.sub(r"\s+", " ", text).replace('"', "\u201d").replace("'", "\u2019")
+    # Quotes of either kind would end the title for Python-Markdown's link parser; an
+    # entity the author typed (`&amp;`) is escaped so that it shows as typed.
+    title = re.sub(r"\s+", " ", html.escape(text, quote=False))
+    title = title.replace('"', "\u201d").replace("'", "\u2019")
     title = title.replace("\\", "/").strip()
     # Python-Markdown counts parentheses across the whole link: unbalanced ones end it.
     if title.count("(") != title.count(")"):

@@ -8,6 +8,7 @@ values, before it can eat memory).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -113,7 +114,7 @@ def _compose_with_python(text: str) -> tuple[Node | None, yaml.SafeLoader]:
         return loader.get_single_node(), loader
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        problem = f"{error.problem or 'invalid YAML'}; fix the YAML syntax"
+        problem = f"{error.problem or 'invalid YAML'}; {_syntax_advice(error.problem or '')}"
         if "expected a single document" in str(error.context or ""):
             problem = "found a second document ('---'); keep one entity per file"
         raise YamlProblem(_position(mark), problem) from None
@@ -123,6 +124,27 @@ def _compose_with_python(text: str) -> tuple[Node | None, yaml.SafeLoader]:
         raise YamlProblem(Position(1, 1), f"{error}; fix the YAML syntax") from None
     except RecursionError:
         raise YamlProblem(Position(1, 1), "the YAML is nested too deeply") from None
+
+
+# What YAML reads as syntax where an author meant text: the hint is to quote the value.
+_QUOTE_HINTS = (
+    (re.compile(r"found character '[@`%]' that cannot start any token"), "put the value in quotes"),
+    (
+        re.compile(r"mapping values are not allowed here"),
+        "if the ':' belongs to the text, put the value in quotes",
+    ),
+    (
+        re.compile(r"found undefined alias|expected alphabetic or numeric character"),
+        "to start text with '*' or '&', put the value in quotes",
+    ),
+)
+
+
+def _syntax_advice(problem: str) -> str:
+    for pattern, hint in _QUOTE_HINTS:
+        if pattern.search(problem):
+            return hint
+    return "fix the YAML syntax"
 
 
 def _reader_problem(text: str, error: yaml.reader.ReaderError) -> YamlProblem:
@@ -162,7 +184,7 @@ class _Builder:
             if node.tag == _STR_TAG:
                 return node.value  # most values: no need for PyYAML's constructor
             if node.tag not in _SCALAR_TAGS:
-                raise self._bad_tag(node)
+                raise self._bad_tag(node, path)
             try:
                 value = self.constructor.construct_object(node, deep=True)
             except (yaml.YAMLError, ValueError) as error:
@@ -182,14 +204,14 @@ class _Builder:
         try:
             if isinstance(node, SequenceNode):
                 if node.tag != _SEQ_TAG:
-                    raise self._bad_tag(node)
+                    raise self._bad_tag(node, path)
                 return [
                     self.build(item, (*path, index), doc, depth + 1)
                     for index, item in enumerate(node.value)
                 ]
             if isinstance(node, MappingNode):
                 if node.tag != _MAP_TAG:
-                    raise self._bad_tag(node)
+                    raise self._bad_tag(node, path)
                 return self._mapping(node, path, doc, depth)
             raise YamlProblem(_position(node.start_mark), "unsupported YAML node")
         finally:
@@ -206,6 +228,8 @@ class _Builder:
                 raise YamlProblem(
                     key_position, "merge keys ('<<') are not supported; write the fields out"
                 )
+            if isinstance(key_node, ScalarNode) and self._reads_as_syntax(key_node):
+                raise self._bad_tag(key_node, path)
             if not isinstance(key_node, ScalarNode) or key_node.tag not in _SCALAR_TAGS:
                 raise YamlProblem(key_position, "a key must be plain text")
             key = str(self.constructor.construct_object(key_node))
@@ -230,10 +254,25 @@ class _Builder:
                 return Position(index + 1, len(line) - len(line.lstrip()) + 1)
         return _position(node.start_mark)
 
-    @staticmethod
-    def _bad_tag(node: Node) -> YamlProblem:
+    def _reads_as_syntax(self, node: ScalarNode) -> bool:
+        """Whether YAML gave a plain value a special type of its own (`=`, `<<`): the
+        author wrote no tag, so telling them to remove one would not help."""
+        if node.style or node.tag in _SCALAR_TAGS:
+            return False
+        mark = node.start_mark
+        line = self.lines[mark.line] if mark.line < len(self.lines) else ""
+        return line[mark.column : mark.column + 1] != "!"
+
+    def _bad_tag(self, node: Node, path: FieldPath) -> YamlProblem:
+        if isinstance(node, ScalarNode) and self._reads_as_syntax(node):
+            return YamlProblem(
+                _position(node.start_mark),
+                f"'{node.value}' means something else to YAML; put the value in quotes",
+                field=format_field_path(path) or "yaml",
+            )
         return YamlProblem(
             _position(node.start_mark),
             f"the YAML tag '{node.tag}' is not allowed; remove it (playbooks hold plain "
-            "text, numbers, lists and mappings)",
+            "text, numbers, lists and mappings), or put the value in quotes if the '!' is "
+            "part of the text",
         )
