@@ -6,16 +6,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-# Material 9.7+ prints a banner about MkDocs 2 on every run; it is noise in tests and CI.
-export NO_MKDOCS_2_WARNING := 1
-
 .PHONY: setup browser-deps serve build test lint typecheck unit site bench fuzz clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	# pip 25.1+ installs dependency groups (PEP 735).
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=25.1"
+	$(BIN)/python -m pip install --quiet -e . --group dev
 	@touch $(STAMP)
 
 setup: $(STAMP)

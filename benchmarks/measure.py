@@ -16,12 +16,16 @@ mode and in `entities` mode, as `nav:` values. The plugin-free builds are made f
 plugin objects that define `on_startup`) and builds again. It reports both times, whether
 the plugin object was kept, and whether the rebuilt PAGE (HTML under SITE_DIR) shows the
 change.
+
+With `PLAYBOOK_BENCH_ENGINE=properdocs` every mode runs ProperDocs instead of MkDocs.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import logging
+import os
 import resource
 import runpy
 import sys
@@ -29,6 +33,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+ENGINE = os.environ.get("PLAYBOOK_BENCH_ENGINE", "mkdocs")
+"""The engine that builds: `mkdocs`, or `properdocs`, the fork whose modules stand in for
+`mkdocs.*` once its `replacement` module is imported, as its own command line does."""
+ENGINE_LOGGERS = ("mkdocs", "properdocs")
 SERVE_URL = "http://127.0.0.1:8000/"
 MARKER = "Edited for the rebuild benchmark"
 
@@ -44,12 +52,18 @@ def peak_rss_bytes() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
+def load_engine() -> None:
+    """Make `mkdocs.*` imports load the chosen engine's modules."""
+    if ENGINE == "properdocs":
+        importlib.import_module("properdocs.replacement")
+
+
 def run_build(report: Path, args: list[str]) -> int:
-    sys.argv = ["mkdocs", *args]
+    sys.argv = [ENGINE, *args]
     code: int | str | None = 0
     start = time.perf_counter()
     try:
-        runpy.run_module("mkdocs", run_name="__main__", alter_sys=True)
+        runpy.run_module(ENGINE, run_name="__main__", alter_sys=True)
     except SystemExit as exit_:
         code = exit_.code
     wall = time.perf_counter() - start
@@ -71,11 +85,13 @@ class _Counter(logging.Handler):
 
 
 def run_rebuild(report: Path, config_file: str, site_dir: str, edit: Path, page: Path) -> int:
+    load_engine()
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
     counter = _Counter()
-    logging.getLogger("mkdocs").addHandler(counter)
+    for name in ENGINE_LOGGERS:
+        logging.getLogger(name).addHandler(counter)
 
     def get_config() -> Any:
         # What `mkdocs serve` does on every build (see mkdocs/commands/serve.py).
@@ -118,6 +134,7 @@ def run_rebuild(report: Path, config_file: str, site_dir: str, edit: Path, page:
 
 
 def run_export(report: Path, config_file: str, out: Path) -> int:
+    load_engine()
     import yaml
     from mkdocs.config import load_config
     from mkdocs.structure.files import get_files

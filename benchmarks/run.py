@@ -13,7 +13,8 @@ in a fresh temporary folder and builds, each build in a fresh process:
 It also times the plugin's phases in-process (parse, validate, resolve, render), emulates
 a `mkdocs serve` rebuild after one YAML file changes, and profiles one build with cProfile.
 
-Usage: `python benchmarks/run.py [--quick] [--sizes 100,1000] [--output PATH]`.
+Usage: `python benchmarks/run.py [--quick] [--sizes 100,1000] [--engine properdocs]
+[--output PATH]`.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ from mkdocs_playbook.yamlsource import parse_yaml
 
 HERE = Path(__file__).resolve().parent
 MEASURE = HERE / "measure.py"
+# Material's end-of-life banner is printed once per build process: noise in a child's stderr.
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 SIZES = (100, 1000, 5000)
 QUICK_SIZES = (100, 1000)
@@ -376,7 +378,7 @@ def bench_profile(n: int, args: argparse.Namespace) -> ProfileResult:
                 "-o",
                 str(output),
                 "-m",
-                "mkdocs",
+                ENV.get("PLAYBOOK_BENCH_ENGINE", "mkdocs"),
                 "build",
                 "--strict",
                 "--config-file",
@@ -587,6 +589,7 @@ def report(
         f"{cpus} means other work competed for the CPUs."
     )
     add(f"- Code: {_revision()}.")
+    add(f"- Engine: {args.engine} {_version(args.engine)}.")
     add(
         f"- Versions: mkdocs {_version('mkdocs')}, mkdocs-material {_version('mkdocs-material')}, "
         f"pydantic {_version('pydantic')} (core {_version('pydantic-core')}), "
@@ -853,8 +856,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--profile-size", type=int, default=1000, help="N of the cProfile run (0: skip)"
     )
     parser.add_argument("--keep-profile", type=Path, help="also copy the .prof file here")
+    parser.add_argument(
+        "--engine",
+        choices=("mkdocs", "properdocs"),
+        default="mkdocs",
+        help="build with MkDocs or with ProperDocs, its plugin-compatible fork",
+    )
     parser.add_argument("--output", type=Path, default=HERE / "RESULTS.md")
     args = parser.parse_args(argv)
+    ENV["PLAYBOOK_BENCH_ENGINE"] = args.engine
     if args.sizes:
         args.sizes = sorted({int(s) for item in args.sizes for s in item.split(",") if s})
     else:

@@ -41,7 +41,6 @@ def run_mkdocs(
     """Run the real `mkdocs` command line in a project folder."""
     env = {
         **os.environ,
-        "NO_MKDOCS_2_WARNING": "1",
         "SOURCE_DATE_EPOCH": "1700000000",
         **(env or {}),
     }
@@ -73,7 +72,9 @@ def project(tmp_path: Path) -> Callable[..., Path]:
         root.mkdir(exist_ok=True)
         (root / "docs").mkdir(exist_ok=True)
         (root / "playbooks").mkdir(exist_ok=True)
-        write(root, {"mkdocs.yml": mkdocs_yml, **(files or {})})
+        # A home page, as every real project has one: without it the plugin warns.
+        home = {} if (root / "docs/index.md").exists() else {"docs/index.md": "# Home\n"}
+        write(root, {"mkdocs.yml": mkdocs_yml, **home, **(files or {})})
         return root
 
     return make

@@ -12,6 +12,8 @@ from collections import Counter
 from pathlib import Path
 from types import ModuleType
 
+import pytest
+
 from mkdocs_playbook.loader import load_playbook
 from mkdocs_playbook.markup import find_links
 from mkdocs_playbook.refs import field_refs, inline_ref, markdown_fields, resolve_refs
@@ -78,12 +80,15 @@ def test_generated_playbook_is_valid_and_has_the_realistic_shape(tmp_path: Path)
     assert max(orders.values()) == 1
 
 
-def test_runner_end_to_end(tmp_path: Path) -> None:
+@pytest.mark.parametrize("engine", ["mkdocs", "properdocs"])
+def test_runner_end_to_end(tmp_path: Path, engine: str) -> None:
     output = tmp_path / "RESULTS.md"
     done = subprocess.run(
         [
             sys.executable,
             str(BENCHMARKS / "run.py"),
+            "--engine",
+            engine,
             "--sizes",
             str(N),
             "--repeat",
@@ -106,6 +111,7 @@ def test_runner_end_to_end(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr[-3000:]
     text = output.read_text(encoding="utf-8")
     assert text.strip() in done.stdout  # printed too
+    assert f"- Engine: {engine} " in text
     for heading in ("## Builds", "## Peak memory and output", "## Targets (issue 5)", "## Profile"):
         assert heading in text
     build_rows = [line for line in text.splitlines() if line.startswith(f"| {N} |")]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import html
-import os
 import re
 import subprocess
 from collections.abc import Callable
@@ -329,7 +328,6 @@ def test_serve_rebuild_reuses_unchanged_pages_and_never_serves_a_stale_one(
         cwd=root,
         capture_output=True,
         text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
         check=False,
     )
     assert result.returncode == 0, result.stderr

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
 import sys
@@ -51,11 +50,9 @@ def wait_for(url: str, condition: Callable[[int, str], bool], seconds: float = 6
 def server(project: Project) -> Iterator[tuple[Path, str, subprocess.Popen[str]]]:
     root = project(fixture=EVERYTHING)
     port = free_port()
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     process = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
         cwd=root,
-        env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

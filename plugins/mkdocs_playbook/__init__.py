@@ -3,4 +3,4 @@
 The model, loader, ref resolver and renderer work without MkDocs; `plugin` adapts them.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -10,9 +10,10 @@ import click
 from . import __version__
 from .diagnostics import Diagnostic, did_you_mean
 from .export import ExportError, export_site
+from .init import InitError, init_project
 from .kinds.registry import KindRegistry
 from .loader import load_kinds
-from .project import Project, ProjectError, find_project
+from .project import Project, ProjectError, display_path, find_project
 from .report import FORMATS, format_diagnostics, summary
 from .scaffold import ScaffoldError, new_entity
 from .schema import SCHEMA_DIR, SCHEMA_MAP_FILE, schema_base_url, write_schemas
@@ -32,6 +33,31 @@ _PROJECT_OPTION = click.option(
 @click.version_option(__version__, prog_name="playbook")
 def main() -> None:
     """Check, start, describe and export a playbook of structured YAML."""
+
+
+@main.command()
+@click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
+def init(directory: Path) -> None:
+    """Start a playbook project in DIRECTORY (default: here) that builds straight away.
+
+    It writes mkdocs.yml (Material and the playbook plugin), docs/index.md, an example
+    playbook whose refs all resolve, a pre-commit hook, a GitHub Pages workflow and a
+    .gitignore, and lists them. It overwrites nothing: if any of them exists, it writes none.
+    """
+    try:
+        written = init_project(directory)
+    except InitError as error:
+        click.echo(format_diagnostics(error.diagnostics, "text"), nl=False, err=True)
+        click.echo("Nothing was written.", err=True)
+        raise SystemExit(1) from None
+    base = Path.cwd()
+    for path in written:
+        click.echo(display_path(path, base))
+    where = "" if directory.resolve() == base.resolve() else f"cd {directory} && "
+    click.echo(
+        f"Wrote {len(written)} files. Next: {where}mkdocs serve, and open http://127.0.0.1:8000",
+        err=True,
+    )
 
 
 @main.command()

@@ -4,7 +4,8 @@ MkDocs converts every page's Markdown on every rebuild, and for a large playbook
 about half the time. A generated page whose Markdown is byte-for-byte what it was, in a
 site whose page set, Markdown extensions and URL style are the same, converts to the same
 HTML, so its result is kept. Pages whose conversion logged a warning are never cached, so
-a rebuild repeats every warning. It works on the MkDocs objects the plugin passes in.
+a rebuild repeats every warning, whichever engine runs the build. It works on the MkDocs
+objects the plugin passes in.
 """
 
 from __future__ import annotations
@@ -19,6 +20,11 @@ if TYPE_CHECKING:  # MkDocs hands us these objects; only `plugin` imports MkDocs
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
     from mkdocs.structure.pages import Page
+
+
+ENGINE_LOGGERS = ("mkdocs", "properdocs")
+"""Where the engines log a page's warnings: MkDocs, and ProperDocs (its fork), whose own
+modules log under their own name even when plugins import them as `mkdocs`."""
 
 
 @dataclass(frozen=True)
@@ -75,12 +81,14 @@ class HtmlCache:
                 _restore(page, stored, files)
                 return
             counter = _WarningCounter()
-            logger = logging.getLogger("mkdocs")
-            logger.addHandler(counter)
+            loggers = [logging.getLogger(name) for name in ENGINE_LOGGERS]
+            for logger in loggers:
+                logger.addHandler(counter)
             try:
                 original(config, files)
             finally:
-                logger.removeHandler(counter)
+                for logger in loggers:
+                    logger.removeHandler(counter)
             if not counter.count:
                 self._entries[key] = _snapshot(page)
 

@@ -37,6 +37,7 @@ from .diagnostics import Diagnostic, sorted_diagnostics
 from .html_cache import HtmlCache
 from .loader import DEFAULT_MAX_FILE_SIZE, LoadCache, load_playbook
 from .model import Playbook, kind_index_path
+from .project import default_display_dir, display_path, key_line
 from .refs import Links, check_page_refs, resolve_refs
 from .render import Renderer, TemplateProblem
 from .sanitize import sanitize_html, sanitize_text
@@ -109,8 +110,9 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self.serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        """Resolve paths and enable the Markdown extensions the generated pages use."""
+        """Check the set-up, resolve paths and enable what the generated pages use."""
         self.project_dir = Path(config.config_file_path or "mkdocs.yml").resolve().parent
+        _require_set_up(config, self.project_dir)
         _require_markdown_extensions(config)
         _add_assets(config)
         return config
@@ -379,6 +381,43 @@ def _asset_files(config: MkDocsConfig) -> list[File]:
         File.generated(config, f"{SITE_ASSETS}/{name}", content=(ASSETS_DIR / name).read_bytes())
         for name in (*CSS_ASSETS, *JS_ASSETS, MERMAID_ASSET)
     ]
+
+
+def _require_set_up(config: MkDocsConfig, project_dir: Path) -> None:
+    """Stop without Material; warn without a home page (a strict build stops then)."""
+    config_file = Path(config.config_file_path or "mkdocs.yml")
+    shown = _shown_path(config_file, project_dir)
+    if not _uses_material(config):
+        theme = config.theme.name or "a custom theme"
+        problem = Diagnostic(
+            shown,
+            key_line(config_file, "theme"),
+            1,
+            "theme",
+            f"the playbook's pages need Material for MkDocs, not {theme}: set "
+            "`theme: {name: material}` (Material is installed with the plugin)",
+        )
+        raise PluginError(f"{problem}\nAborted: the site needs Material.")
+    docs_dir = Path(config.docs_dir)
+    if not any((docs_dir / name).is_file() for name in ("index.md", "README.md")):
+        folder = _shown_path(docs_dir, project_dir)
+        log.warning(
+            str(
+                Diagnostic(
+                    shown,
+                    key_line(config_file, "docs_dir"),
+                    1,
+                    "docs_dir",
+                    f"'{folder}/index.md' is missing, so the site has no home page and its "
+                    f"root is a 404: write one with a title and a line on what the playbook "
+                    f"is for",
+                )
+            )
+        )
+
+
+def _shown_path(path: Path, project_dir: Path) -> str:
+    return display_path(path, default_display_dir(project_dir))
 
 
 def _uses_material(config: MkDocsConfig) -> bool:

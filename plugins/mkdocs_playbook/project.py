@@ -1,7 +1,8 @@
-"""Find a project's folders and the `playbook` plugin's options, reading mkdocs.yml without MkDocs.
+"""Find a project's folders and the `playbook` plugin's options, reading the config without MkDocs.
 
 The command line must work where MkDocs is not importable or its config would not load, so
-mkdocs.yml is read with a safe YAML loader that keeps the tags MkDocs understands
+the config (`mkdocs.yml`, or ProperDocs' `properdocs.yml`, merged over the files it
+`INHERIT`s) is read with a safe YAML loader that keeps the tags MkDocs understands
 (`!!python/name:...`, `!ENV`, `!relative`) as values instead of failing on them.
 """
 
@@ -16,7 +17,10 @@ import yaml
 from .diagnostics import Diagnostic, DiagnosticError
 from .loader import DEFAULT_MAX_FILE_SIZE
 
-CONFIG_FILES = ("mkdocs.yml", "mkdocs.yaml")
+CONFIG_FILES = ("properdocs.yml", "properdocs.yaml", "mkdocs.yml", "mkdocs.yaml")
+"""Config file names in the order ProperDocs looks for them; MkDocs knows the last two."""
+INHERIT_KEY = "INHERIT"
+MAX_INHERIT_DEPTH = 10
 PLUGIN_NAME = "playbook"
 DEFAULT_PLAYBOOKS_DIR = "playbooks"
 DEFAULT_DOCS_DIR = "docs"
@@ -31,22 +35,22 @@ class Tagged:
 
 
 class ProjectError(DiagnosticError):
-    """A project that cannot be read: its mkdocs.yml is broken or an option is wrong."""
+    """A project that cannot be read: its config is broken or an option is wrong."""
 
 
 @dataclass(frozen=True)
 class Project:
-    """A playbook project: where mkdocs.yml, the playbook and the docs are."""
+    """A playbook project: where the config, the playbook and the docs are."""
 
     root: Path
-    """The folder of mkdocs.yml (absolute)."""
+    """The folder of the config file (absolute)."""
     playbooks_dir: Path
     docs_dir: Path
     config_file: Path | None = None
     config: dict[str, Any] = field(default_factory=dict)
-    """mkdocs.yml as read, tags kept as `Tagged` values."""
+    """The config as read, inherited settings merged in, tags kept as `Tagged` values."""
     options: dict[str, Any] = field(default_factory=dict)
-    """The `playbook` plugin's options as written in mkdocs.yml."""
+    """The `playbook` plugin's options as written in the config."""
     display_dir: Path | None = None
     """The folder messages show paths relative to; the project folder when None."""
 
@@ -80,7 +84,7 @@ class Project:
 
     @property
     def site_url(self) -> str | None:
-        """The site's URL from mkdocs.yml, if set."""
+        """The site's URL from the config, if set."""
         value = self.config.get("site_url")
         return value if isinstance(value, str) and value else None
 
@@ -92,6 +96,35 @@ class Project:
     def display(self, path: Path) -> str:
         """A path as messages show it."""
         return display_path(path, self.display_base)
+
+
+def setup_problems(project: Project) -> list[Diagnostic]:
+    """What a build would stop on before the plugin runs: a config whose docs folder is missing.
+
+    The engine checks `docs_dir` first and its message does not say what the folder is for.
+    """
+    if project.config_file is None or project.docs_dir.is_dir():
+        return []
+    return [
+        Diagnostic(
+            project.display(project.config_file),
+            key_line(project.config_file, "docs_dir"),
+            1,
+            "docs_dir",
+            f"the folder '{project.display(project.docs_dir)}' does not exist; it holds the "
+            "hand-written pages: create it with an index.md, the home page (`playbook init` "
+            "writes a project that builds)",
+        )
+    ]
+
+
+def key_line(config_file: Path, key: str) -> int:
+    """The line of a top-level key in a config file, or 1 when it is not written there."""
+    try:
+        lines = config_file.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return 1
+    return next((n for n, line in enumerate(lines, 1) if line.startswith(f"{key}:")), 1)
 
 
 def display_path(path: Path, base: Path) -> str:
@@ -109,7 +142,8 @@ def default_display_dir(root: Path) -> Path:
 
 
 def find_project(path: Path, display_dir: Path | None = None) -> Project:
-    """The project at ``path``: a folder with mkdocs.yml, a playbook folder, or mkdocs.yml.
+    """The project at ``path``: a folder with a config file, a playbook folder, or a config file
+    (`properdocs.yml` first, then `mkdocs.yml`, as ProperDocs looks for them).
 
     Messages show paths relative to ``display_dir`` (by default `default_display_dir`).
     """
@@ -176,8 +210,50 @@ def _from_config(config_file: Path) -> Project:
     )
 
 
-def read_config(config_file: Path) -> dict[str, Any]:
-    """mkdocs.yml as a mapping; tags MkDocs would interpret are kept as `Tagged`."""
+def read_config(config_file: Path, _depth: int = 0) -> dict[str, Any]:
+    """A config as a mapping, merged over what it `INHERIT`s as MkDocs merges it; tags MkDocs
+    would interpret are kept as `Tagged`."""
+    config = _read_one(config_file)
+    parent = config.pop(INHERIT_KEY, None)
+    if parent is None:
+        return config
+    if not isinstance(parent, str) or not parent or _depth >= MAX_INHERIT_DEPTH:
+        raise ProjectError(
+            Diagnostic(
+                _shown(config_file),
+                1,
+                1,
+                INHERIT_KEY,
+                "expected the path of a config file to inherit from, relative to this one, "
+                f"at most {MAX_INHERIT_DEPTH} deep",
+            )
+        )
+    parent_file = (config_file.parent / parent).resolve()
+    if not parent_file.is_file():
+        raise ProjectError(
+            Diagnostic(
+                _shown(config_file),
+                1,
+                1,
+                INHERIT_KEY,
+                f"the file '{parent}' does not exist; fix the path (it is relative to this file)",
+            )
+        )
+    return _merged(read_config(parent_file, _depth + 1), config)
+
+
+def _merged(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """``override`` over ``base``: mappings merge key by key, anything else is replaced."""
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merged(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _read_one(config_file: Path) -> dict[str, Any]:
     try:
         text = config_file.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:

@@ -10,7 +10,7 @@ from .author_pages import author_files
 from .diagnostics import Diagnostic, sorted_diagnostics
 from .loader import load_playbook
 from .model import Playbook
-from .project import Project
+from .project import Project, setup_problems
 from .refs import Links, check_page_refs, resolve_refs
 from .render import Renderer
 
@@ -53,7 +53,7 @@ def check_project(project: Project) -> ProjectCheck:
         max_file_size=project.max_file_size,
     )
     links, ref_diagnostics = resolve_refs(result.playbook)
-    diagnostics = result.diagnostics + ref_diagnostics
+    diagnostics = setup_problems(project) + result.diagnostics + ref_diagnostics
     generated = generated_pages(project, result.playbook, links)
     diagnostics += page_clashes(generated, project.docs_dir, project.display)
     pages = 0

@@ -59,7 +59,7 @@ class Site:
 
 
 def _build(config_file: Path, site_dir: Path) -> subprocess.Popen[str]:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1700000000"}
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config_file)]
     return subprocess.Popen(
         [*command, "-d", str(site_dir)],
