@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup browser-deps serve build test lint typecheck unit site bench fuzz clean
+.PHONY: setup browser-deps serve build test lint typecheck unit site dist bench fuzz clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -43,6 +43,12 @@ site: setup
 
 test: lint typecheck unit site
 
+# The sdist and wheel, built offline with the dev group's tools, checked as an index would.
+dist: setup
+	rm -rf dist
+	$(BIN)/python -m build --no-isolation --outdir dist .
+	$(BIN)/python -m twine check --strict dist/*
+
 bench: setup
 	$(BIN)/python benchmarks/run.py
 
@@ -50,4 +56,4 @@ fuzz: setup
 	HYPOTHESIS_PROFILE=long $(BIN)/pytest tests/test_fuzz.py
 
 clean:
-	rm -rf $(VENV) site .pytest_cache .mypy_cache .ruff_cache tests/browser/node_modules
+	rm -rf $(VENV) site dist build .pytest_cache .mypy_cache .ruff_cache tests/browser/node_modules

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -183,3 +185,30 @@ def test_export_refuses_a_playbook_with_errors_and_writes_nothing(
         "strategy; add 'strategy: <strategy id>'\n"
     )
     assert not out.exists()
+
+
+def test_export_of_the_shipped_playbook_builds_with_zensical(tmp_path: Path) -> None:
+    """Zensical runs no MkDocs plugin: the export is how it builds a playbook."""
+    pytest.importorskip("zensical", reason="Zensical installs only where its wheel exists")
+    out = tmp_path / "shipped"
+    result = export(REPO, out)
+    assert result.exit_code == 0, result.output
+    assert f"or `zensical build --strict -f {out / 'mkdocs.yml'}`." in result.stderr
+    # Material 9's search form in Zensical's header breaks it; its source partial fits both.
+    assert not (out / "theme_overrides/partials/search.html").exists()
+    assert (out / "theme_overrides/partials/source.html").is_file()
+    built = subprocess.run(
+        [sys.executable, "-m", "zensical", "build", "--strict"],
+        cwd=out,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert built.returncode == 0, built.stdout + built.stderr
+    home = (out / "site/index.html").read_text()
+    assert 'class="md-search__button"' in home
+    assert "md-search__form" not in home
+    assert 'data-md-component="source"' not in home
+    persona = (out / "site/personas/brand-detractor/index.html").read_text()
+    assert 'href="../../channels/' in persona

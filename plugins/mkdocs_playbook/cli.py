@@ -177,10 +177,11 @@ def export(out: Path, project_path: Path) -> None:
         result = export_site(project, check, out)
     except ExportError as error:
         _fail(error.diagnostic)
+    config = project.display(out / "mkdocs.yml")
     click.echo(
         f"Exported {result.generated_pages} generated and {result.handwritten_pages} "
         f"hand-written pages to {project.display(out)}; build it with "
-        f"`mkdocs build --strict -f {project.display(out / 'mkdocs.yml')}`.",
+        f"`mkdocs build --strict -f {config}` or `zensical build --strict -f {config}`.",
         err=True,
     )
 

@@ -2,6 +2,9 @@
 
 A team can leave the plugin, or move to another MkDocs-compatible engine, and keep every
 page: the generated ones, and the hand-written ones with their inline refs made links.
+Zensical, Material's successor, reads mkdocs.yml but runs no MkDocs plugin, so an export
+is how it builds a playbook; the export leaves out the theme overrides that only fit
+Material 9's templates.
 """
 
 from __future__ import annotations
@@ -25,6 +28,10 @@ TAGS_PLUGINS = ("tags", "material/tags")
 PYTHON_NAME_TAG = "tag:yaml.org,2002:python/name:"
 EXPORT_DOCS_DIR = "docs"
 EXPORT_JS = (site_setup.MERMAID_ASSET, *site_setup.JS_ASSETS)
+MATERIAL_9_ONLY_OVERRIDES = ("partials/search.html",)
+"""Overrides, relative to the theme's custom_dir, of partials whose markup Zensical changed:
+its search partial is a button that opens a dialog, and Material 9's form in its place
+breaks Zensical's header. MkDocs then uses Material's own partial."""
 
 
 class ExportError(DiagnosticError):
@@ -282,7 +289,8 @@ def _without_playbook(plugins: Any) -> Any:
 
 
 def _copy_custom_dir(project: Project, out: Path) -> int:
-    """Copy the theme's custom_dir, without the playbook's page templates; count the files."""
+    """Copy the theme's custom_dir, without the playbook's page templates and the overrides
+    that only fit Material 9; count the files."""
     custom_dir = project.custom_dir
     if custom_dir is None or not custom_dir.is_dir():
         return 0
@@ -291,9 +299,10 @@ def _copy_custom_dir(project: Project, out: Path) -> int:
     except ValueError:
         return 0  # outside the project: mkdocs.yml still points at it
     templates = {d.resolve() for d in project.template_dirs}
+    left_out = templates | {(custom_dir / path).resolve() for path in MATERIAL_9_ONLY_OVERRIDES}
 
     def ignore(folder: str, names: list[str]) -> list[str]:
-        return [name for name in names if (Path(folder) / name).resolve() in templates]
+        return [name for name in names if (Path(folder) / name).resolve() in left_out]
 
     target = out / relative
     shutil.copytree(custom_dir, target, ignore=ignore)

@@ -1,7 +1,7 @@
 """Fixtures of the browser tests: the shipped site, built and served; Chromium; monitored pages.
 
-The site is built twice per session, in parallel: once served at the root of a static
-server, once with a `site_url` that has a path, served under /playbook/ by another server.
+The site is built twice per session, in parallel, each with the `site_url` of where it is
+served: once at the root of a static server, once under /playbook/ of another.
 Chromium is Debian's (/usr/bin/chromium), driven by Playwright; nothing is downloaded.
 """
 
@@ -71,8 +71,11 @@ def _build(config_file: Path, site_dir: Path) -> subprocess.Popen[str]:
     )
 
 
-def _subpath_project(project: Path, site_url: str) -> Path:
+def _project_at(project: Path, site_url: str) -> Path:
     """A project folder whose mkdocs.yml INHERITs the repository's and sets `site_url`.
+
+    The shipped mkdocs.yml names the published address, where the 404 page would load its
+    assets from; a test serves the site on loopback, so it builds it for that address.
 
     MkDocs resolves relative paths (docs_dir, theme.custom_dir, the plugin's
     playbooks_dir) against the folder of the config file it was given, not the inherited
@@ -95,8 +98,8 @@ def _sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Site, Sit
     sub_url = sub_server.origin + SUBPATH
     try:
         builds = [
-            _build(REPO / "mkdocs.yml", root_dir),
-            _build(_subpath_project(work / "project", sub_url), sub_www / SUBPATH.strip("/")),
+            _build(_project_at(work / "root-project", root_server.origin + "/"), root_dir),
+            _build(_project_at(work / "project", sub_url), sub_www / SUBPATH.strip("/")),
         ]
         outputs = [build.communicate(timeout=300)[0] for build in builds]
         for build, output in zip(builds, outputs, strict=True):

@@ -38,9 +38,9 @@ CHROMIUM_ARGS = [
 AXE_JS = HERE / "node_modules" / "axe-core" / "axe.min.js"
 VIEWPORT: ViewportSize = {"width": 1280, "height": 900}
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
-# Material fetches the star and fork counts of `repo_url` from GitHub's API to show beside
-# the repository link. It is part of the theme as configured, and the link works without it.
-ALLOWED_EXTERNAL_HOSTS = {"api.github.com"}
+# None: the repository link is kept without Material's request to GitHub's API for its star
+# and fork counts (theme_overrides/partials/source.html).
+ALLOWED_EXTERNAL_HOSTS: set[str] = set()
 
 # The ten kinds: folder under playbooks/ (and URL segment) -> singular name.
 KINDS = {
