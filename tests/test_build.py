@@ -96,12 +96,14 @@ def test_internal_links_all_resolve(built: Path) -> None:
 
 def test_persona_page_lists_campaigns_that_target_it(built: Path) -> None:
     text = page_text(built, "personas/busy-parent")
-    assert "Campaigns that target it Summer reading challenge" in text
-    assert "Strategies it is an audience of Reading for all" in text
+    assert "Campaigns that target it: Summer reading challenge" in text
+    assert "Strategies it is an audience of: Reading for all" in text
+    # Listed once, under the general relation, though its messages are written for her too.
+    assert text.count("Summer reading challenge") == 1
 
 
 def test_stage_page_lists_its_plays(built: Path) -> None:
-    assert "Plays in this stage Host a taster session" in page_text(built, "stages/delivery")
+    assert "Plays in this stage: Host a taster session" in page_text(built, "stages/delivery")
 
 
 def test_comparison_table_has_the_right_cells(built: Path) -> None:
@@ -133,7 +135,11 @@ def test_stage_pages_link_previous_and_next_and_draw_the_flow(built: Path) -> No
     raw = (built / "stages/delivery/index.html").read_text(encoding="utf-8")
     assert 'href="../scoping/"' in raw and "Previous: Scoping" in raw
     assert 'href="../review/"' in raw and "Next: Review" in raw
-    assert '<pre class="mermaid">' in raw
+    # The flow is HTML, legible at any width, with this stage marked as the current step.
+    assert '<ol class="playbook-flow">' in raw
+    assert (
+        '<li class="playbook-flow__step playbook-flow__step--current" aria-current="step">' in raw
+    )
     first = (built / "stages/scoping/index.html").read_text(encoding="utf-8")
     assert "Previous:" not in first
 
@@ -340,3 +346,4 @@ def test_serve_rebuild_reuses_unchanged_pages_and_never_serves_a_stale_one(
     count = int(reused[0].split("Reused the HTML of ")[1].split()[0])
     # Pages that show the persona's title (or link to it) changed; the rest were reused.
     assert 0 < count < 31
+

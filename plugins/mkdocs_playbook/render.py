@@ -40,6 +40,7 @@ from .refs import (
     resolve_target,
     target_of,
 )
+from .relations import RelatedIndex
 
 EditUrl = Callable[[str], str | None]
 """Given a source path relative to the project, its edit URL (or None)."""
@@ -218,6 +219,7 @@ class Renderer:
             "md_cell": md_cell,
             "lookup": self.lookup,
             "backlinks": self.links.grouped,
+            "related": self._related.groups,
             "comparisons_of": lambda target: self._comparisons.get(target, []),
             "subject_columns": self.subject_columns,
             "stages": self.playbook.of_kind(KIND_BY_NAME["stage"]),
@@ -261,6 +263,10 @@ class Renderer:
     def campaigns_under(self, strategy: Entity) -> list[Entity]:
         """The campaigns whose `strategy` is this strategy."""
         return self._campaigns_by_strategy.get(strategy.id, [])
+
+    @functools.cached_property
+    def _related(self) -> RelatedIndex:
+        return RelatedIndex(self.playbook, self.links)
 
     @functools.cached_property
     def _campaigns_by_strategy(self) -> dict[str, list[Entity]]:
