@@ -347,3 +347,29 @@ def test_serve_rebuild_reuses_unchanged_pages_and_never_serves_a_stale_one(
     # Pages that show the persona's title (or link to it) changed; the rest were reused.
     assert 0 < count < 31
 
+
+def test_the_search_dialog_has_a_name_without_theme_overrides(built: Path) -> None:
+    # The fixture has no custom_dir: the fix comes with the plugin, as for any other site.
+    raw = (built / "personas/busy-parent/index.html").read_text(encoding="utf-8")
+    assert (
+        '<div class="md-search" data-md-component="search" role="dialog" aria-label="Search">'
+        in (raw)
+    )
+
+
+def test_a_site_custom_dir_still_overrides_the_plugin_partials(
+    project: Callable[..., Path],
+) -> None:
+    root = project(
+        fixture=EVERYTHING,
+        mkdocs_yml=(
+            "site_name: Own\ntheme:\n  name: material\n  custom_dir: overrides\n"
+            "plugins:\n  - search\n  - playbook\n"
+        ),
+        files={"overrides/partials/search.html": '<div class="own-search"></div>\n'},
+    )
+    result = run_mkdocs(root, "build", "--strict")
+    assert result.returncode == 0, result.stderr
+    raw = (root / "site/index.html").read_text(encoding="utf-8")
+    assert '<div class="own-search"></div>' in raw
+    assert 'role="dialog" aria-label="Search"' not in raw
