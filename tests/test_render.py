@@ -99,7 +99,7 @@ def hostile_page(tmp_path_factory: pytest.TempPathFactory) -> str:
 def test_html_in_plain_text_fields_is_escaped(hostile_page: str) -> None:
     assert "# &lt;script&gt;alert\\('t'\\)&lt;/script&gt; \\*Sally\\*" in hostile_page
     assert "Summary &lt;img src=x onerror=alert\\(1\\)&gt; \\| pipe" in hostile_page
-    assert "| **&lt;i&gt;age&lt;/i&gt;** | &lt;u&gt;30&lt;/u&gt; |" in hostile_page
+    assert "- **&lt;i&gt;age&lt;/i&gt;:** &lt;u&gt;30&lt;/u&gt;" in hostile_page
 
 
 def test_raw_html_in_markdown_fields_is_escaped(hostile_page: str) -> None:
@@ -119,8 +119,8 @@ def test_code_spans_are_left_alone(hostile_page: str) -> None:
     assert "`<code>` stays code" in hostile_page
 
 
-def test_titles_cannot_break_or_inject_into_diagrams(tmp_path: Path) -> None:
-    hostile = 'Research"] --> evil["<img src=x onerror=alert(1)>`'
+def test_titles_cannot_break_or_inject_into_the_stage_flow(tmp_path: Path) -> None:
+    hostile = 'Research"><img src=x onerror=alert(1)>`'
     write(
         tmp_path,
         {
@@ -132,12 +132,36 @@ def test_titles_cannot_break_or_inject_into_diagrams(tmp_path: Path) -> None:
     entity = renderer.playbook.get("stage", "two")
     assert entity is not None
     page = renderer.render_entity_page(entity)
-    diagram = page[page.index("``` mermaid") : page.index("```\n", page.index("``` mermaid") + 3)]
-    assert (
-        's1["1. Research#quot;] --#gt; evil[#quot;#lt;img src=x onerror=alert(1)#gt;#96;"]'
-        in diagram
+    flow = page[page.index('<ol class="playbook-flow">') : page.index("</ol>")]
+    assert '">1. Research&#34;&gt;&lt;img src=x onerror=alert(1)&gt;`</a></li>' in flow
+    assert "<img" not in flow
+
+
+def test_titles_cannot_break_or_inject_into_the_strategy_map(tmp_path: Path) -> None:
+    hostile = 'Push"] --> evil["<img src=x onerror=alert(1)>`'
+    write(
+        tmp_path,
+        {
+            "playbooks/strategies/plan.yaml": """\
+                title: Plan
+                summary: s
+                horizon: 1 year
+                objectives:
+                  - {statement: s, metric: m, target: t, deadline: Q3 2030}
+                """,
+            "playbooks/metrics/m.yaml": "title: M\nsummary: s\n",
+            "playbooks/campaigns/push.yaml": f"title: '{hostile}'\nsummary: s\nstrategy: plan\n",
+        },
     )
-    assert diagram.count('"') == 2 * diagram.count('["')
+    renderer = renderer_for(tmp_path)
+    entity = renderer.playbook.get("strategy", "plan")
+    assert entity is not None
+    page = renderer.render_entity_page(entity)
+    diagram = page[page.index("``` mermaid") : page.index("```\n", page.index("``` mermaid") + 3)]
+    assert 'c1["Push#quot;] --#gt; evil[#quot;#lt;img src=x onerror=alert(1)#gt;#96;"]' in diagram
+    drawing = diagram.split("\n", 2)[2]  # after the fence and the init directive
+    # Each label and each click target is one quoted string: nothing broke out of one.
+    assert drawing.count('"') == 2 * (drawing.count('["') + drawing.count(" href "))
 
 
 @pytest.mark.parametrize(

@@ -48,6 +48,7 @@ from .site_setup import (
     JS_ASSETS,
     MARKDOWN_EXTENSIONS,
     MATERIAL_EMOJI,
+    MATERIAL_PARTIALS_DIR,
     MERMAID_ASSET,
     MERMAID_FENCE,
     SITE_ASSETS,
@@ -115,6 +116,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         _require_set_up(config, self.project_dir)
         _require_markdown_extensions(config)
         _add_assets(config)
+        _add_theme_fixes(config)
         return config
 
     @property
@@ -374,6 +376,16 @@ def _add_assets(config: MkDocsConfig) -> None:
     for name in JS_ASSETS:
         if f"{SITE_ASSETS}/{name}" not in scripts:
             config.extra_javascript.append(f"{SITE_ASSETS}/{name}")
+
+
+def _add_theme_fixes(config: MkDocsConfig) -> None:
+    """Let Material find the plugin's fixed partials, after the site's own custom_dir."""
+    if not _uses_material(config):
+        return
+    folder = str(MATERIAL_PARTIALS_DIR)
+    dirs = config.theme.dirs
+    if folder not in dirs:
+        dirs.insert(1 if config.theme.custom_dir else 0, folder)
 
 
 def _asset_files(config: MkDocsConfig) -> list[File]:

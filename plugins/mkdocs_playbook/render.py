@@ -44,6 +44,7 @@ from .refs import (
     resolve_target,
     target_of,
 )
+from .relations import RelatedIndex
 
 EditUrl = Callable[[str], str | None]
 """Given a source path relative to the project, its edit URL (or None)."""
@@ -262,6 +263,7 @@ class Renderer:
             "md_cell": md_cell,
             "lookup": self.lookup,
             "backlinks": self.links.grouped,
+            "related": self._related.groups,
             "comparisons_of": lambda target: self._comparisons.get(target, []),
             "subject_columns": self.subject_columns,
             "stages": self.flow,
@@ -342,6 +344,10 @@ class Renderer:
                 kind_name, field_name
             )
         return index.get(entity.ref, [])
+
+    @functools.cached_property
+    def _related(self) -> RelatedIndex:
+        return RelatedIndex(self.playbook, self.links)
 
     @functools.cached_property
     def _referrers(self) -> dict[tuple[str, str], dict[str, list[Entity]]]:

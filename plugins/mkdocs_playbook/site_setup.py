@@ -43,6 +43,9 @@ MATERIAL_EMOJI: dict[str, str] = {
 """`pymdownx.emoji` options for Material's icons (dotted names), used on Material only."""
 
 ASSETS_DIR = Path(__file__).parent / "assets"
+MATERIAL_PARTIALS_DIR = Path(__file__).parent / "theme"
+"""Theme templates that fix Material's own for the plugin's pages (an accessible name for
+the search dialog); searched after the site's custom_dir, before Material's."""
 SITE_ASSETS = "assets/playbook"
 """Where the assets are published, relative to the docs folder and the site."""
 CSS_ASSETS: tuple[str, ...] = ("playbook.css",)

@@ -68,9 +68,44 @@
     });
   }
 
+  // On a phone a comparison table shows one subject and a half; the tab that shows one
+  // subject at a time reads better there, so it is the one that opens.
+  function preferOneSubjectOnPhones() {
+    if (!window.matchMedia("(max-width: 44.9375em)").matches) return;
+    var sets = document.querySelectorAll(".md-content .tabbed-set");
+    Array.prototype.forEach.call(sets, function (set) {
+      var inputs = set.querySelectorAll(":scope > input");
+      var first = set.querySelector(":scope > .tabbed-content > .tabbed-block");
+      if (inputs.length < 2 || !first || !first.querySelector(".playbook-comparison")) return;
+      if (inputs[0].checked) {
+        inputs[1].checked = true;
+        inputs[1].dispatchEvent(new Event("change", { bubbles: true }));
+      }
+    });
+  }
+
+  // A diagram wider than the screen scrolls sideways in its own box; keyboard users must
+  // be able to reach that box. Material draws the diagrams after the page has loaded.
+  function makeDiagramsReachable() {
+    var content = document.querySelector(".md-content");
+    if (!content || !content.querySelector(".mermaid")) return;
+    function mark() {
+      var hosts = content.querySelectorAll("div.mermaid:not([tabindex])");
+      Array.prototype.forEach.call(hosts, function (host) {
+        host.setAttribute("tabindex", "0");
+        host.setAttribute("role", "group");
+        host.setAttribute("aria-label", "Diagram");
+      });
+    }
+    mark();
+    new MutationObserver(mark).observe(content, { childList: true, subtree: true });
+  }
+
   function init() {
     Array.prototype.forEach.call(document.querySelectorAll("form.playbook-filter"), setUp);
     markLinksForPrint();
+    preferOneSubjectOnPhones();
+    makeDiagramsReachable();
   }
 
   // Material's instant navigation swaps pages without a reload; document$ tells us when.

@@ -1,0 +1,94 @@
+"""The "Related" block at the end of an entity page: what links here, and its "See also".
+
+A reader reaches the authored content first; the generated links come last, once each.
+A target the page already links to from its own fields or text is left out, so no
+target shows up more than twice in an article, and a page that refers to this one in
+several ways is listed under its first (strongest) relation only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .model import Entity, Kind, Playbook
+from .refs import MENTIONED_IN, Links, RefError, Target, parse_ref, resolve_target, target_of
+
+SEE_ALSO = "See also"
+"""The group of targets the entity names in `related`."""
+RELATED_FROM = "Related from"
+"""The backlink relation of `related` (see model.py): naming a target there is not a link
+in the page's content, so those targets stay in the "See also" group."""
+SHOWN_PER_GROUP = 12
+"""Links a group shows before the rest fold away behind a disclosure."""
+
+Linkable = Entity | Kind
+
+
+@dataclass(frozen=True)
+class RelatedGroup:
+    """One relation and the pages under it: the first few shown, the rest folded away."""
+
+    label: str
+    shown: tuple[Linkable, ...]
+    more: tuple[Linkable, ...]
+
+
+class RelatedIndex:
+    """What each entity links to, from the backlinks the refs already gathered."""
+
+    def __init__(self, playbook: Playbook, links: Links) -> None:
+        self.playbook = playbook
+        self.links = links
+        self._content: dict[Entity, set[Target]] = {}
+        # Built once from the backlinks, so the block costs no parsing per page.
+        for target, backlinks in links.backlinks.items():
+            for backlink in backlinks:
+                if backlink.relation != RELATED_FROM:
+                    self._content.setdefault(backlink.source, set()).add(target)
+
+    def groups(self, entity: Entity, on_page: Iterable[Entity] = ()) -> list[RelatedGroup]:
+        """The "Related" groups of an entity page, each target once, "See also" first.
+
+        ``on_page``: entities the page's layout links to already (the stage flow).
+        """
+        seen: set[Target] = {target_of(entity), *self._content.get(entity, ())}
+        seen.update(target_of(other) for other in on_page)
+        see_also = [t for t in dict.fromkeys(_see_also(entity)) if t not in seen]
+        seen.update(see_also)
+        backlinks = [
+            (relation, [target_of(source) for source in sources])
+            for relation, sources in self.links.grouped(target_of(entity))
+        ]
+        # A page that refers here in several ways goes under the relation its author wrote
+        # first (a campaign names its personas before its messages), typed before weak.
+        weak = (RELATED_FROM, MENTIONED_IN)
+        home: dict[Target, str] = {}
+        for backlink in self.links.backlinks.get(target_of(entity), []):
+            source = target_of(backlink.source)
+            if source in seen:
+                continue
+            if source not in home or (home[source] in weak and backlink.relation not in weak):
+                home[source] = backlink.relation
+        groups = [_group(self.playbook, SEE_ALSO, see_also)]
+        for relation, targets in backlinks:
+            groups.append(
+                _group(self.playbook, relation, [t for t in targets if home.get(t) == relation])
+            )
+        return [group for group in groups if group.shown]
+
+
+def _group(playbook: Playbook, label: str, targets: list[Target]) -> RelatedGroup:
+    found = [item for t in targets if (item := resolve_target(playbook, t)) is not None]
+    return RelatedGroup(label, tuple(found[:SHOWN_PER_GROUP]), tuple(found[SHOWN_PER_GROUP:]))
+
+
+def _see_also(entity: Entity) -> list[Target]:
+    """The targets of `related`, in the order the author wrote them."""
+    targets = []
+    for value in entity.data.related:
+        try:
+            targets.append(parse_ref(value, None))
+        except RefError:
+            continue  # reported by the refs check; a page shows what resolves
+    return targets
