@@ -5,19 +5,26 @@
 
 from __future__ import annotations
 
+import functools
+import json
 import shutil
 import string
 import tempfile
 from pathlib import Path
 
+import markdown
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pymdownx.superfences import fence_code_format
 
 from mkdocs_playbook.loader import load_playbook
 from mkdocs_playbook.refs import resolve_refs
 from mkdocs_playbook.render import Renderer
+from mkdocs_playbook.sanitize import sanitize_html
+from mkdocs_playbook.site_setup import EXTENSION_OPTIONS, MARKDOWN_EXTENSIONS
 
 from .conftest import EVERYTHING
+from .html_checks import Page, problems
 
 settings.register_profile(
     "default", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
@@ -150,3 +157,151 @@ def test_broken_files_get_located_errors_never_a_traceback(mutation: tuple[str, 
             assert diagnostic.field and diagnostic.message
         if not result.errors:
             Renderer(result.playbook, links).render_site()
+
+
+# -- hostile Markdown ---------------------------------------------------------------------------
+
+# Pieces an attacker combines: HTML, handlers, schemes (plain, cased, encoded, split), link
+# and reference syntax, attribute lists, fences, snippet lines, whitespace and line breaks.
+HOSTILE_PIECES = [
+    "<",
+    ">",
+    "</",
+    "<img src=x",
+    "<svg",
+    "<script>",
+    "<a href=",
+    " onerror=",
+    " onclick=",
+    "alert('XSS')",
+    "javascript:",
+    "JaVaScRiPt:",
+    "&#106;avascript:",
+    "java\tscript:",
+    "vbscript:",
+    "data:text/html,",
+    "[a](",
+    "](",
+    "[",
+    "]",
+    "(",
+    ")",
+    "![i](",
+    "[r]: ",
+    "[a][r]",
+    "<",
+    "{: ",
+    "{ ",
+    "}",
+    ' href="',
+    ' src="',
+    '"',
+    "'",
+    "`",
+    "```",
+    "```{ ",
+    "~~~",
+    "--8<-- ",
+    '"secret.txt"',
+    "\n",
+    "\n\n",
+    "\n    ",
+    "\n> ",
+    "\n- ",
+    "\u2028",
+    " ",
+    "\\",
+    "!!! md-dialog ",
+    ":smile:",
+    "|",
+]
+SCRIPT_URLS = [
+    "javascript:alert('XSS')",
+    "JaVaScRiPt:alert('XSS')",
+    "&#106;avascript:alert('XSS')",
+    "java\tscript:alert('XSS')",
+    "javascript:alert(('XSS'))",
+    "vbscript:msgbox('XSS')",
+    "data:text/html,XSS",
+]
+# Ways to put a URL where Python-Markdown makes a link of it, including those a regex misreads.
+LINK_FORMS = [
+    "[a]({u})",
+    "[a]( {u})",
+    "[a](\n{u})",
+    "[a](<{u}>)",
+    '[a]({u} "t")',
+    "[`a`]({u})",
+    "[a [b] c]({u})",
+    "![i]({u})",
+    "<{u}>",
+    "[a][r]\n\n[r]: {u}",
+    "[a][r]\n\n> [r]: {u}",
+    "[a][r]\n\n- [r]: {u}",
+    "[a][r]\n\n[r]:\n    {u}",
+    '[a](https://ok.example){{: href="{u}" }}',
+    '[a](https://ok.example){{ onclick="{u}" }}',
+    'para\n{{: onmouseover="{u}" }}',
+    '!!! md-dialog "{u}"\n\n    y',
+    '```{{ .py onclick="{u}" }}\nx\n```',
+]
+attacks = st.builds(
+    lambda form, url: form.format(u=url), st.sampled_from(LINK_FORMS), st.sampled_from(SCRIPT_URLS)
+)
+hostile_markdown = st.lists(
+    st.one_of(st.sampled_from(HOSTILE_PIECES), attacks), min_size=1, max_size=12
+).map("".join)
+
+
+@functools.cache
+def _converter(base: str) -> markdown.Markdown:
+    """Python-Markdown with what the plugin enables, plus attr_list, md_in_html, snippets."""
+    return markdown.Markdown(
+        extensions=[
+            *MARKDOWN_EXTENSIONS,
+            "toc",
+            "footnotes",
+            "def_list",
+            "pymdownx.snippets",
+        ],
+        extension_configs={
+            **EXTENSION_OPTIONS,
+            "pymdownx.snippets": {"base_path": [base], "check_paths": False},
+            "pymdownx.superfences": {
+                "custom_fences": [
+                    {"name": "mermaid", "class": "mermaid", "format": fence_code_format}
+                ]
+            },
+        },
+    )
+
+
+_SECRET_DIR = tempfile.mkdtemp(prefix="fuzz-secret-")
+Path(_SECRET_DIR, "secret.txt").write_text("TOPSECRET-fuzz\n", encoding="utf-8")
+
+
+@given(hostile_markdown, hostile_markdown)
+def test_hostile_markdown_never_reaches_a_page_as_script(title: str, body: str) -> None:
+    title = title.strip() or "t"
+    files = {
+        "personas/eve.yaml": (
+            f"title: {json.dumps(title)}\nsummary: {json.dumps(title)}\n"
+            f"tags: [{json.dumps(title)}]\nbody: {json.dumps(body + ' x')}\n"
+            f"barriers: [{json.dumps(body + ' x')}]\nmotivators: [m]\n"
+        ),
+        "stages/s.yaml": f"title: {json.dumps(title)}\nsummary: s\norder: 1\n",
+    }
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        _write(root, dict(files))
+        result = load_playbook(root / "playbooks", project_dir=root)
+        if result.errors:
+            return  # e.g. a title that folds to nothing: a located error, tested elsewhere
+        links, _ = resolve_refs(result.playbook)
+        pages = Renderer(result.playbook, links, snippets=True).render_site()
+    converter = _converter(_SECRET_DIR)
+    for path, page in pages.items():
+        converted = converter.reset().convert(page.split("\n---\n", 1)[-1])
+        assert "TOPSECRET" not in converted, path
+        cleaned = sanitize_html(converted)
+        assert list(problems(Page(cleaned, fragment=True), allowlist=True)) == [], path

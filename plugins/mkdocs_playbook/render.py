@@ -448,7 +448,8 @@ def _link_title(text: str) -> str:
     # Quotes of either kind would end the title for Python-Markdown's link parser; an
     # entity the author typed (`&amp;`) is escaped so that it shows as typed.
     title = re.sub(r"\s+", " ", html.escape(text, quote=False))
-    title = title.replace('"', "\u201d").replace("'", "\u2019")
+    # A pipe would split a table cell the link sits in; the entity shows it all the same.
+    title = title.replace('"', "\u201d").replace("'", "\u2019").replace("|", "&#124;")
     title = title.replace("\\", "/").strip()
     # Python-Markdown counts parentheses across the whole link: unbalanced ones end it.
     if title.count("(") != title.count(")"):
