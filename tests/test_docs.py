@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from mkdocs_playbook import __version__
 from mkdocs_playbook.cli import main
-from mkdocs_playbook.model import KINDS
+from mkdocs_playbook.kinds.registry import builtin_kinds
 
 from .conftest import REPO, run_mkdocs
 
@@ -100,7 +100,7 @@ def test_the_new_pages_are_in_the_nav_for_authors() -> None:
 
 def test_the_content_model_page_names_every_kind_and_its_folder() -> None:
     text = (REPO / "docs/content-model.md").read_text()
-    for kind in KINDS:
+    for kind in builtin_kinds():
         assert f"`{kind.collection}/`" in text
         assert f"`{kind.name}`" in text
     assert "## Your own kinds" in text

@@ -56,13 +56,17 @@ class RefError(ValueError):
     """A ref that is malformed or names the wrong kind: an error, not a warning."""
 
 
-@functools.lru_cache(maxsize=65536)
 def parse_ref(ref: str, fixed_kind: str | None, kinds: frozenset[str]) -> Target:
     """Read `kind:id` (or a bare id where the field fixes the kind) into a target.
 
     ``kinds`` are the kind names the playbook has. Cached: pages resolve the same refs
     again and again (a RefError is not cached).
     """
+    return _parse_ref(ref, fixed_kind, kinds)
+
+
+@functools.lru_cache(maxsize=65536)
+def _parse_ref(ref: str, fixed_kind: str | None, kinds: frozenset[str]) -> Target:
     kind_name, sep, ident = ref.partition(":")
     if not sep:
         if fixed_kind is None:

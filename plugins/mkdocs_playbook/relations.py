@@ -54,7 +54,9 @@ class RelatedIndex:
         """
         seen: set[Target] = {target_of(entity), *self._content.get(entity, ())}
         seen.update(target_of(other) for other in on_page)
-        see_also = [t for t in dict.fromkeys(_see_also(entity)) if t not in seen]
+        see_also = [
+            t for t in dict.fromkeys(_see_also(entity, self.playbook.kinds.names)) if t not in seen
+        ]
         seen.update(see_also)
         backlinks = [
             (relation, [target_of(source) for source in sources])
@@ -83,12 +85,12 @@ def _group(playbook: Playbook, label: str, targets: list[Target]) -> RelatedGrou
     return RelatedGroup(label, tuple(found[:SHOWN_PER_GROUP]), tuple(found[SHOWN_PER_GROUP:]))
 
 
-def _see_also(entity: Entity) -> list[Target]:
+def _see_also(entity: Entity, kinds: frozenset[str]) -> list[Target]:
     """The targets of `related`, in the order the author wrote them."""
     targets = []
     for value in entity.data.related:
         try:
-            targets.append(parse_ref(value, None))
+            targets.append(parse_ref(value, None, kinds))
         except RefError:
             continue  # reported by the refs check; a page shows what resolves
     return targets

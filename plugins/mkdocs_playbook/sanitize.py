@@ -64,7 +64,7 @@ ATTRIBUTES: dict[str, frozenset[str]] = {
     "button": frozenset({"aria-pressed", "data-tag"}),
     "form": frozenset({"hidden"}),
     "p": frozenset({"aria-live"}),
-    "li": frozenset({"data-tags", "data-text"}),
+    "li": frozenset({"data-tags", "data-text", "aria-current"}),
     "div": frozenset({"data-tabs"}),
     "svg": frozenset({"viewBox", "xmlns", "width", "height", "fill", "focusable"}),
     **{shape: _SVG_ATTRIBUTES for shape in _SVG_SHAPES},
