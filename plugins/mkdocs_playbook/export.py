@@ -17,9 +17,10 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from . import site_setup
-from .author_pages import author_page_paths, author_pages
+from .author_pages import author_page_paths
 from .diagnostics import Diagnostic, DiagnosticError
 from .model import Kind, kind_index_path
+from .pipeline import SiteSettings
 from .project import PLUGIN_NAME, Project, Tagged, dump_config
 from .render import Renderer
 from .validation import ProjectCheck, docs_files
@@ -54,28 +55,15 @@ def export_site(project: Project, check: ProjectCheck, out: Path) -> ExportResul
     config = export_config(project, check.playbook.kinds)
     plugins = _plugin_names(config.get("plugins"))
     extensions = [_extension_name(entry) for entry in config["markdown_extensions"]]
-    # The same options the plugin gives the renderer, read from the exported config.
-    renderer = Renderer(
-        check.playbook,
-        check.links,
-        override_dirs=project.template_dirs,
+    # The same settings the plugin gives the pipeline, read from the exported config.
+    site = SiteSettings(
         show_tags=not any(name in plugins for name in TAGS_PLUGINS),
         icons="pymdownx.emoji" in extensions,
         snippets="pymdownx.snippets" in extensions,
         use_directory_urls=config.get("use_directory_urls", True) is not False,
-        extra_pages=project.options.get("extra_pages", True) is not False,
+        site_url=config.get("site_url"),
     )
-    generated = renderer.render_site()
-    generated.update(
-        author_pages(
-            check.playbook,
-            check.links,
-            check.diagnostics,
-            site_url=config.get("site_url"),
-            playbooks_dir=project.options.get("playbooks_dir", "playbooks"),
-            guide=project.options.get("authoring_guide", True) is not False,
-        )
-    )
+    renderer, generated = project.pipeline().render(check, site)
     # Read the docs before writing anything, so nothing written is read back.
     sources = list(docs_files(project.docs_dir))
     docs_out = out / EXPORT_DOCS_DIR

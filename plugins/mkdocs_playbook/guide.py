@@ -17,9 +17,8 @@ from .diagnostics import Diagnostic
 from .examples import example_of, examples
 from .field_docs import FieldDoc, field_docs, own_fields
 from .kinds.registry import KindRegistry, builtin_kinds
-from .loader import load_playbook
 from .model import ID_PATTERN, WHOLE_KIND, EntityBase, Kind
-from .refs import resolve_refs
+from .options import DEFAULTS
 
 GUIDE_TITLE = "Authoring guide"
 
@@ -198,9 +197,11 @@ def run_message_example(example: MessageExample) -> list[Diagnostic]:
             path = root / "playbooks" / relative
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
-        result = load_playbook(root / "playbooks", project_dir=root)
-        _, ref_diagnostics = resolve_refs(result.playbook)
-    return result.diagnostics + ref_diagnostics
+        # The pipeline renders this guide, so it is imported here, when the guide runs.
+        from .pipeline import Pipeline
+
+        pipeline = Pipeline(DEFAULTS, project_dir=root, docs_dir=root / "docs", display=str)
+        return pipeline.check().diagnostics
 
 
 # -- sections -------------------------------------------------------------------------------

@@ -17,7 +17,8 @@ from . import __version__
 from .diagnostics import Diagnostic
 from .examples import examples
 from .kinds.registry import builtin_kinds
-from .project import DEFAULT_PLAYBOOKS_DIR, display_path
+from .options import DEFAULTS
+from .project import display_path
 
 TEMPLATE_DIR = Path(__file__).parent / "project_template"
 
@@ -72,7 +73,7 @@ def project_files(folder_name: str) -> list[NewFile]:
             text = text.replace(placeholder, value)
         files.append(NewFile(target, text))
     files += [
-        NewFile(f"{DEFAULT_PLAYBOOKS_DIR}/{e.path}", e.yaml) for e in examples(builtin_kinds())
+        NewFile(f"{DEFAULTS.playbooks_dir}/{e.path}", e.yaml) for e in examples(builtin_kinds())
     ]
     return files
 

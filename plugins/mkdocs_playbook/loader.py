@@ -28,10 +28,8 @@ from .model import (
     nearest_position,
     subject_keys,
 )
+from .options import DEFAULT_MAX_FILE_SIZE
 from .yamlsource import YamlProblem, parse_yaml
-
-DEFAULT_MAX_FILE_SIZE = 1024 * 1024
-"""Files larger than this (in bytes) are refused: a playbook entity is a page, not a dataset."""
 
 YAML_SUFFIXES = (".yaml", ".yml")
 INTRO_FILE = "_index.md"

@@ -17,6 +17,7 @@ import importlib
 import itertools
 import os
 import posixpath
+from dataclasses import fields
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urljoin
@@ -32,13 +33,15 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from .author_pages import author_page_paths, author_pages
-from .diagnostics import Diagnostic, sorted_diagnostics
+from .author_pages import author_page_paths
+from .diagnostics import Diagnostic
 from .html_cache import HtmlCache
-from .loader import DEFAULT_MAX_FILE_SIZE, LoadCache, load_playbook
-from .model import Playbook, kind_index_path
+from .loader import LoadCache
+from .model import kind_index_path
+from .options import DEFAULTS, NAV_MODES, PlaybookOptions
+from .pipeline import Pipeline, SiteSettings
 from .project import default_display_dir, display_path, key_line
-from .refs import Links, check_page_refs, resolve_refs
+from .refs import check_page_refs
 from .render import Renderer, TemplateProblem
 from .sanitize import sanitize_html, sanitize_text
 from .site_setup import (
@@ -53,19 +56,16 @@ from .site_setup import (
     MERMAID_FENCE,
     SITE_ASSETS,
 )
-from .validation import page_clashes
 
 log = get_plugin_logger(__name__)
-
-NavMode = Literal["kinds", "entities", "off"]
 
 
 class PlaybookConfig(base.Config):
     """Options of the `playbook` plugin."""
 
-    playbooks_dir = c.Type(str, default="playbooks")
+    playbooks_dir = c.Type(str, default=DEFAULTS.playbooks_dir)
     """The folder of the playbook's YAML, relative to mkdocs.yml."""
-    nav = c.Choice(("kinds", "entities", "off"), default="kinds")
+    nav = c.Choice(NAV_MODES, default=DEFAULTS.nav)
     """`kinds`: one nav section per kind, leading to its index page (entity pages are reached
     from the index, search and backlinks; the build stays linear). `entities`: each section
     also lists every entity page (for small playbooks: the nav then grows with the square of
@@ -73,15 +73,15 @@ class PlaybookConfig(base.Config):
     templates_dir = c.Optional(c.Type(str))
     """A folder of page templates that override the packaged ones, relative to mkdocs.yml.
     Default: `<theme.custom_dir>/playbook` when the theme has a `custom_dir`."""
-    max_file_size = c.Type(int, default=DEFAULT_MAX_FILE_SIZE)
+    max_file_size = c.Type(int, default=DEFAULTS.max_file_size)
     """The largest YAML file, in bytes, that is read."""
-    authoring_guide = c.Type(bool, default=True)
+    authoring_guide = c.Type(bool, default=DEFAULTS.authoring_guide)
     """Make an authoring guide page, generated from the content model's own field
     descriptions, and publish a JSON Schema per kind under `schemas/` for editors."""
     health_page = c.Optional(c.Type(bool))
     """Make a content health page listing unresolved refs, orphan entities, personas no
     campaign targets and metrics nothing measures. Default: on under `mkdocs serve` only."""
-    extra_pages = c.Type(bool, default=True)
+    extra_pages = c.Type(bool, default=DEFAULTS.extra_pages)
     """Make the "Which do I need?" page (from every comparison's `choose_when`) and the
     coverage page (personas crossed with stages and channels)."""
 
@@ -120,32 +120,55 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         return config
 
     @property
+    def options(self) -> PlaybookOptions:
+        """The plugin's options as mkdocs.yml sets them."""
+        return PlaybookOptions(**{f.name: self.config[f.name] for f in fields(PlaybookOptions)})
+
+    @property
     def playbooks_dir(self) -> Path:
         """The playbook folder as an absolute path."""
         return self.project_dir / self.config.playbooks_dir
 
     def template_dirs(self, config: MkDocsConfig) -> list[Path]:
         """Folders whose templates override the packaged ones, first match wins."""
-        if self.config.templates_dir:
-            return [self.project_dir / self.config.templates_dir]
         custom_dir = config.theme.custom_dir
-        return [Path(custom_dir) / "playbook"] if custom_dir else []
+        return self.options.template_dirs(
+            self.project_dir, Path(custom_dir) if custom_dir else None
+        )
+
+    def pipeline(self, config: MkDocsConfig) -> Pipeline:
+        """The phases of this site's playbook."""
+        return Pipeline(
+            self.options,
+            project_dir=self.project_dir,
+            docs_dir=Path(config.docs_dir),
+            display=lambda path: self._project_relative(str(path)),
+            override_dirs=self.template_dirs(config),
+            load_cache=self.load_cache,
+        )
+
+    def site_settings(self, config: MkDocsConfig) -> SiteSettings:
+        """What MkDocs' config says about the site that shapes the pages."""
+        return SiteSettings(
+            edit_url=lambda path: _edit_url(config, self._docs_relative(config, path)),
+            show_tags=not any(name in config.plugins for name in ("tags", "material/tags")),
+            icons="pymdownx.emoji" in config.markdown_extensions,
+            snippets="pymdownx.snippets" in config.markdown_extensions,
+            use_directory_urls=config.use_directory_urls,
+            site_url=config.site_url,
+            serving=self.serving,
+        )
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         """Load, validate and resolve; stop before MkDocs touches the site folder."""
         self.renderer, self.pages, self.failure = None, {}, []
         self._fingerprint = None
-        result = load_playbook(
-            self.playbooks_dir,
-            project_dir=self.project_dir,
-            max_file_size=self.config.max_file_size,
-            cache=self.load_cache,
-        )
-        links, ref_diagnostics = resolve_refs(result.playbook)
-        diagnostics = sorted_diagnostics(result.diagnostics + ref_diagnostics)
+        pipeline = self.pipeline(config)
+        checked = pipeline.check()
+        diagnostics = checked.diagnostics
         for diagnostic in diagnostics:
             (log.error if diagnostic.is_error else log.warning)(str(diagnostic))
-        errors = [d for d in diagnostics if d.is_error]
+        errors = checked.errors
         if config.strict and not errors:
             errors = [d for d in diagnostics if not d.is_error]
         if errors:
@@ -160,29 +183,15 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
                 f"The playbook has {_count(errors, 'problem')} (listed above); fix them and "
                 "build again. Nothing was written."
             )
-        renderer = Renderer(
-            result.playbook,
-            links,
-            override_dirs=self.template_dirs(config),
-            edit_url=lambda path: _edit_url(config, self._docs_relative(config, path)),
-            show_tags=not any(name in config.plugins for name in ("tags", "material/tags")),
-            icons="pymdownx.emoji" in config.markdown_extensions,
-            snippets="pymdownx.snippets" in config.markdown_extensions,
-            use_directory_urls=config.use_directory_urls,
-            extra_pages=self.config.extra_pages,
-        )
         try:
-            self.pages = renderer.render_site()
+            renderer, self.pages = pipeline.render(checked, self.site_settings(config))
         except TemplateProblem as problem:
             log.error(str(problem))
             if self.serving:
                 self.failure = [problem.diagnostic]
                 return
             raise PluginError("A page template failed (above); nothing was written.") from None
-        self.pages.update(self._author_pages(config, result.playbook, links, diagnostics))
-        clashes = page_clashes(
-            self.pages, Path(config.docs_dir), lambda path: self._project_relative(str(path))
-        )
+        clashes = pipeline.clashes(self.pages)
         if clashes:
             for clash in clashes:
                 log.error(str(clash))
@@ -191,22 +200,6 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
                 return
             raise PluginError("Generated pages clash with hand-written ones; nothing was written.")
         self.renderer = renderer
-
-    def _author_pages(
-        self, config: MkDocsConfig, playbook: Playbook, links: Links, diagnostics: list[Diagnostic]
-    ) -> dict[str, str]:
-        """The authoring guide, its JSON Schemas and (under serve by default) the health page."""
-        health = self.config.health_page
-        return author_pages(
-            playbook,
-            links,
-            diagnostics,
-            site_url=config.site_url,
-            playbooks_dir=self.config.playbooks_dir,
-            guide=self.config.authoring_guide,
-            health=health if health is not None else self.serving,
-            edit_url=lambda path: _edit_url(config, self._docs_relative(config, path)),
-        )
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         """Render every playbook page and add it as a generated file."""

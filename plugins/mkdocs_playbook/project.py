@@ -15,14 +15,14 @@ from typing import Any
 import yaml
 
 from .diagnostics import Diagnostic, DiagnosticError
-from .loader import DEFAULT_MAX_FILE_SIZE
+from .options import DEFAULTS, PlaybookOptions
+from .pipeline import Pipeline
 
 CONFIG_FILES = ("properdocs.yml", "properdocs.yaml", "mkdocs.yml", "mkdocs.yaml")
 """Config file names in the order ProperDocs looks for them; MkDocs knows the last two."""
 INHERIT_KEY = "INHERIT"
 MAX_INHERIT_DEPTH = 10
 PLUGIN_NAME = "playbook"
-DEFAULT_PLAYBOOKS_DIR = "playbooks"
 DEFAULT_DOCS_DIR = "docs"
 
 
@@ -49,31 +49,36 @@ class Project:
     config_file: Path | None = None
     config: dict[str, Any] = field(default_factory=dict)
     """The config as read, inherited settings merged in, tags kept as `Tagged` values."""
-    options: dict[str, Any] = field(default_factory=dict)
-    """The `playbook` plugin's options as written in the config."""
+    options: PlaybookOptions = DEFAULTS
+    """The `playbook` plugin's options as the config sets them."""
     display_dir: Path | None = None
     """The folder messages show paths relative to; the project folder when None."""
 
     @property
     def max_file_size(self) -> int:
         """The largest YAML file that is read, as the plugin option sets it."""
-        value = self.options.get("max_file_size", DEFAULT_MAX_FILE_SIZE)
-        return value if isinstance(value, int) else DEFAULT_MAX_FILE_SIZE
+        return self.options.max_file_size
 
     @property
     def nav_mode(self) -> str:
         """The plugin's `nav` option: kinds, entities or off."""
-        value = self.options.get("nav", "kinds")
-        return value if value in ("kinds", "entities", "off") else "kinds"
+        return self.options.nav
 
     @property
     def template_dirs(self) -> list[Path]:
         """Folders whose page templates override the packaged ones, as the plugin finds them."""
-        templates_dir = self.options.get("templates_dir")
-        if isinstance(templates_dir, str):
-            return [self.root / templates_dir]
-        custom_dir = self.custom_dir
-        return [custom_dir / "playbook"] if custom_dir else []
+        return self.options.template_dirs(self.root, self.custom_dir)
+
+    def pipeline(self) -> Pipeline:
+        """The phases of this project, as a build runs them."""
+        return Pipeline(
+            self.options,
+            project_dir=self.root,
+            docs_dir=self.docs_dir,
+            display=self.display,
+            playbooks_dir=self.playbooks_dir,
+            override_dirs=self.template_dirs,
+        )
 
     @property
     def custom_dir(self) -> Path | None:
@@ -170,7 +175,7 @@ def _find(path: Path) -> Project:
 
 def _bare(root: Path) -> Project:
     return Project(
-        root=root, playbooks_dir=root / DEFAULT_PLAYBOOKS_DIR, docs_dir=root / DEFAULT_DOCS_DIR
+        root=root, playbooks_dir=root / DEFAULTS.playbooks_dir, docs_dir=root / DEFAULT_DOCS_DIR
     )
 
 
@@ -187,7 +192,7 @@ def _from_config(config_file: Path) -> Project:
     root = config_file.parent
     config = read_config(config_file)
     options = plugin_options(config, config_file)
-    playbooks_dir = options.get("playbooks_dir", DEFAULT_PLAYBOOKS_DIR)
+    playbooks_dir = options.get("playbooks_dir", DEFAULTS.playbooks_dir)
     docs_dir = config.get("docs_dir", DEFAULT_DOCS_DIR)
     for name, value in (("playbooks_dir", playbooks_dir), ("docs_dir", docs_dir)):
         if not isinstance(value, str) or not value:
@@ -206,7 +211,7 @@ def _from_config(config_file: Path) -> Project:
         docs_dir=root / docs_dir,
         config_file=config_file,
         config=config,
-        options=options,
+        options=PlaybookOptions.from_config(options),
     )
 
 

@@ -1,0 +1,145 @@
+"""The phases, wired once: load → validate → resolve refs and backlinks → render → clash check.
+
+The MkDocs plugin, `playbook validate` and `playbook export` all run a `Pipeline`, so they
+cannot disagree about what a playbook is or which pages it makes. Nothing here imports an
+engine: the engine hands in what it knows of the site as `SiteSettings`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .author_pages import author_files, author_pages
+from .diagnostics import Diagnostic, sorted_diagnostics
+from .loader import LoadCache, load_playbook
+from .model import Playbook
+from .options import PlaybookOptions
+from .refs import Links, resolve_refs
+from .render import EditUrl, Renderer
+
+
+@dataclass(frozen=True)
+class SiteSettings:
+    """What the engine knows of the site that shapes the pages."""
+
+    edit_url: EditUrl | None = None
+    show_tags: bool = True
+    """Whether pages list their tags (not where Material's tags plugin does it)."""
+    icons: bool = False
+    """Whether Material's icon shortcodes are available."""
+    snippets: bool = False
+    """Whether `pymdownx.snippets` is on, so YAML text must not reach it."""
+    use_directory_urls: bool = True
+    site_url: str | None = None
+    serving: bool = False
+
+
+@dataclass
+class Checked:
+    """The playbook loaded, validated and resolved, with every problem found, in file order."""
+
+    playbook: Playbook
+    links: Links
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        """The problems that stop a build."""
+        return [d for d in self.diagnostics if d.is_error]
+
+
+class Pipeline:
+    """One playbook project's phases, from its YAML files to Markdown pages."""
+
+    def __init__(
+        self,
+        options: PlaybookOptions,
+        *,
+        project_dir: Path,
+        docs_dir: Path,
+        display: Callable[[Path], str],
+        playbooks_dir: Path | None = None,
+        override_dirs: Sequence[Path] = (),
+        load_cache: LoadCache | None = None,
+    ) -> None:
+        self.options = options
+        self.project_dir = project_dir
+        self.playbooks_dir = playbooks_dir or project_dir / options.playbooks_dir
+        """The playbook folder as an absolute path."""
+        self.docs_dir = docs_dir
+        self.display = display
+        """How messages show a path (relative to the project, or to the current folder)."""
+        self.override_dirs = override_dirs
+        self.load_cache = load_cache
+
+    def check(self, *, display_dir: Path | None = None) -> Checked:
+        """Load and validate every file, then resolve every ref and gather the backlinks."""
+        result = load_playbook(
+            self.playbooks_dir,
+            project_dir=display_dir or self.project_dir,
+            max_file_size=self.options.max_file_size,
+            cache=self.load_cache,
+        )
+        links, ref_diagnostics = resolve_refs(result.playbook)
+        return Checked(
+            result.playbook, links, sorted_diagnostics(result.diagnostics + ref_diagnostics)
+        )
+
+    def renderer(self, checked: Checked, site: SiteSettings) -> Renderer:
+        """The renderer of this playbook's pages for a site."""
+        return Renderer(
+            checked.playbook,
+            checked.links,
+            override_dirs=self.override_dirs,
+            edit_url=site.edit_url,
+            show_tags=site.show_tags,
+            icons=site.icons,
+            snippets=site.snippets,
+            use_directory_urls=site.use_directory_urls,
+            extra_pages=self.options.extra_pages,
+        )
+
+    def render(self, checked: Checked, site: SiteSettings) -> tuple[Renderer, dict[str, str]]:
+        """Every generated page and file, by docs-relative path.
+
+        Raises `TemplateProblem` when a page template fails.
+        """
+        renderer = self.renderer(checked, site)
+        pages = renderer.render_site()
+        pages.update(
+            author_pages(
+                checked.playbook,
+                checked.links,
+                checked.diagnostics,
+                site_url=site.site_url,
+                playbooks_dir=self.options.playbooks_dir,
+                guide=self.options.authoring_guide,
+                health=self.options.wants_health_page(site.serving),
+                edit_url=site.edit_url,
+            )
+        )
+        return renderer, pages
+
+    def page_paths(self, checked: Checked) -> list[str]:
+        """The paths `render` writes for a build, without rendering anything."""
+        return self.renderer(checked, SiteSettings()).page_paths() + author_files(
+            checked.playbook.kinds,
+            guide=self.options.authoring_guide,
+            health=self.options.wants_health_page(serving=False),
+        )
+
+    def clashes(self, generated: Iterable[str]) -> list[Diagnostic]:
+        """A problem for each hand-written file in the docs folder where a generated one goes."""
+        return [
+            Diagnostic(
+                self.display(self.docs_dir / src_uri),
+                1,
+                1,
+                "file",
+                "the playbook generates this page; remove or rename the hand-written file",
+            )
+            for src_uri in generated
+            if (self.docs_dir / src_uri).exists()
+        ]
