@@ -40,10 +40,10 @@ from typing import Any
 from generate import COLLECTION, generate, mkdocs_yml
 
 from mkdocs_playbook.kinds.registry import builtin_kinds
-from mkdocs_playbook.loader import load_playbook
-from mkdocs_playbook.refs import resolve_refs
-from mkdocs_playbook.render import Renderer
-from mkdocs_playbook.yamlsource import parse_yaml
+from mkdocs_playbook.load.loader import load_playbook
+from mkdocs_playbook.load.yamlsource import parse_yaml
+from mkdocs_playbook.render.pages import Renderer
+from mkdocs_playbook.resolve.refs import resolve_refs
 
 HERE = Path(__file__).resolve().parent
 MEASURE = HERE / "measure.py"

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
 
-from mkdocs_playbook.sanitize import ATTRIBUTE_VALUES, ATTRIBUTES, TAGS
+from mkdocs_playbook.render.sanitize import ATTRIBUTE_VALUES, ATTRIBUTES, TAGS
 
 SCRIPT_SCHEMES = re.compile(r"^(javascript|vbscript|data|file|blob|about):", re.IGNORECASE)
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "srcdoc", "poster"}

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from mkdocs_playbook.diagnostics import Diagnostic
-from mkdocs_playbook.loader import load_playbook
-from mkdocs_playbook.refs import check_page_refs, resolve_refs
+from mkdocs_playbook.load.loader import load_playbook
+from mkdocs_playbook.resolve.refs import check_page_refs, resolve_refs
 
 from .bad_inputs import BASE, CASES, Case
 from .conftest import REPO

@@ -14,9 +14,9 @@ from types import ModuleType
 
 import pytest
 
-from mkdocs_playbook.loader import load_playbook
-from mkdocs_playbook.markup import find_links
-from mkdocs_playbook.refs import field_refs, inline_ref, markdown_fields, resolve_refs
+from mkdocs_playbook.load.loader import load_playbook
+from mkdocs_playbook.render.markup import find_links
+from mkdocs_playbook.resolve.refs import field_refs, inline_ref, markdown_fields, resolve_refs
 
 from .conftest import REPO
 

@@ -13,9 +13,9 @@ import pytest
 import yaml
 from click.testing import CliRunner, Result
 
+from mkdocs_playbook.authoring.examples import examples
+from mkdocs_playbook.authoring.field_docs import field_docs
 from mkdocs_playbook.cli import main
-from mkdocs_playbook.examples import examples
-from mkdocs_playbook.field_docs import field_docs
 from mkdocs_playbook.kinds.registry import builtin_kinds
 from mkdocs_playbook.model import Kind
 

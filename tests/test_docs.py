@@ -21,7 +21,7 @@ from .conftest import REPO, run_mkdocs
 
 README = REPO / "README.md"
 DOCS = sorted((REPO / "docs").glob("*.md"))
-TEMPLATE = REPO / "plugins/mkdocs_playbook/project_template"
+TEMPLATE = REPO / "plugins/mkdocs_playbook/authoring/project_template"
 
 
 def code_blocks(text: str, language: str) -> list[str]:

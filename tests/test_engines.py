@@ -88,7 +88,7 @@ def test_properdocs_finds_the_plugin_in_its_own_entry_point_group() -> None:
     from importlib.metadata import entry_points
 
     (playbook,) = [e for e in entry_points(group="properdocs.plugins") if e.name == "playbook"]
-    assert playbook.value == "mkdocs_playbook.plugin:PlaybookPlugin"
+    assert playbook.value == "mkdocs_playbook.engine.plugin:PlaybookPlugin"
 
 
 def test_properdocs_builds_a_project_configured_in_properdocs_yml(project: Project) -> None:

@@ -88,7 +88,7 @@ def test_export_has_every_generated_page_and_hand_written_refs_as_links(
 def test_exported_config_already_has_what_the_plugin_would_add(everything_export: Path) -> None:
     from mkdocs.config import load_config
 
-    from mkdocs_playbook.plugin import PlaybookPlugin
+    from mkdocs_playbook.engine.plugin import PlaybookPlugin
 
     config = load_config(config_file=str(everything_export / "mkdocs.yml"))
     before = (

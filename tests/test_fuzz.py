@@ -17,11 +17,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pymdownx.superfences import fence_code_format
 
-from mkdocs_playbook.loader import load_playbook
-from mkdocs_playbook.refs import resolve_refs
-from mkdocs_playbook.render import Renderer
-from mkdocs_playbook.sanitize import sanitize_html
-from mkdocs_playbook.site_setup import EXTENSION_OPTIONS, MARKDOWN_EXTENSIONS
+from mkdocs_playbook.load.loader import load_playbook
+from mkdocs_playbook.render.pages import Renderer
+from mkdocs_playbook.render.sanitize import sanitize_html
+from mkdocs_playbook.render.site_setup import EXTENSION_OPTIONS, MARKDOWN_EXTENSIONS
+from mkdocs_playbook.resolve.refs import resolve_refs
 
 from .conftest import EVERYTHING
 from .html_checks import Page, problems

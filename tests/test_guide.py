@@ -7,19 +7,19 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_playbook.examples import examples
-from mkdocs_playbook.field_docs import field_docs, nested_models, own_fields
-from mkdocs_playbook.guide import (
+from mkdocs_playbook.authoring.examples import examples
+from mkdocs_playbook.authoring.field_docs import field_docs, nested_models, own_fields
+from mkdocs_playbook.authoring.guide import (
     MESSAGE_EXAMPLES,
     MessageExample,
     render_authoring_guide,
     run_message_example,
 )
 from mkdocs_playbook.kinds.registry import builtin_kinds
-from mkdocs_playbook.loader import load_playbook
-from mkdocs_playbook.markup import find_links
+from mkdocs_playbook.load.loader import load_playbook
 from mkdocs_playbook.model import EntityBase
-from mkdocs_playbook.refs import resolve_refs
+from mkdocs_playbook.render.markup import find_links
+from mkdocs_playbook.resolve.refs import resolve_refs
 
 from .conftest import write
 

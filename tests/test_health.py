@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mkdocs_playbook.health import (
+from mkdocs_playbook.authoring.health import (
     ERROR,
     ORPHAN,
     WARNING,
@@ -14,9 +14,9 @@ from mkdocs_playbook.health import (
     render_health_page,
 )
 from mkdocs_playbook.kinds.registry import builtin_kinds
-from mkdocs_playbook.loader import load_playbook
+from mkdocs_playbook.load.loader import load_playbook
 from mkdocs_playbook.model import Playbook
-from mkdocs_playbook.refs import resolve_refs
+from mkdocs_playbook.resolve.refs import resolve_refs
 
 from .conftest import EVERYTHING, write
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_playbook.loader import load_playbook
+from mkdocs_playbook.load.loader import load_playbook
 
 from .conftest import EVERYTHING, write
 
@@ -335,7 +335,7 @@ def test_a_list_whose_only_item_is_bad_reports_the_item_not_the_length(tmp_path:
 
 
 def test_a_cache_reuses_unchanged_files_and_rereads_changed_ones(tmp_path: Path) -> None:
-    from mkdocs_playbook.loader import LoadCache
+    from mkdocs_playbook.load.loader import LoadCache
 
     write(tmp_path, {"playbooks/personas/a.yaml": PERSONA, "playbooks/personas/b.yaml": PERSONA})
     cache = LoadCache()

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from mkdocs_playbook.authoring.guide import render_authoring_guide
 from mkdocs_playbook.cli import main
-from mkdocs_playbook.guide import render_authoring_guide
-from mkdocs_playbook.loader import load_playbook
-from mkdocs_playbook.refs import resolve_refs
-from mkdocs_playbook.render import Renderer
+from mkdocs_playbook.load.loader import load_playbook
+from mkdocs_playbook.render.pages import Renderer
+from mkdocs_playbook.resolve.refs import resolve_refs
 
 from .conftest import FIXTURES, MKDOCS_YML, run_mkdocs, write
 

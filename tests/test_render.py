@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from mkdocs_playbook.kinds.registry import builtin_kinds
-from mkdocs_playbook.loader import load_playbook
-from mkdocs_playbook.refs import resolve_refs
-from mkdocs_playbook.render import Renderer
+from mkdocs_playbook.load.loader import load_playbook
+from mkdocs_playbook.render.pages import Renderer
+from mkdocs_playbook.resolve.refs import resolve_refs
 
 from .conftest import EVERYTHING, write
 
@@ -179,7 +179,7 @@ def test_titles_cannot_break_or_inject_into_the_strategy_map(tmp_path: Path) -> 
     ],
 )
 def test_diagram_links_are_relative_to_the_page(from_url: str, to_url: str, expected: str) -> None:
-    from mkdocs_playbook.render import _relative_url
+    from mkdocs_playbook.render.pages import _relative_url
 
     assert _relative_url(from_url, to_url) == expected
 
@@ -196,6 +196,6 @@ def test_diagram_links_are_relative_to_the_page(from_url: str, to_url: str, expe
 def test_markdown_links_are_relative_to_the_page(
     from_page: str, to_page: str, expected: str
 ) -> None:
-    from mkdocs_playbook.render import relative_link
+    from mkdocs_playbook.render.pages import relative_link
 
     assert relative_link(from_page, to_page) == expected

@@ -14,13 +14,13 @@ import yaml
 from click.testing import CliRunner
 from jsonschema import Draft202012Validator, ValidationError
 
+from mkdocs_playbook.authoring.examples import examples
+from mkdocs_playbook.authoring.schema import DIALECT, kind_schema, published_schemas, ref_pattern
 from mkdocs_playbook.cli import main
-from mkdocs_playbook.examples import examples
 from mkdocs_playbook.kinds.registry import builtin_kinds
-from mkdocs_playbook.loader import load_playbook
+from mkdocs_playbook.load.loader import load_playbook
 from mkdocs_playbook.model import format_field_path
-from mkdocs_playbook.refs import resolve_refs
-from mkdocs_playbook.schema import DIALECT, kind_schema, published_schemas, ref_pattern
+from mkdocs_playbook.resolve.refs import resolve_refs
 
 from .conftest import EVERYTHING, REPO, write
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_playbook.sanitize import TAGS, sanitize_html
+from mkdocs_playbook.render.sanitize import TAGS, sanitize_html
 
 from .conftest import EVERYTHING, REPO, run_mkdocs, write
 from .html_checks import Page, problems
@@ -320,7 +320,7 @@ CAPTURE_CONTENT = """
 import json, sys
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
-from mkdocs_playbook import plugin
+from mkdocs_playbook.engine import plugin
 
 captured = {}
 original = plugin.sanitize_html

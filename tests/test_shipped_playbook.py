@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from mkdocs_playbook.kinds.registry import builtin_kinds
-from mkdocs_playbook.loader import load_playbook
+from mkdocs_playbook.load.loader import load_playbook
 from mkdocs_playbook.model import Playbook
-from mkdocs_playbook.refs import Links, field_refs, resolve_refs, target_of
+from mkdocs_playbook.resolve.refs import Links, field_refs, resolve_refs, target_of
 
 from .conftest import REPO
 
@@ -65,7 +65,7 @@ def test_every_play_has_a_stage_and_is_used_by_a_strategy_or_campaign(
 
 
 def test_the_health_page_finds_nothing_to_look_at(shipped: tuple[Playbook, Links]) -> None:
-    from mkdocs_playbook.health import content_health
+    from mkdocs_playbook.authoring.health import content_health
 
     playbook, links = shipped
     assert [f"{item.path}: {item.message}" for item in content_health(playbook, links, [])] == []

@@ -79,7 +79,7 @@ def test_the_wheel_metadata_is_ready_to_publish(dist: Path) -> None:
     assert meta["License-Expression"] == "MIT"
     assert meta.get_all("License-File") == [
         "LICENSE",
-        "plugins/mkdocs_playbook/assets/vendor/mermaid.LICENSE",
+        "plugins/mkdocs_playbook/render/assets/vendor/mermaid.LICENSE",
     ]
     assert meta["License"] is None  # the deprecated free-text field
     classifiers = meta.get_all("Classifier") or []
@@ -112,11 +112,14 @@ def test_the_wheel_ships_the_licences_the_templates_and_both_entry_points(dist: 
         entry_points = archive.read(f"{NAME}-{__version__}.dist-info/entry_points.txt").decode()
     info = f"{NAME}-{__version__}.dist-info"
     assert f"{info}/licenses/LICENSE" in names
-    assert f"{NAME}/assets/vendor/mermaid.min.js" in names
-    assert f"{NAME}/project_template/github/workflows/pages.yml" in names
-    assert f"{NAME}/templates/persona.md.jinja" in names
+    assert f"{NAME}/render/assets/vendor/mermaid.min.js" in names
+    assert f"{NAME}/authoring/project_template/github/workflows/pages.yml" in names
+    assert f"{NAME}/render/templates/persona.md.jinja" in names
+    assert f"{NAME}/kinds/builtin/09-play.yaml" in names
     for group in ("mkdocs.plugins", "properdocs.plugins"):
-        assert f"[{group}]\nplaybook = mkdocs_playbook.plugin:PlaybookPlugin\n" in entry_points
+        assert (
+            f"[{group}]\nplaybook = mkdocs_playbook.engine.plugin:PlaybookPlugin\n" in entry_points
+        )
     assert "[console_scripts]\nplaybook = mkdocs_playbook.cli:main\n" in entry_points
 
 

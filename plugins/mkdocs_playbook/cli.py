@@ -8,15 +8,15 @@ from typing import NoReturn
 import click
 
 from . import __version__
+from .authoring.init import InitError, init_project
+from .authoring.scaffold import ScaffoldError, new_entity
+from .authoring.schema import SCHEMA_DIR, SCHEMA_MAP_FILE, schema_base_url, write_schemas
 from .diagnostics import Diagnostic, did_you_mean
 from .export import ExportError, export_site
-from .init import InitError, init_project
 from .kinds.registry import KindRegistry
-from .loader import load_kinds
+from .load.loader import load_kinds
 from .project import Project, ProjectError, display_path, find_project
 from .report import FORMATS, format_diagnostics, summary
-from .scaffold import ScaffoldError, new_entity
-from .schema import SCHEMA_DIR, SCHEMA_MAP_FILE, schema_base_url, write_schemas
 from .validation import check_project
 
 _PROJECT_OPTION = click.option(

@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from . import site_setup
-from .author_pages import author_page_paths
+from .authoring.author_pages import author_page_paths
 from .diagnostics import Diagnostic, DiagnosticError
 from .model import Kind, kind_index_path
 from .pipeline import SiteSettings
 from .project import PLUGIN_NAME, Project, Tagged, dump_config
-from .render import Renderer
+from .render import site_setup
+from .render.pages import Renderer
 from .validation import ProjectCheck, docs_files
 
 TAGS_PLUGINS = ("tags", "material/tags")

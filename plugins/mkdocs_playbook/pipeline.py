@@ -11,13 +11,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .author_pages import author_files, author_pages
+from .authoring.author_pages import author_files, author_pages
 from .diagnostics import Diagnostic, sorted_diagnostics
-from .loader import LoadCache, load_playbook
+from .load.loader import LoadCache, load_playbook
 from .model import Playbook
 from .options import PlaybookOptions
-from .refs import Links, resolve_refs
-from .render import EditUrl, Renderer
+from .render.pages import EditUrl, Renderer
+from .resolve.refs import Links, resolve_refs
 
 
 @dataclass(frozen=True)

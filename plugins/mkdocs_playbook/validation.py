@@ -9,7 +9,7 @@ from pathlib import Path
 from .diagnostics import Diagnostic, sorted_diagnostics
 from .pipeline import Checked
 from .project import Project, setup_problems
-from .refs import check_page_refs
+from .resolve.refs import check_page_refs
 
 
 @dataclass

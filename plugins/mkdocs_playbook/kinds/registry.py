@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from importlib import resources
 
 from ..diagnostics import Diagnostic, DiagnosticError
+from ..load.yamlsource import YamlProblem, parse_yaml
 from ..model import Kind
-from ..yamlsource import YamlProblem, parse_yaml
 from .models import kind_model
 from .spec import KindFile, KindSpec, read_kind_file
 

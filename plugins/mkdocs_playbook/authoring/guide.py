@@ -13,12 +13,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .diagnostics import Diagnostic
+from ..diagnostics import Diagnostic
+from ..kinds.registry import KindRegistry, builtin_kinds
+from ..model import ID_PATTERN, WHOLE_KIND, EntityBase, Kind
+from ..options import DEFAULTS
 from .examples import example_of, examples
 from .field_docs import FieldDoc, field_docs, own_fields
-from .kinds.registry import KindRegistry, builtin_kinds
-from .model import ID_PATTERN, WHOLE_KIND, EntityBase, Kind
-from .options import DEFAULTS
 
 GUIDE_TITLE = "Authoring guide"
 
@@ -198,7 +198,7 @@ def run_message_example(example: MessageExample) -> list[Diagnostic]:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
         # The pipeline renders this guide, so it is imported here, when the guide runs.
-        from .pipeline import Pipeline
+        from ..pipeline import Pipeline
 
         pipeline = Pipeline(DEFAULTS, project_dir=root, docs_dir=root / "docs", display=str)
         return pipeline.check().diagnostics

@@ -11,9 +11,8 @@ from typing import Any, get_args
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from .diagnostics import Diagnostic, Severity, did_you_mean
-from .markup import find_links, line_of
-from .model import (
+from ..diagnostics import Diagnostic, Severity, did_you_mean
+from ..model import (
     ID_PATTERN,
     WHOLE_KIND,
     Entity,
@@ -26,6 +25,7 @@ from .model import (
     format_field_path,
     kind_index_path,
 )
+from ..render.markup import find_links, line_of
 
 MENTIONED_IN = "Mentioned in"
 """The backlink group of inline Markdown refs."""
@@ -95,7 +95,7 @@ def _suggest_kind(word: str, kinds: frozenset[str]) -> str:
 
 def _in_order(kinds: frozenset[str]) -> list[str]:
     # Built-in kinds in content-model order, then a playbook's own by name.
-    from .kinds.registry import builtin_kinds
+    from ..kinds.registry import builtin_kinds
 
     builtin = [kind.name for kind in builtin_kinds()]
     return [n for n in builtin if n in kinds] + sorted(kinds - set(builtin))

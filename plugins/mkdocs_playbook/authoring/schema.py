@@ -15,10 +15,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from ..kinds.registry import KindRegistry
+from ..load.loader import YAML_SUFFIXES
+from ..model import ID_PATTERN, WHOLE_KIND, Kind
 from .field_docs import nested_models, ref_target
-from .kinds.registry import KindRegistry
-from .loader import YAML_SUFFIXES
-from .model import ID_PATTERN, WHOLE_KIND, Kind
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_MAP_FILE = "yaml-schemas.json"

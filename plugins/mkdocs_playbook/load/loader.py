@@ -13,10 +13,10 @@ from typing import Any, get_args
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from .diagnostics import Diagnostic, did_you_mean, sorted_diagnostics
-from .kinds.registry import KIND_FILE, KindRegistry, builtin_kinds, extend_registry
-from .kinds.spec import FieldSpec, KindFile
-from .model import (
+from ..diagnostics import Diagnostic, did_you_mean, sorted_diagnostics
+from ..kinds.registry import KIND_FILE, KindRegistry, builtin_kinds, extend_registry
+from ..kinds.spec import FieldSpec, KindFile
+from ..model import (
     ID_PATTERN,
     Entity,
     EntityBase,
@@ -28,7 +28,7 @@ from .model import (
     nearest_position,
     subject_keys,
 )
-from .options import DEFAULT_MAX_FILE_SIZE
+from ..options import DEFAULT_MAX_FILE_SIZE
 from .yamlsource import YamlProblem, parse_yaml
 
 YAML_SUFFIXES = (".yaml", ".yml")

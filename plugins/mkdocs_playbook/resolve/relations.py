@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .model import Entity, Kind, Playbook
+from ..model import Entity, Kind, Playbook
 from .refs import MENTIONED_IN, Links, RefError, Target, parse_ref, resolve_target, target_of
 
 SEE_ALSO = "See also"

@@ -13,12 +13,12 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__
-from .diagnostics import Diagnostic
+from .. import __version__
+from ..diagnostics import Diagnostic
+from ..kinds.registry import builtin_kinds
+from ..options import DEFAULTS
+from ..project import display_path
 from .examples import examples
-from .kinds.registry import builtin_kinds
-from .options import DEFAULTS
-from .project import display_path
 
 TEMPLATE_DIR = Path(__file__).parent / "project_template"
 

@@ -19,11 +19,9 @@ from urllib.parse import quote
 
 import jinja2
 
-from .diagnostics import Diagnostic, DiagnosticError
-from .kinds.spec import FieldSpec
-from .layout import is_table, page_sections
-from .markup import Link, escape_text, make_untrusted_markdown_safe, rewrite_links
-from .model import (
+from ..diagnostics import Diagnostic, DiagnosticError
+from ..kinds.spec import FieldSpec
+from ..model import (
     Entity,
     EntityBase,
     Kind,
@@ -31,10 +29,10 @@ from .model import (
     kind_index_path,
     subject_keys,
 )
-from .refs import (
+from ..resolve.refs import (
     FieldRef as FieldRefLike,
 )
-from .refs import (
+from ..resolve.refs import (
     Links,
     RefError,
     Target,
@@ -44,7 +42,9 @@ from .refs import (
     resolve_target,
     target_of,
 )
-from .relations import RelatedIndex
+from ..resolve.relations import RelatedIndex
+from .layout import is_table, page_sections
+from .markup import Link, escape_text, make_untrusted_markdown_safe, rewrite_links
 
 EditUrl = Callable[[str], str | None]
 """Given a source path relative to the project, its edit URL (or None)."""
@@ -639,7 +639,7 @@ def _environment(override_dirs: tuple[str, ...]) -> jinja2.Environment:
     # Shared across builds so templates compile once per `mkdocs serve`; Jinja's
     # auto_reload still notices an edited override template.
     loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(list(override_dirs))]
-    loaders.append(jinja2.PackageLoader("mkdocs_playbook", "templates"))
+    loaders.append(jinja2.PackageLoader("mkdocs_playbook", "render/templates"))
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=False,  # the output is Markdown; text is escaped by the `text` filter

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from .model import EntityBase, MarkdownText, RefTarget
+from ..model import EntityBase, MarkdownText, RefTarget
 
 
 @dataclass(frozen=True)

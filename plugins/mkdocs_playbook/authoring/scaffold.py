@@ -6,11 +6,11 @@ import os
 import re
 from pathlib import Path
 
-from .diagnostics import Diagnostic, DiagnosticError
+from ..diagnostics import Diagnostic, DiagnosticError
+from ..load.loader import YAML_SUFFIXES
+from ..model import ID_PATTERN, Kind
+from ..project import Project
 from .field_docs import FieldDoc, field_docs, required_first
-from .loader import YAML_SUFFIXES
-from .model import ID_PATTERN, Kind
-from .project import Project
 from .schema import SCHEMA_DIR, schema_file_name
 
 _ID_RE = re.compile(ID_PATTERN)

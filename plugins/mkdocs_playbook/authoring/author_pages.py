@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .diagnostics import Diagnostic
+from ..diagnostics import Diagnostic
+from ..kinds.registry import KindRegistry
+from ..model import Playbook
+from ..resolve.refs import Links
 from .guide import render_authoring_guide
 from .health import EditUrl, checks_in_order, content_health, render_health_page
-from .kinds.registry import KindRegistry
-from .model import Playbook
-from .refs import Links
 from .schema import SCHEMA_DIR, SCHEMA_MAP_FILE, published_schemas, schema_file_name
 
 GUIDE_PAGE = "authoring-guide.md"

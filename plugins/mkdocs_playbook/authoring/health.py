@@ -10,11 +10,11 @@ import posixpath
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from .diagnostics import Diagnostic
+from ..diagnostics import Diagnostic
+from ..model import Entity, Kind, Playbook
+from ..render.markup import escape_text
+from ..resolve.refs import Links, target_of
 from .field_docs import FieldDoc, field_docs
-from .markup import escape_text
-from .model import Entity, Kind, Playbook
-from .refs import Links, target_of
 
 HEALTH_TITLE = "Playbook health"
 

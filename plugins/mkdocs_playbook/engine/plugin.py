@@ -33,18 +33,16 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from .author_pages import author_page_paths
-from .diagnostics import Diagnostic
-from .html_cache import HtmlCache
-from .loader import LoadCache
-from .model import kind_index_path
-from .options import DEFAULTS, NAV_MODES, PlaybookOptions
-from .pipeline import Pipeline, SiteSettings
-from .project import default_display_dir, display_path, key_line
-from .refs import check_page_refs
-from .render import Renderer, TemplateProblem
-from .sanitize import sanitize_html, sanitize_text
-from .site_setup import (
+from ..authoring.author_pages import author_page_paths
+from ..diagnostics import Diagnostic
+from ..load.loader import LoadCache
+from ..model import kind_index_path
+from ..options import DEFAULTS, NAV_MODES, PlaybookOptions
+from ..pipeline import Pipeline, SiteSettings
+from ..project import default_display_dir, display_path, key_line
+from ..render.pages import Renderer, TemplateProblem
+from ..render.sanitize import sanitize_html, sanitize_text
+from ..render.site_setup import (
     ASSETS_DIR,
     CSS_ASSETS,
     EXTENSION_OPTIONS,
@@ -56,6 +54,8 @@ from .site_setup import (
     MERMAID_FENCE,
     SITE_ASSETS,
 )
+from ..resolve.refs import check_page_refs
+from .html_cache import HtmlCache
 
 log = get_plugin_logger(__name__)
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .kinds.spec import FieldSpec
-from .model import Entity
+from ..kinds.spec import FieldSpec
+from ..model import Entity
 
 SCALAR_TYPES = frozenset(
     {

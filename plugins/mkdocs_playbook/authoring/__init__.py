@@ -1,0 +1,1 @@
+"""What authors get beside the site: the guide, JSON Schemas, `playbook new` and `init`, health."""

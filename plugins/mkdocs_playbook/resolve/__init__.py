@@ -1,0 +1,1 @@
+"""Phase 3: resolve refs in fields and Markdown, and gather backlinks."""
