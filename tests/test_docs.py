@@ -104,16 +104,3 @@ def test_the_content_model_page_names_every_kind_and_its_folder() -> None:
         assert f"`{kind.collection}/`" in text
         assert f"`{kind.name}`" in text
     assert "## Your own kinds" in text
-
-
-def test_the_shipped_site_has_addresses_in_its_sitemap(tmp_path: Path) -> None:
-    site = tmp_path / "site"
-    built = run_mkdocs(REPO, "build", "--strict", "--site-dir", str(site))
-    assert built.returncode == 0, built.stderr
-    sitemap = (site / "sitemap.xml").read_text()
-    assert "<loc>https://mkdocs-playbook.github.io/mkdocs-playbook/</loc>" in sitemap
-    assert "<loc>https://mkdocs-playbook.github.io/mkdocs-playbook/start/</loc>" in sitemap
-    home = (site / "index.html").read_text()
-    assert 'href="https://github.com/mkdocs-playbook/mkdocs-playbook"' in home
-    # The repository link makes Material's script ask GitHub's API only with this mark.
-    assert 'data-md-component="source"' not in home

@@ -212,3 +212,14 @@ def test_export_of_the_shipped_playbook_builds_with_zensical(tmp_path: Path) -> 
     assert 'data-md-component="source"' not in home
     persona = (out / "site/personas/brand-detractor/index.html").read_text()
     assert 'href="../../channels/' in persona
+
+
+def test_export_of_a_new_project_publishes_no_readme_of_its_overrides(tmp_path: Path) -> None:
+    root = tmp_path / "new"
+    assert CliRunner().invoke(main, ["init", str(root)]).exit_code == 0
+    out = tmp_path / "export"
+    assert export(root, out).exit_code == 0
+    assert (out / "overrides/partials/source.html").is_file()
+    assert not (out / "overrides/README.md").exists()
+    built = run_mkdocs(out, "build", "--strict")
+    assert built.returncode == 0, built.stderr

@@ -25,7 +25,7 @@ _PROJECT_OPTION = click.option(
     default=".",
     show_default=True,
     type=click.Path(exists=True, path_type=Path),
-    help="The project folder (the one holding mkdocs.yml).",
+    help="The project folder (the one holding mkdocs.yml or properdocs.yml).",
 )
 
 
@@ -74,8 +74,8 @@ def init(directory: Path) -> None:
 def validate(path: Path, strict: bool, output_format: str) -> None:
     """Check the playbook and the refs in docs/ without building the site.
 
-    PATH is the project folder (holding mkdocs.yml) or the playbook folder. Exits with 1
-    when there are errors (or, with --strict, warnings), else 0.
+    PATH is the project folder (holding mkdocs.yml or properdocs.yml) or the playbook
+    folder. Exits with 1 when there are errors (or, with --strict, warnings), else 0.
     """
     try:
         project = find_project(path)

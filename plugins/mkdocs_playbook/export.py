@@ -277,8 +277,8 @@ def _without_playbook(plugins: Any) -> Any:
 
 
 def _copy_custom_dir(project: Project, out: Path) -> int:
-    """Copy the theme's custom_dir, without the playbook's page templates and the overrides
-    that only fit Material 9; count the files."""
+    """Copy the theme's custom_dir, without the playbook's page templates, the overrides
+    that only fit Material 9, and readmes; count the files."""
     custom_dir = project.custom_dir
     if custom_dir is None or not custom_dir.is_dir():
         return 0
@@ -290,7 +290,12 @@ def _copy_custom_dir(project: Project, out: Path) -> int:
     left_out = templates | {(custom_dir / path).resolve() for path in MATERIAL_9_ONLY_OVERRIDES}
 
     def ignore(folder: str, names: list[str]) -> list[str]:
-        return [name for name in names if (Path(folder) / name).resolve() in left_out]
+        # MkDocs publishes no readme of a theme folder, but Zensical would.
+        return [
+            name
+            for name in names
+            if (Path(folder) / name).resolve() in left_out or "readme" in name.lower()
+        ]
 
     target = out / relative
     shutil.copytree(custom_dir, target, ignore=ignore)
