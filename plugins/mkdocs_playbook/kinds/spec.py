@@ -8,7 +8,7 @@ playbook's own `_kind.yaml` files extend them or add new kinds. Every problem is
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -41,6 +41,11 @@ FIELD_TYPES = (
     "duration",
 )
 ORDERABLE_TYPES = ("integer", "number", "date", "text")
+SINGLE_VALUE_TYPES = frozenset(
+    {"text", "integer", "number", "boolean", "date", "url", "enum", "ref"}
+    | {"date_or_text", "year", "duration"}
+)
+"""Types that hold one value, shown beside their name rather than under a heading."""
 COMMON_FIELDS = ("title", "summary", "body", "tags", "related", "sources")
 """Fields every kind has; `layout` may name them too (title, summary, tags stay on top)."""
 
@@ -249,9 +254,14 @@ class _Checker:
             if key not in allowed:
                 self.at_key(
                     (*path, key),
-                    f"unknown key '{key}'"
-                    + (did_you_mean(str(key), allowed) or f"; the keys are: {', '.join(allowed)}"),
+                    f"unknown key '{key}'" + _suggestion(key, allowed, "keys"),
                 )
+
+
+def _suggestion(word: Any, choices: Iterable[str], plural: str) -> str:
+    """`; did you mean 'x'?` for a near miss, else the choices: `; the fields are: a, b`."""
+    choices = list(choices)
+    return did_you_mean(str(word), choices) or f"; the {plural} are: {', '.join(choices)}"
 
 
 def read_kind_file(
@@ -402,8 +412,7 @@ def _order_by(
     if not isinstance(value, str) or value not in fields:
         check.at_value(
             ("order_by",),
-            f"'{value}' is not a field of this kind"
-            + (did_you_mean(str(value), fields) or f"; the fields are: {', '.join(fields)}"),
+            f"'{value}' is not a field of this kind" + _suggestion(value, fields, "fields"),
         )
         return None
     if fields[value].type not in ORDERABLE_TYPES:
@@ -436,8 +445,7 @@ def _names_list(
         if not isinstance(item, str) or item not in fields:
             check.at_value(
                 (key, index),
-                f"'{item}' is not a field of this kind"
-                + (did_you_mean(str(item), fields) or f"; the fields are: {', '.join(fields)}"),
+                f"'{item}' is not a field of this kind" + _suggestion(item, fields, "fields"),
             )
         elif item in names:
             check.at_value((key, index), f"'{item}' is listed twice; list each field once")
@@ -519,11 +527,7 @@ def _field(
     if kind_type not in FIELD_TYPES:
         check.at_value(
             (*path, "type"),
-            f"'{kind_type}' is not a field type"
-            + (
-                did_you_mean(str(kind_type), FIELD_TYPES)
-                or "; the types are: " + ", ".join(FIELD_TYPES)
-            ),
+            f"'{kind_type}' is not a field type" + _suggestion(kind_type, FIELD_TYPES, "types"),
         )
         return None
     changes: dict[str, Any] = {}
@@ -572,11 +576,7 @@ def _typed(
         if target not in kind_names:
             check.at_value(
                 (*path, "kind"),
-                f"'{target}' is not a kind"
-                + (
-                    did_you_mean(str(target), kind_names)
-                    or "; the kinds are: " + ", ".join(sorted(kind_names))
-                ),
+                f"'{target}' is not a kind" + _suggestion(target, sorted(kind_names), "kinds"),
             )
             return None
         result = replace(result, kind=str(target))

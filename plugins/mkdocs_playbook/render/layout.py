@@ -9,28 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..kinds.spec import FieldSpec
+from ..kinds.spec import SINGLE_VALUE_TYPES, FieldSpec
 from ..model import Entity
-
-SCALAR_TYPES = frozenset(
-    {
-        "text",
-        "integer",
-        "number",
-        "boolean",
-        "date",
-        "url",
-        "enum",
-        "ref",
-        "date_or_text",
-        "year",
-        "duration",
-    }
-)
-"""Field types shown as one value beside their name, gathered into an "At a glance" box."""
-
-OWN_PLACE = ("title", "summary", "tags", "related", "sources")
-"""Common fields with a place of their own: title, summary and tags on top, the rest last."""
 
 
 @dataclass(frozen=True)
@@ -43,7 +23,7 @@ class Section:
     @property
     def is_facts(self) -> bool:
         """Whether it is a run of scalar values, shown together."""
-        return self.fields[0][0].type in SCALAR_TYPES
+        return self.fields[0][0].type in SINGLE_VALUE_TYPES
 
     @property
     def spec(self) -> FieldSpec:
@@ -80,7 +60,7 @@ def page_sections(entity: Entity) -> list[Section]:
         if value in (None, "", (), {}):
             continue
         field = own[name]
-        if field.type in SCALAR_TYPES and sections and sections[-1].is_facts:
+        if field.type in SINGLE_VALUE_TYPES and sections and sections[-1].is_facts:
             sections[-1] = Section((*sections[-1].fields, (field, value)))
         else:
             sections.append(Section(((field, value),)))
@@ -89,4 +69,4 @@ def page_sections(entity: Entity) -> list[Section]:
 
 def is_table(field: FieldSpec) -> bool:
     """Whether a list of mappings reads best as a table: every sub-field is one value."""
-    return all(sub.type in SCALAR_TYPES or sub.type == "markdown" for sub in field.fields)
+    return all(sub.type in SINGLE_VALUE_TYPES or sub.type == "markdown" for sub in field.fields)
