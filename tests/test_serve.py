@@ -81,6 +81,9 @@ def test_bad_edit_shows_errors_and_good_edit_recovers(
     body = wait_for(base, lambda status, body: "playbook-errors" in body)
     assert "playbooks/personas/busy-parent.yaml:1:8: title: expected text, got a list" in body
     assert process.poll() is None, "the server died on a bad edit"
+    # While the error stands, the last good page stays up behind the overlay: no 404.
+    status, body = fetch(page)
+    assert status == 200 and "Busy parent" in body and "playbook-errors" in body
 
     path.write_text(good, encoding="utf-8")
     wait_for(page, lambda status, body: status == 200 and "playbook-errors" not in body)

@@ -102,6 +102,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self.html_cache = HtmlCache()
         """Converted pages, kept likewise: unchanged pages are not converted again."""
         self._fingerprint: bytes | None = None
+        self._last_good: tuple[Renderer, dict[str, str]] | None = None
+        """The renderer and pages of the last build without errors, shown while one stands."""
 
     # -- lifecycle -----------------------------------------------------------------------
 
@@ -161,8 +163,21 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         """Load, validate and resolve; stop before MkDocs touches the site folder."""
-        self.renderer, self.pages, self.failure = None, {}, []
         self._fingerprint = None
+        built = self._build_pages(config)
+        if isinstance(built, list):
+            # Under serve: the last good site stays up behind the overlay, not a wall of 404s.
+            self.failure = built
+            self.renderer, self.pages = self._last_good or (None, {})
+            return
+        self.failure = []
+        self.renderer, self.pages = built
+        self._last_good = built
+
+    def _build_pages(
+        self, config: MkDocsConfig
+    ) -> tuple[Renderer, dict[str, str]] | list[Diagnostic]:
+        """The renderer and every page, or (under serve) the problems that stop them."""
         pipeline = self.pipeline(config)
         checked = pipeline.check()
         diagnostics = checked.diagnostics
@@ -173,33 +188,32 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             errors = [d for d in diagnostics if not d.is_error]
         if errors:
             if self.serving:
-                self.failure = errors
                 log.error(
                     f"The playbook has {_count(errors, 'problem')}; the site shows them "
                     "until they are fixed."
                 )
-                return
+                return errors
             raise PluginError(
                 f"The playbook has {_count(errors, 'problem')} (listed above); fix them and "
                 "build again. Nothing was written."
             )
         try:
-            renderer, self.pages = pipeline.render(checked, self.site_settings(config))
+            renderer, pages = pipeline.render(checked, self.site_settings(config))
         except TemplateProblem as problem:
             log.error(str(problem))
             if self.serving:
-                self.failure = [problem.diagnostic]
-                return
+                return [problem.diagnostic]
             raise PluginError("A page template failed (above); nothing was written.") from None
-        clashes = pipeline.clashes(self.pages)
+        clashes = pipeline.clashes(pages)
         if clashes:
             for clash in clashes:
                 log.error(str(clash))
             if self.serving:
-                self.failure, self.pages = clashes, {}
-                return
+                # The clashing pages must not come back: their hand-written twins stand.
+                self._last_good = None
+                return clashes
             raise PluginError("Generated pages clash with hand-written ones; nothing was written.")
-        self.renderer = renderer
+        return renderer, pages
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         """Render every playbook page and add it as a generated file."""
