@@ -62,6 +62,12 @@ def test_kind_index_matches_its_golden_markdown(renderer: Renderer, kind: str) -
     check_golden(f"{kind}-index.md", renderer.render_kind_index(KIND_BY_NAME[kind]))
 
 
+@pytest.mark.parametrize("path", ["which-do-i-need.md", "coverage.md"])
+def test_extra_page_matches_its_golden_markdown(renderer: Renderer, path: str) -> None:
+    assert path in renderer.extra_page_paths()
+    check_golden(path, renderer.render_extra_page(path))
+
+
 def test_template_override_replaces_the_packaged_one(tmp_path: Path) -> None:
     overrides = write(tmp_path / "overrides", {"metric.md.jinja": "# Custom {{ e.title }}\n"})
     renderer = renderer_for(EVERYTHING, override_dirs=[overrides])
