@@ -59,11 +59,26 @@ def reader(request: pytest.FixtureRequest, browser: Browser) -> Iterator[Browsin
     context.close()
 
 
-def open_settled(reader: Browsing, url: str) -> Page:
-    """Open a page and wait until its diagrams are drawn and its scripts have run."""
-    page = reader.open(url)
-    page.wait_for_function("() => !document.querySelector('pre.mermaid, .mermaid code')")
-    return page
+# Pages are read side by side in tabs of one context: each waits on its scripts, and a
+# few tabs keep both cores busy (as in test_every_page).
+TABS = 3
+
+
+def visit(reader: Browsing, paths: list[str], site: Site) -> Iterator[tuple[str, Page]]:
+    """Each path opened, settled (diagrams drawn, scripts run), a few tabs at a time."""
+    tabs = [reader.page] + [reader.context.new_page() for _ in range(TABS - 1)]
+    try:
+        for start in range(0, len(paths), TABS):
+            batch = list(zip(tabs, paths[start : start + TABS], strict=False))
+            for tab, path in batch:
+                tab.goto(site / path, wait_until="commit")
+            for tab, path in batch:
+                reader.monitor.wait_idle(tab)
+                tab.wait_for_function("() => !document.querySelector('pre.mermaid, .mermaid code')")
+                yield path, tab
+    finally:
+        for tab in tabs[1:]:
+            tab.close()
 
 
 MEASURE = """(articleRules) => {
@@ -145,8 +160,9 @@ def test_every_page_type_reads_well(
     assert {"home", "persona", "stage", "comparison", "coverage"} <= set(types), types
     found: list[str] = []
     drawn = 0
-    for name, path in types.items():
-        page = open_settled(reader, site / path)
+    names = {path: name for name, path in types.items()}
+    for path, page in visit(reader, list(names), site):
+        name = names[path]
         is_article = not name.startswith("index-") and name != "coverage"
         result: dict[str, Any] = page.evaluate(MEASURE, is_article)
         drawn += result["diagrams"]
@@ -173,12 +189,12 @@ def test_related_links_take_at_most_forty_percent_of_a_page(
     reader: Browsing, request: pytest.FixtureRequest, site_name: str
 ) -> None:
     site: Site = request.getfixturevalue(site_name)
-    shares: list[tuple[float, str]] = []
-    for folder in SHARE_KINDS:
-        for html in sorted((site.directory / folder).glob("*/index.html")):
-            path = html.parent.relative_to(site.directory).as_posix() + "/"
-            page = reader.open(site / path)
-            shares.append((page.evaluate(RELATED_SHARE), path))
+    paths = [
+        html.parent.relative_to(site.directory).as_posix() + "/"
+        for folder in SHARE_KINDS
+        for html in sorted((site.directory / folder).glob("*/index.html"))
+    ]
+    shares = [(page.evaluate(RELATED_SHARE), path) for path, page in visit(reader, paths, site)]
     assert len(shares) >= len(SHARE_KINDS), shares
     assert any(share > 0 for share, _ in shares), "no page has a Related block"
     worst = max(shares)
