@@ -22,6 +22,13 @@ MAX_HEIGHT = 2400
 SHOTS = {"home": "", "index": "personas/"}
 SHOTS |= {singular: entities(folder)[0].path for folder, singular in KINDS.items()}
 SHOTS |= {"which-do-i-need": "which-do-i-need/", "coverage": "coverage/"}
+# The pages a newcomer meets first, the same ones as in the before/after shots of the
+# reader-first work: the three-way comparison, the first persona and the first stage.
+SHOTS |= {
+    "comparison": "comparisons/social-marketing-vs-smm-vs-management/",
+    "persona": "personas/social-smoker-sally/",
+    "stage": "stages/understand-audience/",
+}
 
 
 @pytest.fixture(scope="module")
