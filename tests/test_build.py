@@ -124,7 +124,7 @@ def test_kind_index_shows_the_comparisons_that_name_the_kind(built: Path) -> Non
     assert "Strategy versus campaign" in page_text(built, "campaigns")
 
 
-def test_discipline_page_shows_its_comparison_rows(built: Path) -> None:
+def test_discipline_page_lists_its_comparisons(built: Path) -> None:
     text = page_text(built, "disciplines/outreach")
     assert "In comparisons" in text
     assert "Outreach versus programming" in text

@@ -64,6 +64,12 @@ def test_kind_index_matches_its_golden_markdown(renderer: Renderer, kind: str) -
     check_golden(f"{kind}-index.md", renderer.render_kind_index(KIND_BY_NAME[kind]))
 
 
+@pytest.mark.parametrize("path", ["which-do-i-need.md", "coverage.md"])
+def test_extra_page_matches_its_golden_markdown(renderer: Renderer, path: str) -> None:
+    assert path in renderer.extra_page_paths()
+    check_golden(path, renderer.render_extra_page(path))
+
+
 def test_template_override_replaces_the_packaged_one(tmp_path: Path) -> None:
     overrides = write(tmp_path / "overrides", {"metric.md.jinja": "# Custom {{ e.title }}\n"})
     renderer = renderer_for(EVERYTHING, override_dirs=[overrides])
@@ -199,3 +205,58 @@ def test_markdown_links_are_relative_to_the_page(
     from mkdocs_playbook.render.pages import relative_link
 
     assert relative_link(from_page, to_page) == expected
+
+
+def test_an_overridden_relation_map_says_what_it_leaves_out(tmp_path: Path) -> None:
+    plays = {
+        f"playbooks/plays/p{n:02}.yaml": f"title: Play {n}\nsummary: s\nwhy: w\nhow: [h]\n"
+        "metrics: [m]\n"
+        for n in range(15)
+    }
+    write(tmp_path, {"playbooks/metrics/m.yaml": "title: M\nsummary: s\n", **plays})
+    overrides = write(
+        tmp_path / "overrides",
+        {
+            "metric.md.jinja": (
+                '{% extends "entity.md.jinja" %}\n'
+                "{% block relations %}{{ m.relation_map(entity) }}{% endblock %}\n"
+            )
+        },
+    )
+    renderer = renderer_for(tmp_path, override_dirs=[overrides])
+    entity = renderer.playbook.get("metric", "m")
+    assert entity is not None
+    page = renderer.render_entity_page(entity)
+    assert page.count("--> self") == 12
+    assert "The map leaves out 3 of 15 related pages." in page
+    assert '%%{init: {"flowchart": {"useMaxWidth": false}}}%%' in page
+
+
+def test_a_capped_strategy_map_says_what_it_leaves_out(tmp_path: Path) -> None:
+    campaigns = {
+        f"playbooks/campaigns/c{n:02}.yaml": f"title: Push {n}\nsummary: s\nstrategy: plan\n"
+        f"personas: [{', '.join(f'p{k}' for k in range(6))}]\n"
+        for n in range(10)
+    }
+    persona = "summary: s\nbarriers: [b]\nmotivators: [c]\n"
+    personas = {f"playbooks/personas/p{k}.yaml": f"title: P{k}\n{persona}" for k in range(6)}
+    strategy = (
+        "title: Plan\nsummary: s\nhorizon: 1 year\n"
+        "objectives:\n  - {statement: s, metric: m, target: t, deadline: Q3 2030}\n"
+    )
+    write(
+        tmp_path,
+        {
+            "playbooks/strategies/plan.yaml": strategy,
+            "playbooks/metrics/m.yaml": "title: M\nsummary: s\n",
+            **campaigns,
+            **personas,
+        },
+    )
+    renderer = renderer_for(tmp_path)
+    entity = renderer.playbook.get("strategy", "plan")
+    assert entity is not None
+    page = renderer.render_entity_page(entity)
+    # Eight of ten campaigns, four of six personas each: 2 campaigns and 8 x 2 links left.
+    assert page.count("    s --> c") == 8
+    assert "The map leaves out 2 of 10 campaigns and 16 links from campaigns to personas." in page

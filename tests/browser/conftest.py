@@ -1,13 +1,15 @@
 """Fixtures of the browser tests: the shipped site, built and served; Chromium; monitored pages.
 
-The site is built twice per session, in parallel, each with the `site_url` of where it is
-served: once at the root of a static server, once under /playbook/ of another.
+The shipped site is built twice per session, in parallel, each with the `site_url` of where
+it is served: once at the root of a static server, once under /playbook/ of another. Beside
+them the test fixture is built as another team's site, with no theme_overrides of its own.
 Chromium is Debian's (/usr/bin/chromium), driven by Playwright; nothing is downloaded.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -18,7 +20,16 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
-from .support import CHROMIUM, CHROMIUM_ARGS, HERE, REPO, VIEWPORT, Monitor, StaticServer
+from .support import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    FIXTURE,
+    HERE,
+    REPO,
+    VIEWPORT,
+    Monitor,
+    StaticServer,
+)
 
 SUBPATH = "/playbook/"
 
@@ -90,38 +101,62 @@ def _project_at(project: Path, site_url: str) -> Path:
     return config
 
 
+def _fixture_project(project: Path) -> Path:
+    """The test fixture as another team's site: Material, the plugin, no custom_dir."""
+    shutil.copytree(FIXTURE, project)
+    config = project / "mkdocs.yml"
+    config.write_text(
+        "site_name: Riverside Reading Playbook\ntheme:\n  name: material\n"
+        "plugins:\n  - search\n  - playbook\n",
+        encoding="utf-8",
+    )
+    return config
+
+
 @pytest.fixture(scope="session")
-def _sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Site, Site]]:
+def _sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Site, Site, Site]]:
     work = tmp_path_factory.mktemp("browser-sites")
-    root_dir, sub_www = work / "site", work / "www"
+    root_dir, sub_www, fixture_dir = work / "site", work / "www", work / "fixture-site"
     root_server, sub_server = StaticServer(root_dir), StaticServer(sub_www)
+    fixture_server = StaticServer(fixture_dir)
     sub_url = sub_server.origin + SUBPATH
     try:
         builds = [
             _build(_project_at(work / "root-project", root_server.origin + "/"), root_dir),
             _build(_project_at(work / "project", sub_url), sub_www / SUBPATH.strip("/")),
+            _build(_fixture_project(work / "fixture"), fixture_dir),
         ]
         outputs = [build.communicate(timeout=300)[0] for build in builds]
         for build, output in zip(builds, outputs, strict=True):
             assert build.returncode == 0, f"mkdocs build --strict failed:\n{output}"
-        root_server.start()
-        sub_server.start()
-        yield Site(root_dir, root_server.origin + "/"), Site(sub_www / SUBPATH.strip("/"), sub_url)
+        for server in (root_server, sub_server, fixture_server):
+            server.start()
+        yield (
+            Site(root_dir, root_server.origin + "/"),
+            Site(sub_www / SUBPATH.strip("/"), sub_url),
+            Site(fixture_dir, fixture_server.origin + "/"),
+        )
     finally:
-        root_server.stop()
-        sub_server.stop()
+        for server in (root_server, sub_server, fixture_server):
+            server.stop()
 
 
 @pytest.fixture(scope="session")
-def site(_sites: tuple[Site, Site]) -> Site:
+def site(_sites: tuple[Site, Site, Site]) -> Site:
     """The shipped site, served at the root of http://127.0.0.1:<port>/."""
     return _sites[0]
 
 
 @pytest.fixture(scope="session")
-def subpath_site(_sites: tuple[Site, Site]) -> Site:
+def subpath_site(_sites: tuple[Site, Site, Site]) -> Site:
     """The shipped site built with `site_url: http://127.0.0.1:<port>/playbook/`, served there."""
     return _sites[1]
+
+
+@pytest.fixture(scope="session")
+def fixture_site(_sites: tuple[Site, Site, Site]) -> Site:
+    """The test fixture built as another team's site would be: no theme_overrides."""
+    return _sites[2]
 
 
 @pytest.fixture(scope="session")

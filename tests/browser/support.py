@@ -25,6 +25,7 @@ from playwright.sync_api import (
 
 REPO = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
+FIXTURE = REPO / "tests" / "fixtures" / "everything"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",

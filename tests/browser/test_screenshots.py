@@ -7,9 +7,11 @@ pytest's temporary folder, so a normal run proves they can be taken and changes 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import ViewportSize
 
 from .conftest import Browsing, Site
 from .support import KINDS, REPO, VIEWPORT, entities
@@ -20,6 +22,13 @@ MAX_HEIGHT = 2400
 SHOTS = {"home": "", "index": "personas/"}
 SHOTS |= {singular: entities(folder)[0].path for folder, singular in KINDS.items()}
 SHOTS |= {"which-do-i-need": "which-do-i-need/", "coverage": "coverage/"}
+# The pages a newcomer meets first, the same ones as in the before/after shots of the
+# reader-first work: the three-way comparison, the first persona and the first stage.
+SHOTS |= {
+    "comparison": "comparisons/social-marketing-vs-smm-vs-management/",
+    "persona": "personas/social-smoker-sally/",
+    "stage": "stages/understand-audience/",
+}
 
 
 @pytest.fixture(scope="module")
@@ -39,6 +48,32 @@ def settle(shared: Browsing) -> None:
     page.wait_for_function(
         "() => !document.querySelector('pre.mermaid, .mermaid code')", timeout=10_000
     )
+
+
+# On a phone too: the pages a newcomer meets first.
+PHONE: ViewportSize = {"width": 390, "height": 844}
+PHONE_SHOTS = {name: SHOTS[name] for name in ("home", "comparison", "persona", "stage")} | {
+    "comparison": "comparisons/social-marketing-vs-smm-vs-management/"
+}
+
+
+@pytest.mark.parametrize(("name", "path"), PHONE_SHOTS.items(), ids=PHONE_SHOTS.keys())
+def test_screenshot_on_a_phone(
+    new_browsing: Callable[..., Browsing], site: Site, folder: Path, name: str, path: str
+) -> None:
+    browsing = new_browsing(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = browsing.open(site / path)
+    settle(browsing)
+    height = page.evaluate("document.documentElement.scrollHeight")
+    target = folder / f"{name}-390.png"
+    page.screenshot(
+        path=target,
+        full_page=True,
+        clip={"x": 0, "y": 0, "width": PHONE["width"], "height": min(height, MAX_HEIGHT)},
+        animations="disabled",
+        caret="hide",
+    )
+    assert target.stat().st_size > 10_000
 
 
 @pytest.mark.parametrize(("name", "path"), SHOTS.items(), ids=SHOTS.keys())

@@ -19,7 +19,7 @@ SEE_ALSO = "See also"
 RELATED_FROM = "Related from"
 """The backlink relation of `related` (see model.py): naming a target there is not a link
 in the page's content, so those targets stay in the "See also" group."""
-SHOWN_PER_GROUP = 12
+SHOWN_PER_GROUP = 6
 """Links a group shows before the rest fold away behind a disclosure."""
 
 Linkable = Entity | Kind

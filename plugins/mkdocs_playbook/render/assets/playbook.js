@@ -84,17 +84,20 @@
     });
   }
 
-  // A diagram wider than the screen scrolls sideways in its own box; keyboard users must
-  // be able to reach that box. Material draws the diagrams after the page has loaded.
-  function makeDiagramsReachable() {
+  // A diagram or table wider than the screen scrolls sideways in its own box; keyboard
+  // users must be able to reach that box when nothing inside it takes the focus.
+  // Material draws diagrams and wraps tables after the page has loaded.
+  function makeScrollBoxesReachable() {
     var content = document.querySelector(".md-content");
-    if (!content || !content.querySelector(".mermaid")) return;
+    if (!content) return;
     function mark() {
-      var hosts = content.querySelectorAll("div.mermaid:not([tabindex])");
-      Array.prototype.forEach.call(hosts, function (host) {
-        host.setAttribute("tabindex", "0");
-        host.setAttribute("role", "group");
-        host.setAttribute("aria-label", "Diagram");
+      var boxes = content.querySelectorAll("div.mermaid, .md-typeset__scrollwrap");
+      Array.prototype.forEach.call(boxes, function (box) {
+        if (box.hasAttribute("tabindex") || box.scrollWidth <= box.clientWidth) return;
+        if (box.querySelector("a[href], button, input, summary")) return;
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "group");
+        box.setAttribute("aria-label", box.classList.contains("mermaid") ? "Diagram" : "Table");
       });
     }
     mark();
@@ -105,7 +108,7 @@
     Array.prototype.forEach.call(document.querySelectorAll("form.playbook-filter"), setUp);
     markLinksForPrint();
     preferOneSubjectOnPhones();
-    makeDiagramsReachable();
+    makeScrollBoxesReachable();
   }
 
   // Material's instant navigation swaps pages without a reload; document$ tells us when.

@@ -1,0 +1,203 @@
+"""Every page type as a reader sees it, on a phone (390x844) and a desktop (1280x800).
+
+On the shipped site and on the test fixture built with no theme_overrides of its own (as
+another team's site would be): no sideways page scroll, diagram labels at reading size,
+no table rows hidden in an inner scroll box, no link target more than twice in an
+article, and axe with no serious or critical finding. The generated "Related" block
+takes at most 40% of a persona, play, metric or stage page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, ViewportSize
+
+from .conftest import Browsing, Site
+from .support import AXE_JS, KINDS, Monitor
+
+WIDTHS: dict[str, ViewportSize] = {
+    "390": {"width": 390, "height": 844},
+    "1280": {"width": 1280, "height": 800},
+}
+SITES = ("site", "fixture_site")
+MIN_LABEL_PX = 11
+MAX_RELATED_SHARE = 0.40
+SHARE_KINDS = ("personas", "plays", "metrics", "stages")
+
+# Material draws diagrams into closed shadow roots; opened, the test can measure them.
+OPEN_SHADOW_ROOTS = """
+const attach = Element.prototype.attachShadow;
+Element.prototype.attachShadow = function (init) {
+    return attach.call(this, {...init, mode: "open"});
+};
+"""
+
+
+def page_types(site: Site) -> dict[str, str]:
+    """One page of each type in a built site: home, kind indexes, one entity per kind."""
+    types = {"home": "", "which-do-i-need": "which-do-i-need/", "coverage": "coverage/"}
+    for folder, singular in KINDS.items():
+        if not (site.directory / folder / "index.html").is_file():
+            continue
+        types[f"index-{folder}"] = f"{folder}/"
+        entities = sorted(p.parent.name for p in (site.directory / folder).glob("*/index.html"))
+        if entities:
+            types[singular] = f"{folder}/{entities[0]}/"
+    return {name: path for name, path in types.items() if (site.directory / path).is_dir()}
+
+
+@pytest.fixture(scope="module", params=WIDTHS, ids=[f"{w}px" for w in WIDTHS])
+def reader(request: pytest.FixtureRequest, browser: Browser) -> Iterator[Browsing]:
+    """One browser context per width, shared by the module's tests."""
+    context = browser.new_context(viewport=WIDTHS[request.param])
+    context.set_default_timeout(10_000)
+    context.add_init_script(OPEN_SHADOW_ROOTS)
+    yield Browsing(context, context.new_page(), Monitor().attach(context))
+    context.close()
+
+
+# Pages are read side by side in tabs of one context: each waits on its scripts, and a
+# few tabs keep both cores busy (as in test_every_page).
+TABS = 3
+
+
+def visit(reader: Browsing, paths: list[str], site: Site) -> Iterator[tuple[str, Page]]:
+    """Each path opened, settled (diagrams drawn, scripts run), a few tabs at a time."""
+    tabs = [reader.page] + [reader.context.new_page() for _ in range(TABS - 1)]
+    try:
+        for start in range(0, len(paths), TABS):
+            batch = list(zip(tabs, paths[start : start + TABS], strict=False))
+            for tab, path in batch:
+                tab.goto(site / path, wait_until="commit")
+            for tab, path in batch:
+                reader.monitor.wait_idle(tab)
+                tab.wait_for_function("() => !document.querySelector('pre.mermaid, .mermaid code')")
+                yield path, tab
+    finally:
+        for tab in tabs[1:]:
+            tab.close()
+
+
+MEASURE = """(articleRules) => {
+    const article = document.querySelector("article");
+    const visible = el => el.checkVisibility();
+    const problems = [];
+
+    // 1. The page itself never scrolls sideways.
+    const root = document.documentElement;
+    if (root.scrollWidth > root.clientWidth + 1) {
+        problems.push(`the page is ${root.scrollWidth}px wide in a ${root.clientWidth}px window`);
+    }
+
+    // 2. Diagram labels at reading size: Mermaid drawings (scaled to fit their box) and
+    //    the HTML stage flow.
+    const sizes = [];
+    for (const host of article.querySelectorAll("div.mermaid")) {
+        const svg = host.shadowRoot && host.shadowRoot.querySelector("svg");
+        if (!svg || !visible(host)) continue;
+        const box = svg.viewBox.baseVal;
+        const scale = box && box.width ? svg.getBoundingClientRect().width / box.width : 1;
+        for (const label of svg.querySelectorAll(".nodeLabel, .edgeLabel, text")) {
+            if (!label.textContent.trim()) continue;
+            const px = parseFloat(getComputedStyle(label).fontSize) * scale;
+            sizes.push([px, label.textContent.trim()]);
+        }
+    }
+    for (const step of article.querySelectorAll(".playbook-flow li")) {
+        const px = parseFloat(getComputedStyle(step).fontSize);
+        if (visible(step)) sizes.push([px, step.textContent]);
+    }
+    for (const [px, text] of sizes) {
+        if (px < %(min_label)s) problems.push(`diagram label "${text}" is ${px.toFixed(1)}px`);
+    }
+
+    // 3. No table row hidden behind an inner scroll box.
+    for (const table of article.querySelectorAll("table")) {
+        if (!visible(table)) continue;
+        for (let box = table.parentElement; box && box !== article; box = box.parentElement) {
+            if (box.scrollHeight > box.clientHeight + 2 &&
+                    ["auto", "scroll", "hidden"].includes(getComputedStyle(box).overflowY)) {
+                problems.push(`a table scrolls inside ${box.className || box.tagName}: ` +
+                    `${box.clientHeight}px of ${box.scrollHeight}px shown`);
+            }
+        }
+    }
+
+    // 4. No link target more than twice among the links a reader sees, in an article
+    //    (not on an index of cards or the coverage heatmap, which are lists of links).
+    const counts = new Map();
+    for (const link of article.querySelectorAll("a[href]")) {
+        if (link.classList.contains("headerlink") || link.closest(".md-content__button")) continue;
+        if (link.getAttribute("href").startsWith("#") || !visible(link)) continue;
+        const target = link.href.split("#")[0];
+        counts.set(target, (counts.get(target) || 0) + 1);
+    }
+    for (const [target, count] of counts) {
+        if (count > 2 && articleRules) problems.push(`${count} links to ${target}`);
+    }
+    return {problems, diagrams: sizes.length};
+}""".replace("%(min_label)s", str(MIN_LABEL_PX))
+
+RUN_AXE = """async () => {
+    const results = await axe.run(document, {resultTypes: ["violations"]});
+    return results.violations
+        .filter(v => v.impact === "serious" || v.impact === "critical")
+        .map(v => `${v.id} [${v.impact}] x${v.nodes.length}: ${v.help}: ` +
+            v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(", "));
+}"""
+
+
+@pytest.mark.parametrize("site_name", SITES)
+def test_every_page_type_reads_well(
+    reader: Browsing, request: pytest.FixtureRequest, site_name: str
+) -> None:
+    assert AXE_JS.is_file(), f"{AXE_JS} is missing: run tests/browser/install-deps.sh"
+    site: Site = request.getfixturevalue(site_name)
+    types = page_types(site)
+    assert {"home", "persona", "stage", "comparison", "coverage"} <= set(types), types
+    found: list[str] = []
+    drawn = 0
+    names = {path: name for name, path in types.items()}
+    for path, page in visit(reader, list(names), site):
+        name = names[path]
+        is_article = not name.startswith("index-") and name != "coverage"
+        result: dict[str, Any] = page.evaluate(MEASURE, is_article)
+        drawn += result["diagrams"]
+        page.add_script_tag(path=AXE_JS)
+        found += [f"/{path} ({name}): {p}" for p in result["problems"]]
+        found += [f"/{path} ({name}): axe {v}" for v in page.evaluate(RUN_AXE)]
+    assert drawn, "no diagram was measured: the label check tested nothing"
+    assert not found, f"{len(found)} problem(s):\n" + "\n".join(found)
+
+
+RELATED_SHARE = """() => {
+    const article = document.querySelector("article");
+    const heading = article.querySelector("h2#related");
+    const block = article.querySelector(".playbook-related");
+    if (!heading || !block) return 0;
+    const top = heading.getBoundingClientRect().top;
+    const bottom = block.getBoundingClientRect().bottom;
+    return (bottom - top) / article.getBoundingClientRect().height;
+}"""
+
+
+@pytest.mark.parametrize("site_name", SITES)
+def test_related_links_take_at_most_forty_percent_of_a_page(
+    reader: Browsing, request: pytest.FixtureRequest, site_name: str
+) -> None:
+    site: Site = request.getfixturevalue(site_name)
+    paths = [
+        html.parent.relative_to(site.directory).as_posix() + "/"
+        for folder in SHARE_KINDS
+        for html in sorted((site.directory / folder).glob("*/index.html"))
+    ]
+    shares = [(page.evaluate(RELATED_SHARE), path) for path, page in visit(reader, paths, site)]
+    assert len(shares) >= len(SHARE_KINDS), shares
+    assert any(share > 0 for share, _ in shares), "no page has a Related block"
+    worst = max(shares)
+    print(f"\nlargest Related share: {worst[0]:.0%} on /{worst[1]}")
+    too_big = [f"/{path}: {share:.0%}" for share, path in shares if share > MAX_RELATED_SHARE]
+    assert not too_big, "Related takes more than 40% of:\n" + "\n".join(too_big)
