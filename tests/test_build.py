@@ -371,3 +371,18 @@ def test_a_site_custom_dir_still_overrides_the_plugin_partials(
     raw = (root / "site/index.html").read_text(encoding="utf-8")
     assert '<div class="own-search"></div>' in raw
     assert 'role="dialog" aria-label="Search"' not in raw
+
+
+def test_author_pages_sit_in_their_own_nav_section_and_the_guide_after_home(
+    built: Path,
+) -> None:
+    home = (built / "index.html").read_text(encoding="utf-8")
+    nav = home[
+        home.index('<nav class="md-nav md-nav--primary"') : home.index("md-sidebar--secondary")
+    ]
+    labels = re.findall(r'class="md-ellipsis">\s*([^<]+?)\s*<', nav)
+    # "Which do I need?" right after the home page; the author pages last, in one section.
+    assert labels[1] == "Which do I need?"
+    authors = labels.index("For authors")
+    assert labels[authors + 1 :] == ["Coverage", "Authoring guide"]
+    assert all(label not in labels[:authors] for label in ("Coverage", "Authoring guide"))

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from .authoring.author_pages import author_page_paths
+from .authoring.author_pages import AUTHORS_SECTION, author_page_paths
 from .diagnostics import Diagnostic, DiagnosticError
 from .model import Kind, kind_index_path
 from .pipeline import SiteSettings
@@ -199,12 +199,31 @@ def export_nav(
         return written_nav if isinstance(written_nav, list) else None
     nav = list(written_nav) if isinstance(written_nav, list) else auto_nav(handwritten)
     present = set(_nav_paths(nav))
-    extra = [*renderer.extra_page_paths(), *author_paths]
-    nav += [path for path in extra if path not in present]
+    # As the plugin does: reader pages after the home page, author pages in their section.
+    at = 1 if nav and _is_page_entry(nav[0]) else 0
+    nav[at:at] = [path for path in renderer.extra_page_paths("readers") if path not in present]
     for kind in renderer.kinds_with_pages():
         if kind_index_path(kind) not in present:
             nav.append({kind.plural: _section_pages(project, renderer, kind)})
+    for_authors = [
+        path
+        for path in [*renderer.extra_page_paths("authors"), *author_paths]
+        if path not in present
+    ]
+    if for_authors:
+        section = next((i for i in nav if isinstance(i, dict) and AUTHORS_SECTION in i), None)
+        if section is None:
+            nav.append({AUTHORS_SECTION: for_authors})
+        else:
+            section[AUTHORS_SECTION] = [*section[AUTHORS_SECTION], *for_authors]
     return nav
+
+
+def _is_page_entry(entry: Any) -> bool:
+    """Whether a nav entry is one page (`index.md` or `{Home: index.md}`), not a section."""
+    if isinstance(entry, dict):
+        return len(entry) == 1 and all(isinstance(v, str) for v in entry.values())
+    return isinstance(entry, str)
 
 
 def auto_nav(src_uris: Iterable[str]) -> list[Any]:

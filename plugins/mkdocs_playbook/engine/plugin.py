@@ -33,7 +33,7 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from ..authoring.author_pages import author_page_paths
+from ..authoring.author_pages import AUTHORS_SECTION, author_page_paths
 from ..diagnostics import Diagnostic
 from ..load.loader import LoadCache
 from ..model import kind_index_path
@@ -252,10 +252,13 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         generated = set(self.pages)
         items = nav.items if config.nav is not None else _drop_generated(nav.items, generated)
         present = {page.file.src_uri for page in _pages(items)}
-        for path in [*self.renderer.extra_page_paths(), *author_page_paths(self.pages)]:
+        # Reader pages ("Which do I need?") come right after the home page.
+        at = 1 if items and isinstance(items[0], Page) else 0
+        for path in self.renderer.extra_page_paths("readers"):
             page = _page(files, path)
             if page is not None and path not in present:
-                items.append(page)
+                items.insert(at, page)
+                at += 1
         for kind in self.renderer.kinds_with_pages():
             index = _page(files, kind_index_path(kind))
             entity_pages = [
@@ -275,6 +278,11 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             items.append(section)
             for page in [index, *entity_pages]:
                 page.parent = section
+        author_paths = [*self.renderer.extra_page_paths("authors"), *author_page_paths(self.pages)]
+        _add_to_authors_section(
+            items,
+            [p for path in author_paths if path not in present and (p := _page(files, path))],
+        )
         pages = _pages(items)
         for previous, following in itertools.pairwise(pages):
             previous.next_page, following.previous_page = following, previous
@@ -472,6 +480,21 @@ def _dotted(name: str) -> Any:
 def _page(files: Files, src_uri: str) -> Page | None:
     file = files.get_file_from_path(src_uri)
     return file.page if file is not None else None
+
+
+def _add_to_authors_section(items: list[Any], pages: list[Page]) -> None:
+    """Put author pages under the nav's "For authors" section, made at the end if missing."""
+    if not pages:
+        return
+    section = next(
+        (i for i in items if isinstance(i, Section) and i.title == AUTHORS_SECTION), None
+    )
+    if section is None:
+        section = Section(AUTHORS_SECTION, [])
+        items.append(section)
+    for page in pages:
+        section.children.append(page)
+        page.parent = section
 
 
 def _pages(items: list[Any]) -> list[Page]:

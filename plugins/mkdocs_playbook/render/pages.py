@@ -104,9 +104,16 @@ class Renderer:
             pages[path] = self.render_extra_page(path)
         return pages
 
-    def extra_page_paths(self) -> list[str]:
-        """The generated pages beyond entities and kinds that this playbook has content for."""
-        return list(self._site_pages) if self.extra_pages else []
+    def extra_page_paths(self, audience: str | None = None) -> list[str]:
+        """The generated pages beyond entities and kinds that this playbook has content for;
+        with ``audience``, only those for `readers` or for `authors` (as the kind declares)."""
+        if not self.extra_pages:
+            return []
+        return [
+            path
+            for path, (_, declared) in self._site_pages.items()
+            if audience is None or declared.get("for", "readers") == audience
+        ]
 
     def render_extra_page(self, path: str) -> str:
         """A page a kind declares for the whole site: "Which do I need?", the coverage page."""
