@@ -261,6 +261,13 @@ KIND_FILE_ERRORS = [
     ),
     pytest.param(
         "objectives",
+        "name: objective\ngroup_by: owner\nfields:\n  owner: {type: text}\n",
+        "playbooks/objectives/_kind.yaml:2:11: group_by: 'owner' is not a ref to one kind; "
+        "group by a field such as stage",
+        id="group-by-not-a-ref",
+    ),
+    pytest.param(
+        "objectives",
         "name: persona\n",
         "playbooks/objectives/_kind.yaml:1:7: name: the kind 'persona' already exists (a "
         "built-in kind); choose another name",

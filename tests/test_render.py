@@ -59,7 +59,7 @@ def test_entity_page_matches_its_golden_markdown(renderer: Renderer, kind: str, 
     check_golden(f"{kind}.md", renderer.render_entity_page(entity))
 
 
-@pytest.mark.parametrize("kind", ["stage", "strategy"])
+@pytest.mark.parametrize("kind", ["stage", "strategy", "play"])
 def test_kind_index_matches_its_golden_markdown(renderer: Renderer, kind: str) -> None:
     check_golden(f"{kind}-index.md", renderer.render_kind_index(KIND_BY_NAME[kind]))
 
@@ -260,3 +260,27 @@ def test_a_capped_strategy_map_says_what_it_leaves_out(tmp_path: Path) -> None:
     # Eight of ten campaigns, four of six personas each: 2 campaigns and 8 x 2 links left.
     assert page.count("    s --> c") == 8
     assert "The map leaves out 2 of 10 campaigns and 16 links from campaigns to personas." in page
+
+
+def test_plays_index_is_grouped_by_stage_in_flow_order(renderer: Renderer) -> None:
+    markdown = renderer.render_kind_index(KIND_BY_NAME["play"])
+    headings = [line for line in markdown.splitlines() if line.startswith("### ")]
+    # The fixture's stages run scoping, delivery, review; plays sit under their own stage.
+    assert [h.split("[", 1)[1].split("]", 1)[0] for h in headings] == ["Scoping", "Delivery"]
+    assert markdown.count('class="playbook-filter"') == 1
+
+
+def test_a_tag_every_entity_of_a_kind_carries_is_no_filter(tmp_path: Path) -> None:
+    common = "summary: S.\nbarriers: [B]\nmotivators: [M]\n"
+    write(
+        tmp_path,
+        {
+            "playbooks/personas/a.yaml": "title: A\ntags: [persona, young]\n" + common,
+            "playbooks/personas/b.yaml": "title: B\ntags: [persona]\n" + common,
+        },
+    )
+    result = load_playbook(tmp_path / "playbooks", project_dir=tmp_path)
+    links, _ = resolve_refs(result.playbook)
+    page = Renderer(result.playbook, links).render_kind_index(KIND_BY_NAME["persona"])
+    assert 'data-tag="young"' in page and 'data-tag="persona"' not in page
+    assert "`persona`" not in page and "`young`" in page

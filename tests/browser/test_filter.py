@@ -143,9 +143,29 @@ def test_cards_carry_their_tags(browsing: Browsing, site: Site) -> None:
             found[card_id(href)] = sorted(json.loads(card.get_attribute("data-tags") or "null"))
         assert found == tags
         buttons = page.locator(".playbook-filter__tag")
+        # A tag every entity of the kind carries tells none apart: it is no filter.
+        every = set.intersection(*(set(values) for values in tags.values()))
         assert sorted(b.get_attribute("data-tag") or "" for b in buttons.all()) == sorted(
-            {tag for values in tags.values() for tag in values}
+            {tag for values in tags.values() for tag in values} - every
         )
+
+
+def test_a_grouped_index_hides_the_groups_the_filter_empties(
+    browsing: Browsing, site: Site
+) -> None:
+    plays = entities("plays")
+    target = plays[0]
+    word = max(target.title.split(), key=len).lower()
+    page = browsing.open(site / f"plays/?q={word}")
+    expected = {e.id for e in matching(plays, [], word)}
+    expect(page.locator(".playbook-filter__count")).to_contain_text(
+        f"Showing {len(expected)} of {len(plays)}"
+    )
+    groups = page.locator(".playbook-group")
+    assert groups.count() > 1
+    for group in groups.all():
+        shown = [c for c in group.locator(CARDS).all() if c.is_visible()]
+        assert group.is_visible() is bool(shown)
 
 
 def test_without_javascript_every_card_shows(

@@ -84,6 +84,7 @@ KIND_KEYS = (
     "description",
     "unique",
     "template",
+    "group_by",
 )
 BUILTIN_ONLY_KEYS = (
     "collection",
@@ -168,6 +169,8 @@ class KindSpec:
     layout: tuple[str, ...] = ()
     template: str | None = None
     unique: tuple[str, ...] = ()
+    group_by: str | None = None
+    """A ref field whose target heads a group of the index cards (plays by stage)."""
     schema_title: str | None = None
     flow: bool = False
     """Whether its pages draw the whole flow of the kind, in order (the stages)."""
@@ -298,6 +301,7 @@ def read_kind_file(
     order_by = _order_by(check, data, all_fields, base)
     layout = _layout(check, data, all_fields)
     unique = _names_list(check, data, "unique", all_fields)
+    group_by = _group_by(check, data, all_fields)
     if name is None or check.diagnostics:
         return None, check.diagnostics
     label = label or (base.label if base else sentence_case(name))
@@ -313,6 +317,7 @@ def read_kind_file(
         layout=layout or (base.layout if base else ()),
         template=template or (base.template if base and not packaged else None),
         unique=unique or (base.unique if base else ()),
+        group_by=group_by or (base.group_by if base else None),
     )
     if packaged:
         spec = _with_packaged_keys(spec, data)
@@ -420,6 +425,26 @@ def _order_by(
             ("order_by",),
             f"'{value}' is a {fields[value].type} field; order by a field of type "
             + ", ".join(ORDERABLE_TYPES),
+        )
+        return None
+    return value
+
+
+def _group_by(
+    check: _Checker, data: Mapping[str, Any], fields: Mapping[str, FieldSpec]
+) -> str | None:
+    if "group_by" not in data:
+        return None
+    value = data["group_by"]
+    if not isinstance(value, str) or value not in fields:
+        check.at_value(
+            ("group_by",),
+            f"'{value}' is not a field of this kind" + _suggestion(value, fields, "fields"),
+        )
+        return None
+    if fields[value].type != "ref" or fields[value].kind is None:
+        check.at_value(
+            ("group_by",), f"'{value}' is not a ref to one kind; group by a field such as stage"
         )
         return None
     return value

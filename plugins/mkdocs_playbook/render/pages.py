@@ -251,6 +251,7 @@ class Renderer:
             "list_item": list_item,
             "cell": cell,
             "position": self.position,
+            "index_groups": self.index_groups,
             "pager": self.pager,
             "show_tags": self.show_tags,
             "icon": icon,
@@ -258,7 +259,10 @@ class Renderer:
             "neighbours": self.neighbours,
             "referrers": self.referrers,
             "differing": differing_dimensions,
-            "tags_of": lambda entities: sorted({t for e in entities for t in e.data.tags}),
+            "tags_of": telling_tags,
+            "card_tags": lambda entity, entities: [
+                t for t in entity.data.tags if t in telling_tags(entities)
+            ],
             "tags_json": lambda tags: html.escape(json.dumps(list(tags)), quote=True),
             "card_text": lambda e: html.escape(
                 f"{e.data.title} {e.data.summary}".lower(), quote=True
@@ -302,6 +306,22 @@ class Renderer:
         """The entities of the kind whose pages draw the whole flow (the stages), in order."""
         kind = next((k for k in self.playbook.kinds if k.spec.flow), None)
         return self.playbook.of_kind(kind) if kind else []
+
+    def index_groups(self, kind: Kind) -> list[tuple[Entity | None, list[Entity]]]:
+        """A kind's entities grouped by the target of its `group_by` field, in the target
+        kind's order, those without one last; one group of all when the kind has none."""
+        entities = self.playbook.of_kind(kind)
+        field = kind.spec.field(kind.spec.group_by) if kind.spec.group_by else None
+        if field is None:
+            return [(None, entities)]
+        groups: dict[Entity | None, list[Entity]] = {}
+        for entity in entities:
+            value = getattr(entity.data, field.name, None)
+            target = self.lookup(value, field.kind) if value else None
+            groups.setdefault(target if isinstance(target, Entity) else None, []).append(entity)
+        heads = [e for e in self.playbook.of_kind(self.playbook.kinds.by_name[field.kind or ""])]
+        ordered = [(head, groups[head]) for head in heads if head in groups]
+        return ordered + ([(None, groups[None])] if None in groups else [])
 
     def position(self, entity: Entity) -> tuple[int, int] | None:
         """`(3, 13)`: where the entity stands in its kind, when the kind is numbered by an
@@ -578,6 +598,16 @@ def _site_pages(playbook: Playbook) -> dict[str, tuple[Kind, Mapping[str, Any]]]
                 continue
             pages[declared["page"]] = (kind, declared)
     return pages
+
+
+def telling_tags(entities: Sequence[Entity]) -> list[str]:
+    """The tags of these entities that tell some apart: a tag every one of several carries
+    (every persona tagged `persona`) filters nothing."""
+    counts: dict[str, int] = {}
+    for entity in entities:
+        for tag in dict.fromkeys(entity.data.tags):
+            counts[tag] = counts.get(tag, 0) + 1
+    return sorted(t for t, n in counts.items() if n < len(entities) or len(entities) == 1)
 
 
 def _comparisons_by_subject(playbook: Playbook) -> dict[Target, list[Entity]]:

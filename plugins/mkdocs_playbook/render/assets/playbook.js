@@ -5,9 +5,11 @@
   "use strict";
 
   function setUp(form) {
-    var list = form.parentElement.querySelector(".playbook-cards");
-    if (!list) return;
-    var cards = Array.prototype.slice.call(list.querySelectorAll(".playbook-card"));
+    // The cards may be in one list, or in groups (plays by stage), each with its heading.
+    var cards = Array.prototype.slice.call(
+      form.parentElement.querySelectorAll(".playbook-cards .playbook-card"));
+    if (!cards.length) return;
+    var groups = Array.prototype.slice.call(form.parentElement.querySelectorAll(".playbook-group"));
     var text = form.querySelector(".playbook-filter__text");
     var buttons = Array.prototype.slice.call(form.querySelectorAll(".playbook-filter__tag"));
     var count = form.querySelector(".playbook-filter__count");
@@ -29,6 +31,9 @@
           (card.getAttribute("data-text") || "").indexOf(query) !== -1;
         card.hidden = !matches;
         if (matches) shown += 1;
+      });
+      groups.forEach(function (group) {
+        group.hidden = !group.querySelector(".playbook-card:not([hidden])");
       });
       count.textContent = "Showing " + shown + " of " + cards.length;
       if (updateUrl) {
