@@ -260,9 +260,6 @@ class Renderer:
             "referrers": self.referrers,
             "differing": differing_dimensions,
             "tags_of": telling_tags,
-            "card_tags": lambda entity, entities: [
-                t for t in entity.data.tags if t in telling_tags(entities)
-            ],
             "tags_json": lambda tags: html.escape(json.dumps(list(tags)), quote=True),
             "card_text": lambda e: html.escape(
                 f"{e.data.title} {e.data.summary}".lower(), quote=True
