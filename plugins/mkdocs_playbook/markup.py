@@ -44,12 +44,22 @@ _FENCE_INFO_RE = re.compile(r"^([ \t]{0,3}(?:`{3,}|~{3,}))[ \t]*([\w+#.-]*)[^\n]
 _LIST_ITEM_RE = re.compile(r"^[ ]{0,3}(?:[*+-]|\d+[.)])(?:[ \t]|$)")
 
 
+PROSE, FENCE, INDENTED, SPAN = "prose", "fence", "indented", "span"
+"""What a piece of Markdown is: prose, a fenced or indented code block, or a code span."""
+
+
 def split_code(text: str) -> list[tuple[str, bool]]:
     """Split Markdown into ``(chunk, is_code)`` pieces: fenced and indented code blocks and
     code spans are code."""
+    return [(chunk, kind != PROSE) for chunk, kind in split_pieces(text)]
+
+
+def split_pieces(text: str) -> list[tuple[str, str]]:
+    """Split Markdown into ``(chunk, kind)`` pieces, kind being `PROSE`, `FENCE`,
+    `INDENTED` or `SPAN`."""
     if "`" not in text and "~~~" not in text and "\n    " not in text and "\n\t" not in text:
-        return [(text, False)] if text else []  # most fields: no code at all
-    pieces: list[tuple[str, bool]] = []
+        return [(text, PROSE)] if text else []  # most fields: no code at all
+    pieces: list[tuple[str, str]] = []
     prose: list[str] = []
     fence: str | None = None
     block: list[str] = []
@@ -70,47 +80,47 @@ def split_code(text: str) -> list[tuple[str, bool]]:
                 block.append(line)
                 previous_blank = blank
                 continue
-            pieces.append(("".join(block), True))
+            pieces.append(("".join(block), INDENTED))
             indented = False
         match = _FENCE_RE.match(line)
-        if fence is None and match:
-            fence = match.group(1)
-            flush_prose()
-            block = [line]
-        elif fence is not None:
+        if fence is not None:
             block.append(line)
             stripped = line.strip()
             if stripped.startswith(fence) and set(stripped) <= {fence[0]}:
-                pieces.append(("".join(block), True))
+                pieces.append(("".join(block), FENCE))
                 fence = None
                 after = "other"
         elif _is_indented(line) and not blank and previous_blank and after == "other":
             flush_prose()
             block = [line]
             indented = True
+        elif match:
+            fence = match.group(1)
+            flush_prose()
+            block = [line]
         else:
             prose.append(line)
             if not blank and not _is_indented(line) and (previous_blank or after is None):
                 after = "list" if _LIST_ITEM_RE.match(line) else "other"
         previous_blank = blank
     if fence is not None or indented:
-        pieces.append(("".join(block), True))
+        pieces.append(("".join(block), FENCE if fence is not None else INDENTED))
     flush_prose()
-    return [(chunk, is_code) for chunk, is_code in pieces if chunk]
+    return [(chunk, kind) for chunk, kind in pieces if chunk]
 
 
 def _is_indented(line: str) -> bool:
     return line.startswith(("    ", "\t", " \t", "  \t", "   \t"))
 
 
-def _split_spans(text: str) -> list[tuple[str, bool]]:
-    pieces: list[tuple[str, bool]] = []
+def _split_spans(text: str) -> list[tuple[str, str]]:
+    pieces: list[tuple[str, str]] = []
     last = 0
     for match in _CODE_SPAN_RE.finditer(text):
-        pieces.append((text[last : match.start()], False))
-        pieces.append((match.group(0), True))
+        pieces.append((text[last : match.start()], PROSE))
+        pieces.append((match.group(0), SPAN))
         last = match.end()
-    pieces.append((text[last:], False))
+    pieces.append((text[last:], PROSE))
     return pieces
 
 
@@ -188,9 +198,9 @@ def make_untrusted_markdown_safe(
     """
     out: list[str] = []
     offset = 0
-    for chunk, is_code in split_code(text):
-        if is_code:
-            out.append(_make_code_safe(chunk, snippets))
+    for chunk, kind in split_pieces(text):
+        if kind != PROSE:
+            out.append(_make_code_safe(chunk, kind, snippets))
         else:
             if rewrite is not None:
                 chunk = _rewrite_chunk(chunk, offset, rewrite)
@@ -199,10 +209,11 @@ def make_untrusted_markdown_safe(
     return "".join(out)
 
 
-def _make_code_safe(code: str, snippets: bool) -> str:
-    # A fence's `{ ... }` would set attributes through attr_list, and its options belong to
-    # the site's owner: YAML code fences name a language and nothing else.
-    code = _FENCE_INFO_RE.sub(r"\1\2", code, count=1)
+def _make_code_safe(code: str, kind: str, snippets: bool) -> str:
+    if kind == FENCE:
+        # A fence's `{ ... }` would set attributes through attr_list, and its options belong
+        # to the site's owner: YAML code fences name a language and nothing else.
+        code = _FENCE_INFO_RE.sub(r"\1\2", code, count=1)
     return _SNIPPET_LINE_RE.sub(r"\1;", code) if snippets else code
 
 
