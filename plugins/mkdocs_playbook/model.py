@@ -162,8 +162,10 @@ def _validate_date_or_text(value: object) -> datetime.date | str:
     # YAML turns 2027-06-30 into a date; a datetime would show a time nobody wrote.
     if isinstance(value, datetime.datetime):
         return value.date()
-    if isinstance(value, datetime.date | str) and value != "":
+    if isinstance(value, datetime.date):
         return value
+    if isinstance(value, str) and value != "":
+        return plain_text(value)
     raise PydanticCustomError("date_or_text", "expected a date (YYYY-MM-DD) or text")
 
 
@@ -177,8 +179,10 @@ DateOrText = Annotated[
 def _validate_year(value: object) -> int | str:
     if isinstance(value, bool):
         raise PydanticCustomError("year", "expected a year such as 2019")
-    if isinstance(value, int | str) and value != "":
+    if isinstance(value, int):
         return value
+    if isinstance(value, str) and value != "":
+        return plain_text(value)
     raise PydanticCustomError("year", "expected a year such as 2019")
 
 
