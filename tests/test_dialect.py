@@ -27,7 +27,13 @@ Convert = Callable[[str], str]
 def converter(base: str) -> markdown.Markdown:
     """Python-Markdown as a site with snippets, attr_list and md_in_html configures it."""
     return markdown.Markdown(
-        extensions=[*MARKDOWN_EXTENSIONS, "def_list", "pymdownx.snippets", "pymdownx.emoji"],
+        extensions=[
+            *MARKDOWN_EXTENSIONS,
+            "def_list",
+            "pymdownx.snippets",
+            "pymdownx.emoji",
+            "pymdownx.blocks.html",
+        ],
         extension_configs={
             **EXTENSION_OPTIONS,
             "pymdownx.snippets": {"base_path": [base], "check_paths": False},
@@ -122,3 +128,9 @@ def test_bidi_controls_are_closed_and_isolated() -> None:
 
 def test_tags_are_nfc() -> None:
     assert tag_text("cafe\u0301") == "caf\u00e9"
+
+
+def test_html_blocks_show_as_typed(yaml_markdown: Convert) -> None:
+    html = yaml_markdown('/// html | div[onclick="x"]\ntext\n///\n')
+    assert not re.search(r"<div[^>]*onclick", html)
+    assert '/// html | div[onclick="x"]' in html.replace("&#47;", "/")

@@ -40,6 +40,8 @@ _ATTR_LIST_BRACE_RE = re.compile(r"(?<!\\)((?:\\\\)*)\{")
 # pymdownx.snippets includes a file for a line like `--8<-- "file"`, even inside code; its
 # own escape is a leading `;`, which it removes.
 _SNIPPET_LINE_RE = re.compile(r"^([ \t]*)(?=;*-+8<-+)", re.MULTILINE)
+# pymdownx.blocks' `/// html | tag[attr=...]` is raw HTML by another name.
+_HTML_BLOCK_RE = re.compile(r"^([ \t>]*)/(?=//+[ \t]*html\b)", re.MULTILINE)
 _FENCE_INFO_RE = re.compile(r"^([ \t]{0,3}(?:`{3,}|~{3,}))[ \t]*([\w+#.-]*)[^\n]*")
 _LIST_ITEM_RE = re.compile(r"^[ ]{0,3}(?:[*+-]|\d+[.)])(?:[ \t]|$)")
 
@@ -220,6 +222,8 @@ def _make_code_safe(code: str, kind: str, snippets: bool) -> str:
 def _make_prose_safe(text: str) -> str:
     if "{" in text:
         text = _ATTR_LIST_BRACE_RE.sub(r"\1\\{", text)
+    if "///" in text:
+        text = _HTML_BLOCK_RE.sub(r"\1&#47;", text)
     if "<" not in text and "]" not in text and "\x00" not in text:
         return text  # no HTML, no links, no reference definitions: nothing more to make safe
     autolinks: list[str] = []
