@@ -14,10 +14,14 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from markdown.inlinepatterns import BACKTICK_RE, BacktickInlineProcessor
+
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 
 _FENCE_RE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
-_CODE_SPAN_RE = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)", re.DOTALL)
+# Python-Markdown's own code span finder, so that what is a code span here is one there.
+_BACKTICK_OPENING_RE = re.compile(BACKTICK_RE)
+_BACKTICKS = BacktickInlineProcessor(BACKTICK_RE)
 # [text](target "title") and ![alt](target); the target may hold one level of parentheses.
 _LINK_RE = re.compile(
     r"(?P<bang>!?)\[(?P<text>(?:\\.|[^\[\]\\])*)\]"
@@ -40,10 +44,17 @@ _ATTR_LIST_BRACE_RE = re.compile(r"(?<!\\)((?:\\\\)*)\{")
 # pymdownx.snippets includes a file for a line like `--8<-- "file"`, even inside code; its
 # own escape is a leading `;`, which it removes.
 _SNIPPET_LINE_RE = re.compile(r"^([ \t]*)(?=;*-+8<-+)", re.MULTILINE)
+# Schemes that run script, where a URL could start (browsers drop tabs and line breaks).
+_SCRIPT_URL_RE = re.compile(r"(?<![a-z0-9+.-])(?:(?:java|vb)script:|data:(?=\S))", re.IGNORECASE)
+# A bracket that no backslash escapes.
+_BRACKET_RE = re.compile(r"(?<!\\)((?:\\\\)*)([\[\]])")
 # pymdownx.blocks' `/// html | tag[attr=...]` is raw HTML by another name.
 _HTML_BLOCK_RE = re.compile(r"^([ \t>]*)/(?=//+[ \t]*html\b)", re.MULTILINE)
 _FENCE_INFO_RE = re.compile(r"^([ \t]{0,3}(?:`{3,}|~{3,}))[ \t]*([\w+#.-]*)[^\n]*")
-_LIST_ITEM_RE = re.compile(r"^[ ]{0,3}(?:[*+-]|\d+[.)])(?:[ \t]|$)")
+# Lines whose indented blocks that follow may be their content, not code: list items,
+# admonitions, collapsible blocks, tabs, definitions; and link, footnote and abbreviation
+# definitions, which leave the tree, so that what follows them continues what came before.
+_CONTAINER_RE = re.compile(r"(?:(?:[*+-]|\d+[.)])(?:[ \t]|$)|!!!|\?\?\?|===|\*?\[[^\]]*\]:|:[ \t])")
 
 
 PROSE, FENCE, INDENTED, SPAN = "prose", "fence", "indented", "span"
@@ -67,7 +78,9 @@ def split_pieces(text: str) -> list[tuple[str, str]]:
     block: list[str] = []
     indented = False
     # What the last unindented block was, as Python-Markdown decides whether an indented
-    # block is code: after a list it continues the list item; after anything else it is code.
+    # block is code: after a list item, an admonition or a tab it is their content; after
+    # anything else it is code. (Taking code for prose only escapes too much; the reverse
+    # would let raw HTML through, so when in doubt it is prose.)
     after: str | None = None
     previous_blank = True
 
@@ -89,6 +102,7 @@ def split_pieces(text: str) -> list[tuple[str, str]]:
             block.append(line)
             stripped = line.strip()
             if stripped.startswith(fence) and set(stripped) <= {fence[0]}:
+                flush_prose()
                 pieces.append(("".join(block), FENCE))
                 fence = None
                 after = "other"
@@ -97,16 +111,24 @@ def split_pieces(text: str) -> list[tuple[str, str]]:
             block = [line]
             indented = True
         elif match:
+            # The prose before it is kept open until the fence closes: until then it may
+            # be no fence at all.
             fence = match.group(1)
-            flush_prose()
             block = [line]
         else:
             prose.append(line)
-            if not blank and not _is_indented(line) and (previous_blank or after is None):
-                after = "list" if _LIST_ITEM_RE.match(line) else "other"
+            # Any line that could open a container does (a list may interrupt a paragraph
+            # in a list item, and the text may land in one); a plain line opens a block.
+            if _CONTAINER_RE.match(line.lstrip(" \t")):
+                after = "container"
+            elif not blank and not _is_indented(line) and (previous_blank or after is None):
+                after = "other"
         previous_blank = blank
-    if fence is not None or indented:
-        pieces.append(("".join(block), FENCE if fence is not None else INDENTED))
+    if indented:
+        pieces.append(("".join(block), INDENTED))
+    elif fence is not None:
+        # A fence that is never closed is no fence to Python-Markdown: its lines are prose.
+        prose.extend(block)
     flush_prose()
     return [(chunk, kind) for chunk, kind in pieces if chunk]
 
@@ -116,14 +138,59 @@ def _is_indented(line: str) -> bool:
 
 
 def _split_spans(text: str) -> list[tuple[str, str]]:
+    if "`" not in text:
+        return [(text, PROSE)]
     pieces: list[tuple[str, str]] = []
-    last = 0
-    for match in _CODE_SPAN_RE.finditer(text):
-        pieces.append((text[last : match.start()], PROSE))
-        pieces.append((match.group(0), SPAN))
-        last = match.end()
-    pieces.append((text[last:], PROSE))
-    return pieces
+    for paragraph in re.split(r"(?<=\n)(?=[ \t]*(?:\n|$))", text):
+        spans = _spans(paragraph)
+        # Python-Markdown pairs backticks within a block, and where a block ends inside a
+        # paragraph (a list item, a heading, a quote) is for its block parser to say. Spans
+        # that each sit on one line are spans whatever the blocks are; if pairing across
+        # the whole paragraph gives other spans than pairing line by line, the paragraph is
+        # taken for prose, which can only escape too much.
+        if spans != _spans_by_line(paragraph):
+            spans = []
+        last = 0
+        for begin, end in spans:
+            pieces.append((paragraph[last:begin], PROSE))
+            pieces.append((paragraph[begin:end], SPAN))
+            last = end
+        pieces.append((paragraph[last:], PROSE))
+    merged: list[tuple[str, str]] = []
+    for chunk, kind in pieces:
+        # Prose stays whole across paragraphs: a link or a definition may span them.
+        if kind == PROSE and merged and merged[-1][1] == PROSE:
+            merged[-1] = (merged[-1][0] + chunk, PROSE)
+        elif chunk:
+            merged.append((chunk, kind))
+    return merged
+
+
+def _spans(text: str) -> list[tuple[int, int]]:
+    """Where Python-Markdown finds code spans in a block of text: (start, end) offsets."""
+    found: list[tuple[int, int]] = []
+    position = 0
+    while match := _BACKTICK_OPENING_RE.search(text, position):
+        if match.group(1):  # escaped backslashes before a backtick: not a span
+            position = match.end()
+            continue
+        begin = match.start()
+        start, end = _BACKTICKS.find_code_spans(begin, text)
+        if end is None:
+            position = start
+            continue
+        position = end + (start - begin)
+        found.append((begin, position))
+    return found
+
+
+def _spans_by_line(text: str) -> list[tuple[int, int]]:
+    found: list[tuple[int, int]] = []
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        found.extend((offset + begin, offset + end) for begin, end in _spans(line))
+        offset += len(line)
+    return found
 
 
 @dataclass(frozen=True)
@@ -247,9 +314,16 @@ def _make_prose_safe(text: str) -> str:
         return link.text
 
     text = _LINK_RE.sub(drop_unsafe, text)
-    return _REFERENCE_DEF_RE.sub(
+    text = _REFERENCE_DEF_RE.sub(
         lambda m: m.group(0) if is_safe_url(m.group("target")) else "", text
     )
+    if _SCRIPT_URL_RE.search(re.sub(r"[\t\n\r]", "", html.unescape(text))):
+        # A script URL is left in a link form the patterns above do not know (Python-Markdown
+        # has more: a space before the target, nested brackets, definitions in a quote...).
+        # Fail closed: no bracket in this text may make a link, a reference or a definition
+        # (definitions apply to the whole page, so they must die where they are written).
+        text = _BRACKET_RE.sub(r"\1\\\2", text)
+    return text
 
 
 def escape_text(text: str) -> str:
@@ -261,6 +335,31 @@ def escape_text(text: str) -> str:
         # An entity shows the colon, but no extension sees it as syntax.
         escaped = _SHORTCODE_COLON_RE.sub("&#58;", escaped)
     return _LINE_START_RE.sub(_escape_list_marker, escaped)
+
+
+def code_element(text: str) -> str:
+    """Text as an inline `<code>` element that shows it exactly, in any Markdown context.
+
+    Inside an HTML block that md_in_html parses (cards, the comparison table), a code span
+    does not hide its raw HTML from that parser; an element of escaped text does.
+    """
+    # An entity for the pipe, so that a table cell around it is not split.
+    return "<code>" + escape_text(text).replace("\\|", "&#124;") + "</code>"
+
+
+_SPAN_RE = re.compile(r"(`+)(.*)\1", re.DOTALL)
+
+
+def code_spans_as_elements(markdown: str) -> str:
+    """The Markdown with each code span written as a `code_element`."""
+    if "`" not in markdown:
+        return markdown
+    out: list[str] = []
+    for chunk, kind in split_pieces(markdown):
+        match = _SPAN_RE.fullmatch(chunk) if kind == SPAN else None
+        # Python-Markdown strips the blanks around a code span's text.
+        out.append(code_element(match.group(2).strip()) if match else chunk)
+    return "".join(out)
 
 
 def _escape_list_marker(match: re.Match[str]) -> str:

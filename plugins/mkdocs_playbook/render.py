@@ -20,7 +20,14 @@ from urllib.parse import quote
 import jinja2
 
 from .diagnostics import Diagnostic, DiagnosticError
-from .markup import Link, escape_text, make_untrusted_markdown_safe, rewrite_links
+from .markup import (
+    Link,
+    code_element,
+    code_spans_as_elements,
+    escape_text,
+    make_untrusted_markdown_safe,
+    rewrite_links,
+)
 from .model import (
     KIND_BY_NAME,
     KINDS,
@@ -197,7 +204,8 @@ class Renderer:
             ).strip()
 
         def md_cell(text: str | None) -> str:
-            rendered = md(text)
+            # Cells may sit in an HTML block that md_in_html parses: see `code_element`.
+            rendered = code_spans_as_elements(md(text))
             rendered = re.sub(r"\n\s*\n", "<br><br>", rendered)
             return rendered.replace("\n", " ").replace("|", "\\|")
 
@@ -490,8 +498,8 @@ def _play_time(value: object) -> str:
 
 
 def _tag_code(tag: str) -> str:
-    # A code span shows the tag literally; a backtick inside would end it early.
-    return "`" + tag.replace("`", "'") + "`"
+    # Not a code span: cards sit in an HTML block that md_in_html parses (`code_element`).
+    return code_element(tag)
 
 
 def _display_date(value: object) -> str:
