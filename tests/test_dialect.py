@@ -134,3 +134,13 @@ def test_html_blocks_show_as_typed(yaml_markdown: Convert) -> None:
     html = yaml_markdown('/// html | div[onclick="x"]\ntext\n///\n')
     assert not re.search(r"<div[^>]*onclick", html)
     assert '/// html | div[onclick="x"]' in html.replace("&#47;", "/")
+
+
+def test_fences_nested_in_lists_and_quotes_keep_their_code(yaml_markdown: Convert) -> None:
+    for text in ("- item\n\n    ```\n    <b>{x}</b>\n    ```\n", "> ```\n> <b>{x}</b>\n> ```\n"):
+        assert "<code>&lt;b&gt;{x}&lt;/b&gt;\n</code>" in yaml_markdown(text), text
+
+
+def test_a_fence_whose_lines_lose_its_prefix_is_taken_for_prose() -> None:
+    text = "- a\n\n    ```\n  <b>x</b>\n    ```"
+    assert split_pieces(text) == [(text, "prose")]

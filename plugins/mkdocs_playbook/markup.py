@@ -18,7 +18,9 @@ from markdown.inlinepatterns import BACKTICK_RE, BacktickInlineProcessor
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 
-_FENCE_RE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
+# A fence opens at a line's start, or nested under a list item or in a quote: superfences
+# takes any prefix of blanks and `>`, as long as every line of the block repeats it.
+_FENCE_RE = re.compile(r"^([ >]*)(`{3,}|~{3,})")
 # Python-Markdown's own code span finder, so that what is a code span here is one there.
 _BACKTICK_OPENING_RE = re.compile(BACKTICK_RE)
 _BACKTICKS = BacktickInlineProcessor(BACKTICK_RE)
@@ -50,7 +52,7 @@ _SCRIPT_URL_RE = re.compile(r"(?<![a-z0-9+.-])(?:(?:java|vb)script:|data:(?=\S))
 _BRACKET_RE = re.compile(r"(?<!\\)((?:\\\\)*)([\[\]])")
 # pymdownx.blocks' `/// html | tag[attr=...]` is raw HTML by another name.
 _HTML_BLOCK_RE = re.compile(r"^([ \t>]*)/(?=//+[ \t]*html\b)", re.MULTILINE)
-_FENCE_INFO_RE = re.compile(r"^([ \t]{0,3}(?:`{3,}|~{3,}))[ \t]*([\w+#.-]*)[^\n]*")
+_FENCE_INFO_RE = re.compile(r"^([ >]*(?:`{3,}|~{3,}))[ \t]*([\w+#.-]*)[^\n]*")
 # Lines whose indented blocks that follow may be their content, not code: list items,
 # admonitions, collapsible blocks, tabs, definitions; and link, footnote and abbreviation
 # definitions, which leave the tree, so that what follows them continues what came before.
@@ -75,6 +77,8 @@ def split_pieces(text: str) -> list[tuple[str, str]]:
     pieces: list[tuple[str, str]] = []
     prose: list[str] = []
     fence: str | None = None
+    prefix = ""
+    consistent = True
     block: list[str] = []
     indented = False
     # What the last unindented block was, as Python-Markdown decides whether an indented
@@ -100,10 +104,16 @@ def split_pieces(text: str) -> list[tuple[str, str]]:
         match = _FENCE_RE.match(line)
         if fence is not None:
             block.append(line)
-            stripped = line.strip()
+            if not blank and not line.startswith(prefix):
+                consistent = False
+            stripped = line[len(prefix) :].strip() if line.startswith(prefix) else ""
             if stripped.startswith(fence) and set(stripped) <= {fence[0]}:
-                flush_prose()
-                pieces.append(("".join(block), FENCE))
+                if consistent:
+                    flush_prose()
+                    pieces.append(("".join(block), FENCE))
+                else:
+                    # Not a fence Python-Markdown is sure to see: prose, escaped.
+                    prose.extend(block)
                 fence = None
                 after = "other"
         elif _is_indented(line) and not blank and previous_blank and after == "other":
@@ -113,7 +123,8 @@ def split_pieces(text: str) -> list[tuple[str, str]]:
         elif match:
             # The prose before it is kept open until the fence closes: until then it may
             # be no fence at all.
-            fence = match.group(1)
+            prefix, fence = match.group(1), match.group(2)
+            consistent = True
             block = [line]
         else:
             prose.append(line)
