@@ -14,9 +14,17 @@ from pathlib import Path
 
 import markdown
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from markdown.inlinepatterns import BACKTICK_RE, BacktickInlineProcessor
 from pymdownx.superfences import fence_code_format
 
-from mkdocs_playbook.markup import escape_text, make_untrusted_markdown_safe, split_pieces
+from mkdocs_playbook.markup import (
+    code_spans,
+    escape_text,
+    make_untrusted_markdown_safe,
+    split_pieces,
+)
 from mkdocs_playbook.model import balance_bidi, markdown_text, plain_text, tag_text
 from mkdocs_playbook.site_setup import EXTENSION_OPTIONS, MARKDOWN_EXTENSIONS
 
@@ -144,3 +152,29 @@ def test_fences_nested_in_lists_and_quotes_keep_their_code(yaml_markdown: Conver
 def test_a_fence_whose_lines_lose_its_prefix_is_taken_for_prose() -> None:
     text = "- a\n\n    ```\n  <b>x</b>\n    ```"
     assert split_pieces(text) == [(text, "prose")]
+
+
+def _python_markdown_spans(text: str) -> list[tuple[int, int]]:
+    """Code spans as Python-Markdown's inline loop finds them, through its own regex."""
+    pattern = re.compile(BACKTICK_RE, re.DOTALL | re.UNICODE)
+    finder = BacktickInlineProcessor(BACKTICK_RE)
+    found: list[tuple[int, int]] = []
+    position = 0
+    while match := pattern.search(text, position):
+        if match.group(1):
+            # The loop puts a placeholder where escaped backslashes were, and searches on.
+            text = text[: match.start()] + "\x03" * len(match.group(1)) + text[match.end() :]
+            position = match.end()
+            continue
+        start, end = finder.find_code_spans(match.start(), text)
+        if end is None:
+            position = start
+            continue
+        position = end + (start - match.start())
+        found.append((match.start(), position))
+    return found
+
+
+@given(st.text(alphabet="`\\ a\n", max_size=40))
+def test_code_spans_are_where_python_markdown_finds_them(text: str) -> None:
+    assert code_spans(text) == _python_markdown_spans(text)

@@ -39,8 +39,8 @@ _MARKDOWN_SPECIALS_RE = re.compile(r"([\\`*_{}\[\]()#+!|])")
 # At the start of a line these would begin a list.
 _LINE_START_RE = re.compile(r"^(\s*)(-|\d+(?=[.)]))")
 _LINE_BREAK_RE = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+")
-# The colon that opens an emoji shortcode (`:smile:`), or a definition at a line's start.
-_SHORTCODE_COLON_RE = re.compile(r":(?=[+\-\w]+:)|^:")
+# The colon that opens an emoji shortcode (`:smile:`).
+_SHORTCODE_COLON_RE = re.compile(r":(?=[+\-\w]+:)")
 # An attribute list starts with a brace that no backslash escapes.
 _ATTR_LIST_BRACE_RE = re.compile(r"(?<!\\)((?:\\\\)*)\{")
 # pymdownx.snippets includes a file for a line like `--8<-- "file"`, even inside code; its
@@ -153,13 +153,13 @@ def _split_spans(text: str) -> list[tuple[str, str]]:
         return [(text, PROSE)]
     pieces: list[tuple[str, str]] = []
     for paragraph in re.split(r"(?<=\n)(?=[ \t]*(?:\n|$))", text):
-        spans = _spans(paragraph)
+        spans = code_spans(paragraph)
         # Python-Markdown pairs backticks within a block, and where a block ends inside a
         # paragraph (a list item, a heading, a quote) is for its block parser to say. Spans
-        # that each sit on one line are spans whatever the blocks are; if pairing across
-        # the whole paragraph gives other spans than pairing line by line, the paragraph is
-        # taken for prose, which can only escape too much.
-        if spans != _spans_by_line(paragraph):
+        # that each sit on one line are spans whatever the blocks are (pairing line by line
+        # gives the same); a span over lines may not be, so the paragraph is then taken for
+        # prose, which can only escape too much.
+        if any("\n" in paragraph[begin:end] for begin, end in spans):
             spans = []
         last = 0
         for begin, end in spans:
@@ -177,12 +177,15 @@ def _split_spans(text: str) -> list[tuple[str, str]]:
     return merged
 
 
-def _spans(text: str) -> list[tuple[int, int]]:
+def code_spans(text: str) -> list[tuple[int, int]]:
     """Where Python-Markdown finds code spans in a block of text: (start, end) offsets."""
     found: list[tuple[int, int]] = []
     position = 0
-    while match := _BACKTICK_OPENING_RE.search(text, position):
-        if match.group(1):  # escaped backslashes before a backtick: not a span
+    while (match := _next_backtick_match(text, position)) is not None:
+        if match.group(1):
+            # Escaped backslashes before a backtick: Python-Markdown puts a placeholder in
+            # their place and searches on, so the backtick after them may open a span.
+            text = text[: match.start()] + "\x03" * len(match.group(1)) + text[match.end() :]
             position = match.end()
             continue
         begin = match.start()
@@ -195,13 +198,18 @@ def _spans(text: str) -> list[tuple[int, int]]:
     return found
 
 
-def _spans_by_line(text: str) -> list[tuple[int, int]]:
-    found: list[tuple[int, int]] = []
-    offset = 0
-    for line in text.splitlines(keepends=True):
-        found.extend((offset + begin, offset + end) for begin, end in _spans(line))
-        offset += len(line)
-    return found
+def _next_backtick_match(text: str, position: int) -> re.Match[str] | None:
+    """What `BACKTICK_RE` finds from ``position`` on, without trying it at every position
+    (which is slow): it can match only at a backtick or the backslashes right before one."""
+    while (index := text.find("`", position)) >= 0:
+        start = index
+        while start > position and text[start - 1] == "\\":
+            start -= 1
+        for at in range(start, index + 1):
+            if match := _BACKTICK_OPENING_RE.match(text, at):
+                return match
+        position = index + 1
+    return None
 
 
 @dataclass(frozen=True)
@@ -328,7 +336,7 @@ def _make_prose_safe(text: str) -> str:
     text = _REFERENCE_DEF_RE.sub(
         lambda m: m.group(0) if is_safe_url(m.group("target")) else "", text
     )
-    if _SCRIPT_URL_RE.search(re.sub(r"[\t\n\r]", "", html.unescape(text))):
+    if _names_script_url(text):
         # A script URL is left in a link form the patterns above do not know (Python-Markdown
         # has more: a space before the target, nested brackets, definitions in a quote...).
         # Fail closed: no bracket in this text may make a link, a reference or a definition
@@ -337,14 +345,33 @@ def _make_prose_safe(text: str) -> str:
     return text
 
 
+_URL_BLANKS = str.maketrans("", "", "\t\n\r")
+"""What a browser drops from anywhere in a URL."""
+
+
+def _names_script_url(text: str) -> bool:
+    squeezed = text.translate(_URL_BLANKS)
+    if "&" in squeezed:
+        squeezed = html.unescape(squeezed).translate(_URL_BLANKS)
+    lowered = squeezed.lower()
+    if "script:" not in lowered and "data:" not in lowered:
+        return False  # most text, and far quicker than the pattern
+    return _SCRIPT_URL_RE.search(squeezed) is not None
+
+
 def escape_text(text: str) -> str:
     """Plain text made safe to put into Markdown: one line, no HTML, no Markdown syntax, no
     emoji shortcodes."""
-    escaped = _LINE_BREAK_RE.sub(" ", html.escape(text, quote=False))
+    escaped = html.escape(text, quote=False)
+    if not escaped.isprintable():  # most text: no line break to fold
+        escaped = _LINE_BREAK_RE.sub(" ", escaped)
     escaped = _MARKDOWN_SPECIALS_RE.sub(r"\\\1", escaped)
     if ":" in escaped:
-        # An entity shows the colon, but no extension sees it as syntax.
+        # An entity shows the colon, but no extension sees it as syntax: neither a
+        # shortcode nor, at the start, a definition.
         escaped = _SHORTCODE_COLON_RE.sub("&#58;", escaped)
+        if escaped.startswith(":"):
+            escaped = "&#58;" + escaped[1:]
     return _LINE_START_RE.sub(_escape_list_marker, escaped)
 
 
