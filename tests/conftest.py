@@ -36,16 +36,16 @@ def write(root: Path, files: dict[str, str]) -> Path:
 
 
 def run_mkdocs(
-    project: Path, *args: str, env: dict[str, str] | None = None
+    project: Path, *args: str, env: dict[str, str] | None = None, code: str | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """Run the real `mkdocs` command line in a project folder."""
+    """Run the real `mkdocs` command line in a project folder (or ``code`` that runs it)."""
     env = {
         **os.environ,
         "SOURCE_DATE_EPOCH": "1700000000",
         **(env or {}),
     }
     return subprocess.run(
-        [sys.executable, "-m", "mkdocs", *args],
+        [sys.executable, *(["-c", code] if code else ["-m", "mkdocs"]), *args],
         cwd=project,
         capture_output=True,
         text=True,

@@ -303,5 +303,7 @@ def test_hostile_markdown_never_reaches_a_page_as_script(title: str, body: str) 
     for path, page in pages.items():
         converted = converter.reset().convert(page.split("\n---\n", 1)[-1])
         assert "TOPSECRET" not in converted, path
+        # Each layer on its own: the escaping before conversion, then the sanitiser after.
+        assert list(problems(Page(converted, fragment=True), allowlist=False)) == [], path
         cleaned = sanitize_html(converted)
         assert list(problems(Page(cleaned, fragment=True), allowlist=True)) == [], path

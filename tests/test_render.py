@@ -122,7 +122,9 @@ def test_script_and_data_urls_never_become_links(hostile_page: str) -> None:
 
 
 def test_code_spans_are_left_alone(hostile_page: str) -> None:
-    assert "`<code>` stays code" in hostile_page
+    # The barriers sit in a profile card, an HTML block md_in_html parses: there a code
+    # span is written as a code element, so its text cannot be read as HTML.
+    assert "- <code>&lt;code&gt;</code> stays code" in hostile_page
 
 
 def test_titles_cannot_break_or_inject_into_the_stage_flow(tmp_path: Path) -> None:
@@ -283,4 +285,4 @@ def test_a_tag_every_entity_of_a_kind_carries_is_no_filter(tmp_path: Path) -> No
     links, _ = resolve_refs(result.playbook)
     page = Renderer(result.playbook, links).render_kind_index(KIND_BY_NAME["persona"])
     assert 'data-tag="young"' in page and 'data-tag="persona"' not in page
-    assert "`persona`" not in page and "`young`" in page
+    assert "<code>persona</code>" not in page and "<code>young</code>" in page

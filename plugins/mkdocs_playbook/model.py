@@ -68,7 +68,8 @@ LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 _FOLD_RE = re.compile(f"[ \t]*[{LINE_BREAKS}][{LINE_BREAKS} \t]*")
 # C0 and C1 controls (but tab and line breaks) and noncharacters: YAML refuses them written
 # out, and an escape such as "\x1b" or "\uFDD0" must not smuggle them in.
-_FORBIDDEN_RE = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\ufdd0-\ufdef\ufffe\uffff]")
+_FORBIDDEN = "\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\ufdd0-\ufdef\ufffe\uffff"
+_FORBIDDEN_RE = re.compile(f"[{_FORBIDDEN}]")
 _EMBEDDINGS = "\u202a\u202b\u202d\u202e"
 """Left/right-to-left embeddings and overrides, each ended by POP DIRECTIONAL FORMATTING."""
 _PDF = "\u202c"
@@ -77,6 +78,8 @@ _ISOLATES = "\u2066\u2067\u2068"
 _PDI = "\u2069"
 _BIDI_RE = re.compile(f"[{_EMBEDDINGS}{_PDF}{_ISOLATES}{_PDI}]")
 FIRST_STRONG_ISOLATE = "\u2068"
+_UNUSUAL_RE = re.compile(f"[{_FORBIDDEN}{_EMBEDDINGS}{_PDF}{_ISOLATES}{_PDI}]")
+"""Anything `markdown_text` has to look at more closely."""
 
 
 def _refuse_forbidden(value: str) -> None:
@@ -123,6 +126,8 @@ def balance_bidi(text: str) -> str:
 def plain_text(value: str) -> str:
     """One line of text as shown: line breaks folded to a space, outer blanks dropped, and
     bidi controls isolated so they cannot reverse the text around it."""
+    if value.isprintable() and value and value.strip() == value:
+        return value  # most text: no control, break, bidi control or outer blank at all
     _refuse_forbidden(value)
     folded = _FOLD_RE.sub(" ", value).strip()
     _refuse_blank(folded)
@@ -133,8 +138,10 @@ def plain_text(value: str) -> str:
 
 def markdown_text(value: str) -> str:
     """Markdown as written, but never blank, and with bidi controls closed on their line."""
-    _refuse_forbidden(value)
     _refuse_blank(value)
+    if not _UNUSUAL_RE.search(value):
+        return value  # one scan for most text
+    _refuse_forbidden(value)
     if not _BIDI_RE.search(value):
         return value
     return "".join(_balance_line(line) for line in value.splitlines(keepends=True))
@@ -160,8 +167,10 @@ def _validate_date_or_text(value: object) -> datetime.date | str:
     # YAML turns 2027-06-30 into a date; a datetime would show a time nobody wrote.
     if isinstance(value, datetime.datetime):
         return value.date()
-    if isinstance(value, datetime.date | str) and value != "":
+    if isinstance(value, datetime.date):
         return value
+    if isinstance(value, str) and value != "":
+        return plain_text(value)
     raise PydanticCustomError("date_or_text", "expected a date (YYYY-MM-DD) or text")
 
 
@@ -175,8 +184,10 @@ DateOrText = Annotated[
 def _validate_year(value: object) -> int | str:
     if isinstance(value, bool):
         raise PydanticCustomError("year", "expected a year such as 2019")
-    if isinstance(value, int | str) and value != "":
+    if isinstance(value, int):
         return value
+    if isinstance(value, str) and value != "":
+        return plain_text(value)
     raise PydanticCustomError("year", "expected a year such as 2019")
 
 

@@ -14,10 +14,16 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from markdown.inlinepatterns import BACKTICK_RE, BacktickInlineProcessor
+
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 
-_FENCE_RE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
-_CODE_SPAN_RE = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)", re.DOTALL)
+# A fence opens at a line's start, or nested under a list item or in a quote: superfences
+# takes any prefix of blanks and `>`, as long as every line of the block repeats it.
+_FENCE_RE = re.compile(r"^([ >]*)(`{3,}|~{3,})")
+# Python-Markdown's own code span finder, so that what is a code span here is one there.
+_BACKTICK_OPENING_RE = re.compile(BACKTICK_RE)
+_BACKTICKS = BacktickInlineProcessor(BACKTICK_RE)
 # [text](target "title") and ![alt](target); the target may hold one level of parentheses.
 _LINK_RE = re.compile(
     r"(?P<bang>!?)\[(?P<text>(?:\\.|[^\[\]\\])*)\]"
@@ -33,29 +39,52 @@ _MARKDOWN_SPECIALS_RE = re.compile(r"([\\`*_{}\[\]()#+!|])")
 # At the start of a line these would begin a list.
 _LINE_START_RE = re.compile(r"^(\s*)(-|\d+(?=[.)]))")
 _LINE_BREAK_RE = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+")
-# The colon that opens an emoji shortcode (`:smile:`), or a definition at a line's start.
-_SHORTCODE_COLON_RE = re.compile(r":(?=[+\-\w]+:)|^:")
+# The colon that opens an emoji shortcode (`:smile:`).
+_SHORTCODE_COLON_RE = re.compile(r":(?=[+\-\w]+:)")
 # An attribute list starts with a brace that no backslash escapes.
 _ATTR_LIST_BRACE_RE = re.compile(r"(?<!\\)((?:\\\\)*)\{")
 # pymdownx.snippets includes a file for a line like `--8<-- "file"`, even inside code; its
 # own escape is a leading `;`, which it removes.
 _SNIPPET_LINE_RE = re.compile(r"^([ \t]*)(?=;*-+8<-+)", re.MULTILINE)
-_FENCE_INFO_RE = re.compile(r"^([ \t]{0,3}(?:`{3,}|~{3,}))[ \t]*([\w+#.-]*)[^\n]*")
-_LIST_ITEM_RE = re.compile(r"^[ ]{0,3}(?:[*+-]|\d+[.)])(?:[ \t]|$)")
+# Schemes that run script, where a URL could start (browsers drop tabs and line breaks).
+_SCRIPT_URL_RE = re.compile(r"(?<![a-z0-9+.-])(?:(?:java|vb)script:|data:(?=\S))", re.IGNORECASE)
+# A bracket that no backslash escapes.
+_BRACKET_RE = re.compile(r"(?<!\\)((?:\\\\)*)([\[\]])")
+# pymdownx.blocks' `/// html | tag[attr=...]` is raw HTML by another name.
+_HTML_BLOCK_RE = re.compile(r"^([ \t>]*)/(?=//+[ \t]*html\b)", re.MULTILINE)
+_FENCE_INFO_RE = re.compile(r"^([ >]*(?:`{3,}|~{3,}))[ \t]*([\w+#.-]*)[^\n]*")
+# Lines whose indented blocks that follow may be their content, not code: list items,
+# admonitions, collapsible blocks, tabs, definitions; and link, footnote and abbreviation
+# definitions, which leave the tree, so that what follows them continues what came before.
+_CONTAINER_RE = re.compile(r"(?:(?:[*+-]|\d+[.)])(?:[ \t]|$)|!!!|\?\?\?|===|\*?\[[^\]]*\]:|:[ \t])")
+
+
+PROSE, FENCE, INDENTED, SPAN = "prose", "fence", "indented", "span"
+"""What a piece of Markdown is: prose, a fenced or indented code block, or a code span."""
 
 
 def split_code(text: str) -> list[tuple[str, bool]]:
     """Split Markdown into ``(chunk, is_code)`` pieces: fenced and indented code blocks and
     code spans are code."""
+    return [(chunk, kind != PROSE) for chunk, kind in split_pieces(text)]
+
+
+def split_pieces(text: str) -> list[tuple[str, str]]:
+    """Split Markdown into ``(chunk, kind)`` pieces, kind being `PROSE`, `FENCE`,
+    `INDENTED` or `SPAN`."""
     if "`" not in text and "~~~" not in text and "\n    " not in text and "\n\t" not in text:
-        return [(text, False)] if text else []  # most fields: no code at all
-    pieces: list[tuple[str, bool]] = []
+        return [(text, PROSE)] if text else []  # most fields: no code at all
+    pieces: list[tuple[str, str]] = []
     prose: list[str] = []
     fence: str | None = None
+    prefix = ""
+    consistent = True
     block: list[str] = []
     indented = False
     # What the last unindented block was, as Python-Markdown decides whether an indented
-    # block is code: after a list it continues the list item; after anything else it is code.
+    # block is code: after a list item, an admonition or a tab it is their content; after
+    # anything else it is code. (Taking code for prose only escapes too much; the reverse
+    # would let raw HTML through, so when in doubt it is prose.)
     after: str | None = None
     previous_blank = True
 
@@ -70,48 +99,117 @@ def split_code(text: str) -> list[tuple[str, bool]]:
                 block.append(line)
                 previous_blank = blank
                 continue
-            pieces.append(("".join(block), True))
+            pieces.append(("".join(block), INDENTED))
             indented = False
         match = _FENCE_RE.match(line)
-        if fence is None and match:
-            fence = match.group(1)
-            flush_prose()
-            block = [line]
-        elif fence is not None:
+        if fence is not None:
             block.append(line)
-            stripped = line.strip()
+            if not blank and not line.startswith(prefix):
+                consistent = False
+            stripped = line[len(prefix) :].strip() if line.startswith(prefix) else ""
             if stripped.startswith(fence) and set(stripped) <= {fence[0]}:
-                pieces.append(("".join(block), True))
+                if consistent:
+                    flush_prose()
+                    pieces.append(("".join(block), FENCE))
+                else:
+                    # Not a fence Python-Markdown is sure to see: prose, escaped.
+                    prose.extend(block)
                 fence = None
                 after = "other"
         elif _is_indented(line) and not blank and previous_blank and after == "other":
             flush_prose()
             block = [line]
             indented = True
+        elif match:
+            # The prose before it is kept open until the fence closes: until then it may
+            # be no fence at all.
+            prefix, fence = match.group(1), match.group(2)
+            consistent = True
+            block = [line]
         else:
             prose.append(line)
-            if not blank and not _is_indented(line) and (previous_blank or after is None):
-                after = "list" if _LIST_ITEM_RE.match(line) else "other"
+            # Any line that could open a container does (a list may interrupt a paragraph
+            # in a list item, and the text may land in one); a plain line opens a block.
+            if _CONTAINER_RE.match(line.lstrip(" \t")):
+                after = "container"
+            elif not blank and not _is_indented(line) and (previous_blank or after is None):
+                after = "other"
         previous_blank = blank
-    if fence is not None or indented:
-        pieces.append(("".join(block), True))
+    if indented:
+        pieces.append(("".join(block), INDENTED))
+    elif fence is not None:
+        # A fence that is never closed is no fence to Python-Markdown: its lines are prose.
+        prose.extend(block)
     flush_prose()
-    return [(chunk, is_code) for chunk, is_code in pieces if chunk]
+    return [(chunk, kind) for chunk, kind in pieces if chunk]
 
 
 def _is_indented(line: str) -> bool:
     return line.startswith(("    ", "\t", " \t", "  \t", "   \t"))
 
 
-def _split_spans(text: str) -> list[tuple[str, bool]]:
-    pieces: list[tuple[str, bool]] = []
-    last = 0
-    for match in _CODE_SPAN_RE.finditer(text):
-        pieces.append((text[last : match.start()], False))
-        pieces.append((match.group(0), True))
-        last = match.end()
-    pieces.append((text[last:], False))
-    return pieces
+def _split_spans(text: str) -> list[tuple[str, str]]:
+    if "`" not in text:
+        return [(text, PROSE)]
+    pieces: list[tuple[str, str]] = []
+    for paragraph in re.split(r"(?<=\n)(?=[ \t]*(?:\n|$))", text):
+        spans = code_spans(paragraph)
+        # Python-Markdown pairs backticks within a block, and where a block ends inside a
+        # paragraph (a list item, a heading, a quote) is for its block parser to say. Spans
+        # that each sit on one line are spans whatever the blocks are (pairing line by line
+        # gives the same); a span over lines may not be, so the paragraph is then taken for
+        # prose, which can only escape too much.
+        if any("\n" in paragraph[begin:end] for begin, end in spans):
+            spans = []
+        last = 0
+        for begin, end in spans:
+            pieces.append((paragraph[last:begin], PROSE))
+            pieces.append((paragraph[begin:end], SPAN))
+            last = end
+        pieces.append((paragraph[last:], PROSE))
+    merged: list[tuple[str, str]] = []
+    for chunk, kind in pieces:
+        # Prose stays whole across paragraphs: a link or a definition may span them.
+        if kind == PROSE and merged and merged[-1][1] == PROSE:
+            merged[-1] = (merged[-1][0] + chunk, PROSE)
+        elif chunk:
+            merged.append((chunk, kind))
+    return merged
+
+
+def code_spans(text: str) -> list[tuple[int, int]]:
+    """Where Python-Markdown finds code spans in a block of text: (start, end) offsets."""
+    found: list[tuple[int, int]] = []
+    position = 0
+    while (match := _next_backtick_match(text, position)) is not None:
+        if match.group(1):
+            # Escaped backslashes before a backtick: Python-Markdown puts a placeholder in
+            # their place and searches on, so the backtick after them may open a span.
+            text = text[: match.start()] + "\x03" * len(match.group(1)) + text[match.end() :]
+            position = match.end()
+            continue
+        begin = match.start()
+        start, end = _BACKTICKS.find_code_spans(begin, text)
+        if end is None:
+            position = start
+            continue
+        position = end + (start - begin)
+        found.append((begin, position))
+    return found
+
+
+def _next_backtick_match(text: str, position: int) -> re.Match[str] | None:
+    """What `BACKTICK_RE` finds from ``position`` on, without trying it at every position
+    (which is slow): it can match only at a backtick or the backslashes right before one."""
+    while (index := text.find("`", position)) >= 0:
+        start = index
+        while start > position and text[start - 1] == "\\":
+            start -= 1
+        for at in range(start, index + 1):
+            if match := _BACKTICK_OPENING_RE.match(text, at):
+                return match
+        position = index + 1
+    return None
 
 
 @dataclass(frozen=True)
@@ -188,9 +286,9 @@ def make_untrusted_markdown_safe(
     """
     out: list[str] = []
     offset = 0
-    for chunk, is_code in split_code(text):
-        if is_code:
-            out.append(_make_code_safe(chunk, snippets))
+    for chunk, kind in split_pieces(text):
+        if kind != PROSE:
+            out.append(_make_code_safe(chunk, kind, snippets))
         else:
             if rewrite is not None:
                 chunk = _rewrite_chunk(chunk, offset, rewrite)
@@ -199,16 +297,19 @@ def make_untrusted_markdown_safe(
     return "".join(out)
 
 
-def _make_code_safe(code: str, snippets: bool) -> str:
-    # A fence's `{ ... }` would set attributes through attr_list, and its options belong to
-    # the site's owner: YAML code fences name a language and nothing else.
-    code = _FENCE_INFO_RE.sub(r"\1\2", code, count=1)
+def _make_code_safe(code: str, kind: str, snippets: bool) -> str:
+    if kind == FENCE:
+        # A fence's `{ ... }` would set attributes through attr_list, and its options belong
+        # to the site's owner: YAML code fences name a language and nothing else.
+        code = _FENCE_INFO_RE.sub(r"\1\2", code, count=1)
     return _SNIPPET_LINE_RE.sub(r"\1;", code) if snippets else code
 
 
 def _make_prose_safe(text: str) -> str:
     if "{" in text:
         text = _ATTR_LIST_BRACE_RE.sub(r"\1\\{", text)
+    if "///" in text:
+        text = _HTML_BLOCK_RE.sub(r"\1&#47;", text)
     if "<" not in text and "]" not in text and "\x00" not in text:
         return text  # no HTML, no links, no reference definitions: nothing more to make safe
     autolinks: list[str] = []
@@ -232,20 +333,71 @@ def _make_prose_safe(text: str) -> str:
         return link.text
 
     text = _LINK_RE.sub(drop_unsafe, text)
-    return _REFERENCE_DEF_RE.sub(
+    text = _REFERENCE_DEF_RE.sub(
         lambda m: m.group(0) if is_safe_url(m.group("target")) else "", text
     )
+    if _names_script_url(text):
+        # A script URL is left in a link form the patterns above do not know (Python-Markdown
+        # has more: a space before the target, nested brackets, definitions in a quote...).
+        # Fail closed: no bracket in this text may make a link, a reference or a definition
+        # (definitions apply to the whole page, so they must die where they are written).
+        text = _BRACKET_RE.sub(r"\1\\\2", text)
+    return text
+
+
+_URL_BLANKS = str.maketrans("", "", "\t\n\r")
+"""What a browser drops from anywhere in a URL."""
+
+
+def _names_script_url(text: str) -> bool:
+    squeezed = text.translate(_URL_BLANKS)
+    if "&" in squeezed:
+        squeezed = html.unescape(squeezed).translate(_URL_BLANKS)
+    lowered = squeezed.lower()
+    if "script:" not in lowered and "data:" not in lowered:
+        return False  # most text, and far quicker than the pattern
+    return _SCRIPT_URL_RE.search(squeezed) is not None
 
 
 def escape_text(text: str) -> str:
     """Plain text made safe to put into Markdown: one line, no HTML, no Markdown syntax, no
     emoji shortcodes."""
-    escaped = _LINE_BREAK_RE.sub(" ", html.escape(text, quote=False))
+    escaped = html.escape(text, quote=False)
+    if not escaped.isprintable():  # most text: no line break to fold
+        escaped = _LINE_BREAK_RE.sub(" ", escaped)
     escaped = _MARKDOWN_SPECIALS_RE.sub(r"\\\1", escaped)
     if ":" in escaped:
-        # An entity shows the colon, but no extension sees it as syntax.
+        # An entity shows the colon, but no extension sees it as syntax: neither a
+        # shortcode nor, at the start, a definition.
         escaped = _SHORTCODE_COLON_RE.sub("&#58;", escaped)
+        if escaped.startswith(":"):
+            escaped = "&#58;" + escaped[1:]
     return _LINE_START_RE.sub(_escape_list_marker, escaped)
+
+
+def code_element(text: str) -> str:
+    """Text as an inline `<code>` element that shows it exactly, in any Markdown context.
+
+    Inside an HTML block that md_in_html parses (cards, the comparison table), a code span
+    does not hide its raw HTML from that parser; an element of escaped text does.
+    """
+    # An entity for the pipe, so that a table cell around it is not split.
+    return "<code>" + escape_text(text).replace("\\|", "&#124;") + "</code>"
+
+
+_SPAN_RE = re.compile(r"(`+)(.*)\1", re.DOTALL)
+
+
+def code_spans_as_elements(markdown: str) -> str:
+    """The Markdown with each code span written as a `code_element`."""
+    if "`" not in markdown:
+        return markdown
+    out: list[str] = []
+    for chunk, kind in split_pieces(markdown):
+        match = _SPAN_RE.fullmatch(chunk) if kind == SPAN else None
+        # Python-Markdown strips the blanks around a code span's text.
+        out.append(code_element(match.group(2).strip()) if match else chunk)
+    return "".join(out)
 
 
 def _escape_list_marker(match: re.Match[str]) -> str:

@@ -44,7 +44,14 @@ from ..resolve.refs import (
 )
 from ..resolve.relations import RelatedIndex
 from .layout import is_table, page_sections
-from .markup import Link, escape_text, make_untrusted_markdown_safe, rewrite_links
+from .markup import (
+    Link,
+    code_element,
+    code_spans_as_elements,
+    escape_text,
+    make_untrusted_markdown_safe,
+    rewrite_links,
+)
 
 EditUrl = Callable[[str], str | None]
 """Given a source path relative to the project, its edit URL (or None)."""
@@ -199,8 +206,14 @@ class Renderer:
                 text, lambda link: self._inline_link(link, page_path), snippets=self.snippets
             ).strip()
 
+        def md_in_html(text: str | None) -> str:
+            # Inside an HTML block that md_in_html parses, a code span's raw HTML would be
+            # read as HTML: write code spans as elements there (see `code_element`).
+            return code_spans_as_elements(md(text))
+
         def md_cell(text: str | None) -> str:
-            rendered = md(text)
+            # Cells may sit in an HTML block that md_in_html parses: see `code_element`.
+            rendered = code_spans_as_elements(md(text))
             rendered = re.sub(r"\n\s*\n", "<br><br>", rendered)
             return rendered.replace("\n", " ").replace("|", "\\|")
 
@@ -269,6 +282,7 @@ class Renderer:
             "ref": ref,
             "md": md,
             "md_cell": md_cell,
+            "md_in_html": md_in_html,
             "lookup": self.lookup,
             "backlinks": self.links.grouped,
             "related": self._related.groups,
@@ -658,8 +672,8 @@ def _play_time(value: object) -> str:
 
 
 def _tag_code(tag: str) -> str:
-    # A code span shows the tag literally; a backtick inside would end it early.
-    return "`" + tag.replace("`", "'") + "`"
+    # Not a code span: cards sit in an HTML block that md_in_html parses (`code_element`).
+    return code_element(tag)
 
 
 def _display_date(value: object) -> str:

@@ -126,4 +126,6 @@ def sanitize_html(html: str) -> str:
 
 def sanitize_text(text: str) -> str:
     """Inline HTML (a toc entry's title) reduced to its escaped text."""
+    if "<" not in text:
+        return text  # already text: entities stay entities
     return _TEXT_CLEANER.clean(text)
