@@ -298,7 +298,7 @@ def read_kind_file(
     base_fields = {f.name: f for f in base.fields} if base else {}
     fields = _fields(check, data.get("fields"), base_fields, kind_names | {name or ""})
     all_fields = {f.name: f for f in fields} | {n: FieldSpec(n, "text") for n in COMMON_FIELDS}
-    order_by = _order_by(check, data, all_fields, base)
+    order_by = _order_by(check, data, all_fields)
     layout = _layout(check, data, all_fields)
     unique = _names_list(check, data, "unique", all_fields)
     group_by = _group_by(check, data, all_fields)
@@ -405,49 +405,46 @@ def _optional_text(check: _Checker, data: Mapping[str, Any], key: str) -> str | 
     return check.text((key,), data[key])
 
 
-def _order_by(
-    check: _Checker,
-    data: Mapping[str, Any],
-    fields: Mapping[str, FieldSpec],
-    base: KindSpec | None,
-) -> str | None:
-    if "order_by" not in data:
+def _field_named(
+    check: _Checker, data: Mapping[str, Any], key: str, fields: Mapping[str, FieldSpec]
+) -> FieldSpec | None:
+    """The field a kind-level key such as `order_by` names, if the key is there and valid."""
+    if key not in data:
         return None
-    value = data["order_by"]
+    value = data[key]
     if not isinstance(value, str) or value not in fields:
         check.at_value(
-            ("order_by",),
-            f"'{value}' is not a field of this kind" + _suggestion(value, fields, "fields"),
+            (key,), f"'{value}' is not a field of this kind" + _suggestion(value, fields, "fields")
         )
         return None
-    if fields[value].type not in ORDERABLE_TYPES:
+    return fields[value]
+
+
+def _order_by(
+    check: _Checker, data: Mapping[str, Any], fields: Mapping[str, FieldSpec]
+) -> str | None:
+    field = _field_named(check, data, "order_by", fields)
+    if field is not None and field.type not in ORDERABLE_TYPES:
         check.at_value(
             ("order_by",),
-            f"'{value}' is a {fields[value].type} field; order by a field of type "
+            f"'{field.name}' is a {field.type} field; order by a field of type "
             + ", ".join(ORDERABLE_TYPES),
         )
         return None
-    return value
+    return field.name if field else None
 
 
 def _group_by(
     check: _Checker, data: Mapping[str, Any], fields: Mapping[str, FieldSpec]
 ) -> str | None:
-    if "group_by" not in data:
-        return None
-    value = data["group_by"]
-    if not isinstance(value, str) or value not in fields:
+    field = _field_named(check, data, "group_by", fields)
+    if field is not None and (field.type != "ref" or field.kind is None):
         check.at_value(
             ("group_by",),
-            f"'{value}' is not a field of this kind" + _suggestion(value, fields, "fields"),
+            f"'{field.name}' is not a ref to one kind; group by a field such as stage",
         )
         return None
-    if fields[value].type != "ref" or fields[value].kind is None:
-        check.at_value(
-            ("group_by",), f"'{value}' is not a ref to one kind; group by a field such as stage"
-        )
-        return None
-    return value
+    return field.name if field else None
 
 
 def _layout(
