@@ -330,7 +330,7 @@ class Renderer:
             value = getattr(entity.data, field.name, None)
             target = self.lookup(value, field.kind) if value else None
             groups.setdefault(target if isinstance(target, Entity) else None, []).append(entity)
-        heads = [e for e in self.playbook.of_kind(self.playbook.kinds.by_name[field.kind or ""])]
+        heads = self.playbook.of_kind(self.playbook.kinds.by_name[field.kind or ""])
         ordered = [(head, groups[head]) for head in heads if head in groups]
         return ordered + ([(None, groups[None])] if None in groups else [])
 
@@ -354,8 +354,16 @@ class Renderer:
 
     def siblings(self, entity: Entity) -> tuple[int, list[Entity]]:
         """The entity's place among its kind in reading order, and the whole kind."""
-        entities = self.playbook.of_kind(entity.kind)
-        return entities.index(entity), entities
+        return self._places[entity], self.playbook.of_kind(entity.kind)
+
+    @functools.cached_property
+    def _places(self) -> dict[Entity, int]:
+        # Every page asks for its place: index the kinds once, not a list scan per page.
+        return {
+            entity: index
+            for kind in self.playbook.kinds
+            for index, entity in enumerate(self.playbook.of_kind(kind))
+        }
 
     def neighbours(self, entity: Entity, limit: int = 12) -> tuple[list[Entity], list[Entity]]:
         """What refers to the entity and what it refers to, at most ``limit`` in all."""
@@ -552,15 +560,24 @@ def coverage(playbook: Playbook, rows_kind: Kind, declared: Mapping[str, Any]) -
             return None
         return found if isinstance(found, Entity) else None
 
+    typed: dict[Entity, list[tuple[bool, Entity]]] = {}
+
+    def typed_refs(entity: Entity) -> list[tuple[bool, Entity]]:
+        """What the entity's typed ref fields name, each with whether the field is top-level;
+        a "see also" to any kind reaches nobody. Walked once per entity."""
+        if entity not in typed:
+            typed[entity] = [
+                (len([p for p in ref.path if isinstance(p, str)]) == 1, target)
+                for ref in field_refs(entity)
+                if ref.kind is not None and (target := resolve(ref)) is not None
+            ]
+        return typed[entity]
+
     def refs_to(entity: Entity, kind_name: str, top_level: bool = False) -> list[Entity]:
         found = [
             target
-            for ref in field_refs(entity)
-            # Typed relations only: a "see also" to any kind reaches nobody.
-            if ref.kind is not None
-            and (not top_level or len([p for p in ref.path if isinstance(p, str)]) == 1)
-            and (target := resolve(ref)) is not None
-            and target.kind.name == kind_name
+            for at_top, target in typed_refs(entity)
+            if (at_top or not top_level) and target.kind.name == kind_name
         ]
         return list(dict.fromkeys(found))
 
