@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from .diagnostics import Diagnostic, DiagnosticError
+from .kinds.registry import KIND_FILE, builtin_kinds
 from .options import DEFAULTS, PlaybookOptions
 from .pipeline import Pipeline
 
@@ -180,8 +181,6 @@ def _bare(root: Path) -> Project:
 
 
 def _looks_like_playbook(path: Path) -> bool:
-    from .kinds.registry import KIND_FILE, builtin_kinds
-
     collections = builtin_kinds().by_collection
     return (path.is_dir() and any((path / name).is_dir() for name in collections)) or any(
         path.glob(f"*/{KIND_FILE}")

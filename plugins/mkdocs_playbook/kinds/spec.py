@@ -315,7 +315,7 @@ def read_kind_file(
         fields=fields,
         order_by=order_by or (base.order_by if base else "title"),
         layout=layout or (base.layout if base else ()),
-        template=template or (base.template if base and not packaged else None),
+        template=template,
         unique=unique or (base.unique if base else ()),
         group_by=group_by or (base.group_by if base else None),
     )
