@@ -339,9 +339,9 @@ def test_serve_rebuild_reuses_unchanged_pages_and_never_serves_a_stale_one(
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout.strip().splitlines()[-1])
     assert report["fresh"] and report["stage"]
-    reused = [m for m in report["messages"] if "Reused the HTML of" in m]
+    reused = [m for m in report["messages"] if "Build cache: reused" in m]
     assert len(reused) == 1
-    count = int(reused[0].split("Reused the HTML of ")[1].split()[0])
+    count = int(reused[0].split("converted ")[-1])
     # Pages that show the persona's title (or link to it) changed; the rest were reused.
     assert 0 < count < 31
 

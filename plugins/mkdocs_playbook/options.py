@@ -39,6 +39,11 @@ class PlaybookOptions:
     """Make the content health page; by default on under `mkdocs serve` only."""
     extra_pages: bool = True
     """Make the site pages the kinds declare ("Which do I need?", coverage)."""
+    cache: bool = True
+    """Keep the results of each build (converted pages, search entries, page output) in
+    `cache_dir`, so the next build makes again only what changed."""
+    cache_dir: str = ".cache/playbook"
+    """The folder of the build cache, relative to mkdocs.yml."""
 
     @classmethod
     def from_config(cls, values: Mapping[str, Any]) -> PlaybookOptions:
@@ -52,7 +57,7 @@ class PlaybookOptions:
             default = option.default
             if option.name == "nav":
                 ok = value in NAV_MODES
-            elif option.name in ("templates_dir", "playbooks_dir"):
+            elif option.name in ("templates_dir", "playbooks_dir", "cache_dir"):
                 ok = isinstance(value, str) and bool(value)
             elif option.name == "health_page" or isinstance(default, bool):
                 ok = isinstance(value, bool)

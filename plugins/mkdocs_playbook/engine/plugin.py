@@ -8,6 +8,8 @@ Phases, in MkDocs' events:
 - `on_page_markdown` resolves inline refs in hand-written pages;
 - `on_page_content` passes the HTML of every generated page through the sanitiser.
 Under `mkdocs serve`, errors do not stop the server: every page shows them instead.
+With the build cache on, a generated page's conversion, search entries and theme output
+are reused from earlier builds when nothing they depend on changed (`build_cache`).
 """
 
 from __future__ import annotations
@@ -17,11 +19,14 @@ import importlib
 import itertools
 import os
 import posixpath
+import time
+from collections.abc import Callable
 from dataclasses import fields
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urljoin
 
+import jinja2
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -34,6 +39,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from ..authoring.author_pages import AUTHORS_SECTION, author_page_paths
+from ..cache import Store, digest
 from ..diagnostics import Diagnostic
 from ..load.loader import LoadCache
 from ..model import kind_index_path
@@ -55,7 +61,8 @@ from ..render.site_setup import (
     SITE_ASSETS,
 )
 from ..resolve.refs import check_page_refs
-from .html_cache import HtmlCache
+from .build_cache import CACHED_PAGE_SOURCE, CACHED_PAGE_TEMPLATE, PageCache
+from .fast_rebuild import LastBuild, other_inputs, other_plugins_allow, rebuild_pages
 
 log = get_plugin_logger(__name__)
 
@@ -84,6 +91,10 @@ class PlaybookConfig(base.Config):
     extra_pages = c.Type(bool, default=DEFAULTS.extra_pages)
     """Make the "Which do I need?" page (from every comparison's `choose_when`) and the
     coverage page (personas crossed with stages and channels)."""
+    cache = c.Type(bool, default=DEFAULTS.cache)
+    """Keep each build's results in `cache_dir` and reuse what did not change."""
+    cache_dir = c.Type(str, default=DEFAULTS.cache_dir)
+    """The folder of the build cache, relative to mkdocs.yml."""
 
 
 class PlaybookPlugin(BasePlugin[PlaybookConfig]):
@@ -99,9 +110,17 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self.project_dir = Path.cwd()
         self.load_cache = LoadCache()
         """Parsed files by content, kept while `mkdocs serve` keeps this plugin object."""
-        self.html_cache = HtmlCache()
-        """Converted pages, kept likewise: unchanged pages are not converted again."""
-        self._fingerprint: bytes | None = None
+        self.page_cache: PageCache | None = None
+        """Stored results of earlier builds (`build_cache`); none when the cache is off."""
+        self._cache_path: str | None = None
+        self._nav: Navigation | None = None
+        self._files: Files | None = None
+        self._env: jinja2.Environment | None = None
+        self._last_build: LastBuild | None = None
+        """Under serve, the objects of the last whole build, for page-by-page rebuilds."""
+        self._prepared: tuple[Renderer, dict[str, str]] | list[Diagnostic] | None = None
+        """Pages made (and problems logged) by a page-by-page rebuild that then needed a
+        whole build: its `on_pre_build` takes them instead of making and logging them again."""
         self._last_good: tuple[Renderer, dict[str, str]] | None = None
         """The renderer and pages of the last build without errors, shown while one stands."""
 
@@ -120,6 +139,24 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         _add_assets(config)
         _add_theme_fixes(config)
         return config
+
+    def _open_cache(self) -> None:
+        """Open the build cache; under serve without one, keep results in memory."""
+        folder = self.project_dir / self.config.cache_dir
+        wanted = str(folder) if self.config.cache else "memory" if self.serving else None
+        if wanted == self._cache_path:
+            return
+        if self.page_cache is not None:
+            self.page_cache.store.close()
+        self._cache_path = wanted
+        if wanted is None:
+            self.page_cache = None
+            return
+        store = Store.open(folder, note=log.info) if self.config.cache else None
+        store = store or (Store.in_memory(note=log.info) if self.serving else None)
+        if store is not None and self.serving:
+            store.remember()
+        self.page_cache = None if store is None else PageCache(store)
 
     @property
     def options(self) -> PlaybookOptions:
@@ -163,8 +200,12 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         """Load, validate and resolve; stop before MkDocs touches the site folder."""
-        self._fingerprint = None
-        built = self._build_pages(config)
+        self._nav = None
+        self._open_cache()
+        if self.page_cache is not None:
+            self.page_cache.start(config)
+            self.page_cache.wrap_search(config, self._generated)
+        built, self._prepared = self._prepared or self._build_pages(config), None
         if isinstance(built, list):
             # Under serve: the last good site stays up behind the overlay, not a wall of 404s.
             self.failure = built
@@ -217,6 +258,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         """Render every playbook page and add it as a generated file."""
+        self._files = files
         # MkDocs copies every file of the theme folders; override templates are not for readers.
         for folder in self.template_dirs(config):
             for file in list(files.static_pages()):
@@ -289,7 +331,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         if pages:
             pages[0].previous_page = None
             pages[-1].next_page = None
-        return Navigation(items, pages)
+        self._nav = Navigation(items, pages)
+        return self._nav
 
     def on_page_markdown(
         self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
@@ -298,10 +341,10 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         if self.renderer is None:
             return markdown
         if page.file.src_uri in self.pages:
-            if self.serving:
-                if self._fingerprint is None:
-                    self._fingerprint = HtmlCache.fingerprint(config, files)
-                self.html_cache.wrap(page, markdown, self._fingerprint)
+            # Snippets copy in files the cache cannot see, so their pages are converted anew.
+            snippets = "pymdownx.snippets" in config.markdown_extensions
+            if self.page_cache is not None and not snippets:
+                self.page_cache.wrap_render(page, markdown)
             return markdown
         path = self._project_relative(page.file.abs_src_path or page.file.src_uri)
         for diagnostic in check_page_refs(self.renderer.playbook, markdown, path):
@@ -316,23 +359,133 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             return content
         # The search index and the table of contents are built from these after this event.
         _sanitize_toc(page.toc)
-        return sanitize_html(content)
+        if self.page_cache is None:
+            return sanitize_html(content)
+        return self.page_cache.sanitized(content, sanitize_html)
+
+    def on_env(
+        self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files
+    ) -> jinja2.Environment:
+        """Route generated pages through the template that can reuse their stored output."""
+        self._env = env
+        if self.page_cache is None or self.renderer is None:
+            return env
+        name = next((n for n, plugin in config.plugins.items() if plugin is self), "playbook")
+        if not self.page_cache.theme_ready(config, self._nav, name):
+            return env
+        env.loader = jinja2.ChoiceLoader(
+            [jinja2.DictLoader({CACHED_PAGE_TEMPLATE: CACHED_PAGE_SOURCE}), env.loader]
+            if env.loader is not None
+            else [jinja2.DictLoader({CACHED_PAGE_TEMPLATE: CACHED_PAGE_SOURCE})]
+        )
+        for src_uri in self.pages:
+            page = _page(files, src_uri)
+            if page is not None and "template" not in page.meta:
+                page.meta["template"] = CACHED_PAGE_TEMPLATE
+        return env
+
+    def on_page_context(
+        self, context: Any, /, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> Any:
+        """Hand a generated page its stored theme output, when nothing it shows changed."""
+        if self.page_cache is not None and page.meta.get("template") == CACHED_PAGE_TEMPLATE:
+            # The template is chosen by now; a page's metadata must not show it, as Material
+            # renders some parts only when there is metadata.
+            del page.meta["template"]
+            self.page_cache.page_context(context, page)
+        return context
+
+    def _generated(self, page: Page) -> bool:
+        return page.file.src_uri in self.pages
 
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
     ) -> LiveReloadServer:
-        """Rebuild when the playbook or its templates change."""
+        """Rebuild when the playbook or its templates change; after an edit of YAML alone,
+        rebuild only the pages it changed (`fast_rebuild`) when the site keeps its shape."""
         server.watch(str(self.playbooks_dir))
         for folder in self.template_dirs(config):
             if folder.is_dir():
                 server.watch(str(folder))
+        whole_build: Callable[..., None] = server.builder
+
+        def build_what_changed(*args: Any) -> None:
+            if not args and self._rebuild_in_place():
+                return
+            whole_build(*args)
+
+        server.builder = build_what_changed
         return server
 
+    def _rebuild_in_place(self) -> bool:
+        """Rebuild just the changed pages on the last build's objects; ``False`` when a whole
+        build is needed."""
+        last = self._last_build
+        if last is None or self.failure or not other_plugins_allow(last.config, self):
+            return False
+        if other_inputs(last.config, self.template_dirs(last.config)) != last.inputs:
+            return False
+        started = time.perf_counter()
+        built = self._build_pages(last.config)
+        if isinstance(built, list) or self._plan(*built) != last.plan:
+            self._prepared = built
+            return False
+        pages = built[1]
+        changed = {path: text for path, text in pages.items() if self.pages.get(path) != text}
+        if any(not path.endswith(".md") for path in changed) or set(pages) != set(self.pages):
+            self._prepared = built
+            return False
+
+        def adopt() -> None:
+            self.renderer, self.pages = built
+            self._last_good = built
+
+        if self.page_cache is not None:
+            self.page_cache.begin_counts()
+        if not rebuild_pages(last, changed, set_pages=adopt):
+            self._prepared = built
+            return False
+        took = time.perf_counter() - started
+        log.info(f"Rebuilt {_count(list(changed), 'changed playbook page')} in {took:.2f} s")
+        return True
+
+    def _plan(self, renderer: Renderer, pages: dict[str, str]) -> str:
+        """A digest of the site's shape: the generated paths and where the nav puts them."""
+        sections = [
+            [
+                kind.plural,
+                kind_index_path(kind),
+                [e.page_path for e in renderer.playbook.of_kind(kind)],
+            ]
+            for kind in renderer.kinds_with_pages()
+        ]
+        return digest(
+            repr(sorted(pages)),
+            repr(sections),
+            repr(renderer.extra_page_paths("readers")),
+            repr(renderer.extra_page_paths("authors")),
+            repr(sorted((e.page_path, e.path) for e in renderer.playbook)),
+            repr(sorted(renderer.playbook.intro_paths.items())),
+        )
+
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Under serve, say how many pages were reused, and drop what this build did not use."""
-        if self.serving and self.html_cache.hits:
-            log.info(f"Reused the HTML of {self.html_cache.hits} unchanged playbook pages")
-        self.html_cache.prune()
+        """Save what this build made to the cache, and say what it reused."""
+        if self.serving and not self.failure and self.renderer is not None:
+            if self._files is not None and self._nav is not None and self._env is not None:
+                self._last_build = LastBuild(
+                    config,
+                    self._files,
+                    self._nav,
+                    self._env,
+                    inputs=other_inputs(config, self.template_dirs(config)),
+                    plan=self._plan(self.renderer, self.pages),
+                )
+        else:
+            self._last_build = None
+        if self.page_cache is None:
+            return
+        (log.info if self.serving else log.debug)(f"Build cache: {self.page_cache.summary()}")
+        self.page_cache.store.save()
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
         """Load Mermaid where a page has a diagram; under serve, show the playbook's errors."""

@@ -1,0 +1,286 @@
+"""A persistent store of build results, keyed by the hash of everything they depend on.
+
+Each result is stored under a key that hashes its inputs: a page's Markdown, the site
+fingerprint, the versions of every package involved. A changed input gives a new key, so
+nothing is ever served stale, and a build with nothing changed finds everything it needs.
+
+The store is one SQLite file in the cache folder (by default `.cache/playbook/`). It is a
+cache, never a source of truth:
+- a file that is not ours, from another format version, or damaged is set aside with a
+  note, and the build starts afresh;
+- each value carries its own checksum, and a value whose checksum fails is a miss;
+- results that no recent build used are dropped, so the file holds about one site.
+
+Values are JSON, never pickles: reading a cache must not run code, whoever wrote it.
+Nothing here imports MkDocs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import re
+import sqlite3
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+FORMAT = "mkdocs-playbook build cache 1"
+"""Written into the file; a file with another value is not read."""
+FILE_NAME = "build-cache.sqlite"
+KEEP_BUILDS = 3
+"""A result that none of the last this many builds used is dropped."""
+
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+
+
+def digest(*parts: str | bytes) -> str:
+    """A short, stable hash of some strings, for keys."""
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()
+
+
+class Unstable(Exception):
+    """A value too deep to describe: what depends on it is not stored."""
+
+
+MAX_DEPTH = 24
+
+
+def stable_repr(value: Any, describe: Callable[[Any], Any] | None = None, _depth: int = 0) -> str:
+    """A text that stays the same across processes for equal settings.
+
+    Python's own `repr` of a function or of most objects holds a memory address, which
+    changes with every process: functions are named by module and name instead, and other
+    objects by their type and attributes. ``describe`` may stand in a simpler value for an
+    object (or return ``None`` to leave it be). Raises `Unstable` past `MAX_DEPTH` levels.
+    """
+    if _depth > MAX_DEPTH:
+        raise Unstable("the value is nested too deeply to describe")
+    if value is None or isinstance(value, (bool, int, float, str, bytes)):
+        return repr(value)
+    if describe is not None:
+        described = describe(value)
+        if described is not None:
+            return stable_repr(described, describe, _depth + 1)
+
+    def inner(item: Any) -> str:
+        return stable_repr(item, describe, _depth + 1)
+
+    if isinstance(value, Mapping):
+        items = sorted((inner(k), inner(v)) for k, v in value.items())
+        return "{" + ", ".join(f"{k}: {v}" for k, v in items) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(inner(v) for v in value) + "]"
+    if isinstance(value, (set, frozenset)):
+        return "{" + ", ".join(sorted(inner(v) for v in value)) + "}"
+    if isinstance(value, Path):
+        return f"Path({value.as_posix()!r})"
+    if callable(value) and hasattr(value, "__qualname__"):
+        return f"<{getattr(value, '__module__', '?')}.{value.__qualname__}>"
+    kind = f"{type(value).__module__}.{type(value).__qualname__}"
+    attributes = getattr(value, "__dict__", None)
+    if isinstance(attributes, dict):
+        return f"<{kind} {inner(attributes)}>"
+    return f"<{kind} {_ADDRESS.sub('', repr(value))}>"
+
+
+def folder_digest(folder: Path) -> str:
+    """A hash of every file in a folder, by relative path and content."""
+    parts: list[str | bytes] = []
+    if folder.is_dir():
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            parts += [path.relative_to(folder).as_posix(), path.read_bytes()]
+    return digest(*parts)
+
+
+class Store:
+    """Results by namespace and key, read from and written to one SQLite file.
+
+    Open it with `Store.open`, which never raises: a cache that cannot be used is noted
+    and replaced by an empty one (or, when the folder cannot be written, by none).
+    Writes are kept in memory and saved in one transaction by `save`.
+    """
+
+    def __init__(self, connection: sqlite3.Connection, build: int, note: Callable[[str], None]):
+        self.memo: dict[bytes, Any] | None = None
+        """Values as read, kept in memory when `remember` is on (a long-lived process)."""
+        self._db = connection
+        self._build = build
+        self._note = note
+        self._new: dict[bytes, tuple[bytes, bytes]] = {}
+        self._used: set[bytes] = set()
+        self._damaged = False
+        self.hits = 0
+        self.misses = 0
+
+    @classmethod
+    def in_memory(cls, note: Callable[[str], None]) -> Store:
+        """A store that lasts as long as this process (for `mkdocs serve` without a cache)."""
+        return cls._connect(":memory:", note)
+
+    @classmethod
+    def open(cls, folder: Path, note: Callable[[str], None]) -> Store | None:
+        """The store in ``folder``, made if missing; ``None`` if the folder is unusable."""
+        path = folder / FILE_NAME
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as problem:
+            note(
+                f"the build cache folder '{folder}' cannot be made ({problem}); building "
+                "without a cache"
+            )
+            return None
+        for attempt in (1, 2):
+            try:
+                return cls._connect(path, note)
+            except (sqlite3.DatabaseError, _Foreign) as error:
+                reason = str(error) if isinstance(error, _Foreign) else f"unreadable ({error})"
+                if attempt == 2:
+                    note(
+                        f"the build cache '{path}' cannot be used ({reason}); building "
+                        "without a cache"
+                    )
+                    return None
+                note(f"the build cache '{path}' is {reason}; it is set aside and a new one is made")
+                _remove(path)
+        return None  # pragma: no cover - the loop returns
+
+    @classmethod
+    def _connect(cls, path: Path | str, note: Callable[[str], None]) -> Store:
+        db = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+        try:
+            db.execute("PRAGMA synchronous = NORMAL")
+            db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT)")
+            found = dict(db.execute("SELECT name, value FROM meta").fetchall())
+            if not found:
+                db.execute("BEGIN IMMEDIATE")
+                db.execute(
+                    "CREATE TABLE IF NOT EXISTS results (key BLOB PRIMARY KEY, "
+                    "value BLOB NOT NULL, checksum BLOB NOT NULL, build INTEGER NOT NULL)"
+                )
+                db.executemany(
+                    "INSERT INTO meta VALUES (?, ?)", [("format", FORMAT), ("build", "0")]
+                )
+                db.execute("COMMIT")
+                found = {"format": FORMAT, "build": "0"}
+            if found.get("format") != FORMAT:
+                raise _Foreign("from another program or version")
+            if db.execute("PRAGMA quick_check").fetchone() != ("ok",):
+                raise _Foreign("damaged")
+            build = int(found.get("build") or 0) + 1
+        except BaseException:
+            db.close()
+            raise
+        return cls(db, build, note)
+
+    def remember(self) -> None:
+        """Keep values in memory once read or written (for `mkdocs serve`, which builds
+        again and again in one process)."""
+        if self.memo is None:
+            self.memo = {}
+
+    def get(self, namespace: str, key: str) -> Any:
+        """The value stored under this key, or ``None``."""
+        name = _key(namespace, key)
+        if self.memo is not None and name in self.memo:
+            self._used.add(name)
+            self.hits += 1
+            return self.memo[name]
+        pending = self._new.get(name)
+        try:
+            row = (
+                pending
+                if pending is not None
+                else self._db.execute(
+                    "SELECT value, checksum FROM results WHERE key = ?", (name,)
+                ).fetchone()
+            )
+        except sqlite3.DatabaseError as problem:
+            self._damage(str(problem))
+            row = None
+        if row is None:
+            self.misses += 1
+            return None
+        value, checksum = row
+        if _checksum(value) != checksum:
+            self._damage("a stored result fails its checksum")
+            self.misses += 1
+            return None
+        self._used.add(name)
+        self.hits += 1
+        found = json.loads(value)
+        if self.memo is not None:
+            self.memo[name] = found
+        return found
+
+    def put(self, namespace: str, key: str, value: Any) -> None:
+        """Keep a JSON-able value under this key; `save` writes it."""
+        data = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        name = _key(namespace, key)
+        self._new[name] = (data, _checksum(data))
+        if self.memo is not None:
+            self.memo[name] = json.loads(data)
+
+    def save(self) -> None:
+        """Write this build's new results, mark the ones it used, drop the stale ones."""
+        new, used = self._new, self._used - set(self._new)
+        self._new, self._used = {}, set()
+        if self.memo is not None:  # One site's worth: what this build read or made.
+            self.memo = {k: v for k, v in self.memo.items() if k in new or k in used}
+        build = self._build
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.executemany(
+                "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?)",
+                ((key, value, checksum, build) for key, (value, checksum) in new.items()),
+            )
+            self._db.executemany(
+                "UPDATE results SET build = ? WHERE key = ?", ((build, key) for key in used)
+            )
+            self._db.execute("DELETE FROM results WHERE build <= ?", (build - KEEP_BUILDS,))
+            self._db.execute("UPDATE meta SET value = ? WHERE name = 'build'", (str(build),))
+            self._db.execute("COMMIT")
+        except sqlite3.Error as problem:
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+            self._note(
+                f"the build cache could not be saved ({problem}); the next build starts without it"
+            )
+        self._build += 1
+        self.hits = self.misses = 0
+
+    def close(self) -> None:
+        """Let go of the file."""
+        self._db.close()
+
+    def _damage(self, problem: str) -> None:
+        if not self._damaged:
+            self._damaged = True
+            self._note(
+                f"the build cache is damaged ({problem}); the results it cannot "
+                "vouch for are made again"
+            )
+
+
+class _Foreign(Exception):
+    """A cache file this program did not write, or damaged."""
+
+
+def _key(namespace: str, key: str) -> bytes:
+    return hashlib.blake2b(f"{namespace}\0{key}".encode(), digest_size=16).digest()
+
+
+def _checksum(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=8).digest()
+
+
+def _remove(path: Path) -> None:
+    for suffix in ("", "-journal", "-wal", "-shm"):
+        with contextlib.suppress(OSError):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)

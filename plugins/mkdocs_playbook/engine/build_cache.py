@@ -1,0 +1,411 @@
+"""Reuse what earlier builds made for the playbook's pages, from the persistent store.
+
+Three results of a generated page are kept, each under a key that hashes what it depends
+on, so an edit changes exactly the keys of the pages it changes:
+- **conversion**: the page's Markdown turned into HTML, with its table of contents, title
+  and anchors. Key: the Markdown, the page's path and URL, and the site's Markdown setup.
+  The links a conversion looked up are kept with it and checked again on reuse, so a page
+  linking to a file that was added, moved or removed is converted again;
+- **search entries**: what Material's search plugin makes of the page's HTML;
+- **page output**: the theme's HTML of the whole page. Key: the page's HTML, title, table
+  of contents, metadata and neighbours, the whole nav, the config, the theme's templates and
+  the versions of everything. It is kept only when every other plugin is one whose effect
+  on a page the key covers (search, tags); with any other plugin, the theme runs as usual.
+
+A conversion that logged a warning is never kept, so a warm build repeats every warning.
+This module talks to MkDocs' objects; the store itself (`..cache`) does not know MkDocs.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..cache import Store, Unstable, digest, folder_digest, stable_repr
+
+if TYPE_CHECKING:  # Only `plugin` imports MkDocs; these are the objects it passes in.
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import File, Files
+    from mkdocs.structure.nav import Navigation
+    from mkdocs.structure.pages import Page
+    from mkdocs.structure.toc import AnchorLink
+
+
+ENGINE_LOGGERS = ("mkdocs", "properdocs")
+"""Where the engines log a page's warnings: MkDocs, and ProperDocs (its fork), whose own
+modules log under their own name even when plugins import them as `mkdocs`."""
+
+CACHED_PAGE_TEMPLATE = "playbook-cached-page.html"
+"""The template a generated page is rendered through: it returns the stored output of the
+page when there is one, and otherwise renders `main.html` and hands the result back."""
+CACHED_PAGE_SOURCE = (
+    "{%- if playbook_output is defined and playbook_output is not none -%}"
+    "{{ playbook_output }}"
+    "{%- else -%}"
+    '{%- set output %}{% include "main.html" %}{% endset -%}'
+    "{{ playbook_keep(output) if playbook_keep is defined else output }}"
+    "{%- endif -%}"
+)
+
+PLUGINS_THE_KEY_COVERS = frozenset({"search", "material/search", "tags", "material/tags"})
+"""Plugins whose effect on a page's theme output is a function of what the key holds."""
+VERSIONED = (
+    "mkdocs",
+    "mkdocs-material",
+    "markdown",
+    "pymdown-extensions",
+    "jinja2",
+    "nh3",
+    "pygments",
+    "mkdocs-playbook",
+)
+_STANDARD_CONTEXT = frozenset(
+    {"page", "nav", "config", "pages", "build_date_utc", "playbook_output", "playbook_keep"}
+)
+
+
+@dataclass
+class PageCache:
+    """The three kinds of stored result for one build, and what this build reused."""
+
+    store: Store
+    converted: int = 0
+    reused: dict[str, int] = field(default_factory=lambda: {"html": 0, "search": 0, "page": 0})
+    _markdown_setup: str = ""
+    _theme_setup: str | None = None
+    _nav: str = ""
+    _pending: dict[str, str] = field(default_factory=dict)
+
+    # -- the build's fingerprints ------------------------------------------------------
+
+    def begin_counts(self) -> None:
+        """Count what the next pages reuse from zero."""
+        self.reused = dict.fromkeys(self.reused, 0)
+        self.converted = 0
+
+    def start(self, config: MkDocsConfig) -> None:
+        """Fingerprint the Markdown setup; the theme's fingerprint waits for `theme_ready`."""
+        self.begin_counts()
+        self._theme_setup = None
+        self._pending = {}
+        self._markdown_setup = digest(
+            versions(),
+            stable_repr(config.markdown_extensions),
+            stable_repr(config.mdx_configs),
+            stable_repr(config.use_directory_urls),
+            stable_repr(config.validation),
+        )
+
+    def theme_ready(self, config: MkDocsConfig, nav: Navigation | None, playbook: str) -> bool:
+        """Fingerprint the theme, config and nav; say whether page output can be kept."""
+        others = [name for name in config.plugins if name != playbook]
+        listed = list(config.plugins)
+        after_us = listed[listed.index(playbook) + 1 :] if playbook in listed else []
+        if nav is None or any(name not in PLUGINS_THE_KEY_COVERS for name in others):
+            return False
+        if any("tags" in name for name in after_us):
+            return False  # It would add to the context after the key was made.
+        theme = _theme_digest(config)
+        if theme is None:
+            return False
+        try:
+            self._nav = digest(_describe_nav(nav.items))
+            self._theme_setup = digest(
+                versions(),
+                theme,
+                stable_repr(_config_items(config), describe=_describe_mkdocs),
+            )
+        except Unstable:
+            return False
+        return True
+
+    # -- conversion ----------------------------------------------------------------------
+
+    def wrap_render(self, page: Page, markdown: str) -> None:
+        """Make ``page.render`` reuse a stored conversion when nothing it depends on changed."""
+        excluded = page.file.inclusion.is_excluded()  # type: ignore[no-untyped-call]
+        key = digest(
+            self._markdown_setup, page.file.src_uri, page.file.url, str(excluded), markdown
+        )
+        # The class's method: a wrapper left from an earlier build would reuse its own key.
+        original: Callable[[MkDocsConfig, Files], None] = type(page).render.__get__(page)
+
+        def render(config: MkDocsConfig, files: Files) -> None:
+            stored = self.store.get("html", key)
+            if stored is not None and _links_unchanged(stored["links"], files):
+                self.reused["html"] += 1
+                _restore(page, stored, files)
+                return
+            recording = _RecordingFiles(files)
+            counter = _WarningCounter()
+            loggers = [logging.getLogger(name) for name in ENGINE_LOGGERS]
+            for logger in loggers:
+                logger.addHandler(counter)
+            try:
+                original(config, recording)  # type: ignore[arg-type]
+            finally:
+                for logger in loggers:
+                    logger.removeHandler(counter)
+            self.converted += 1
+            if not counter.count:
+                self.store.put("html", key, _snapshot(page, recording.lookups))
+
+        # An instance attribute shadows the method for this page object only.
+        setattr(page, "render", render)  # noqa: B010
+
+    def sanitized(self, content: str, clean: Callable[[str], str]) -> str:
+        """``clean(content)``, reused when the same HTML was cleaned before."""
+        key = digest(versions(), content)
+        stored = self.store.get("clean", key)
+        if isinstance(stored, str):
+            return stored
+        cleaned = clean(content)
+        self.store.put("clean", key, cleaned)
+        return cleaned
+
+    # -- search --------------------------------------------------------------------------
+
+    def wrap_search(self, config: MkDocsConfig, generated: Callable[[Page], bool]) -> None:
+        """Reuse the search entries of unchanged generated pages (Material's search only)."""
+        plugin = config.plugins.get("material/search") or config.plugins.get("search")
+        index = getattr(plugin, "search_index", None)
+        if index is None or not type(plugin).__module__.startswith("material.plugins.search"):
+            return
+        entries = getattr(index, "entries", None)
+        original = getattr(index, "add_entry_from_context", None)
+        if not isinstance(entries, list) or original is None:
+            return
+        setup = digest(versions(), stable_repr(getattr(index, "config", None)))
+
+        def add_entry_from_context(page: Page) -> None:
+            if not generated(page):
+                original(page)
+                return
+            key = digest(
+                setup,
+                page.url,
+                str(page.title),
+                stable_repr({k: v for k, v in page.meta.items() if k != "template"}),
+                page.content or "",
+                _toc_text(page.toc),
+            )
+            stored = self.store.get("search", key)
+            if isinstance(stored, list):
+                self.reused["search"] += 1
+                index.entries.extend(stored)
+                return
+            before = len(index.entries)
+            original(page)
+            self.store.put("search", key, index.entries[before:])
+
+        index.add_entry_from_context = add_entry_from_context
+
+    # -- page output ---------------------------------------------------------------------
+
+    def page_context(self, context: dict[str, Any], page: Page) -> None:
+        """Put the page's stored output in its context, or a hook that keeps the new one."""
+        if self._theme_setup is None:
+            return
+        try:
+            key = digest(
+                self._theme_setup,
+                self._nav,
+                page.file.src_uri,
+                page.url,
+                str(page.title),
+                page.content or "",
+                _toc_text(page.toc),
+                stable_repr({k: v for k, v in page.meta.items() if k != "template"}),
+                stable_repr(
+                    [
+                        page.edit_url,
+                        page.canonical_url,
+                        page.is_homepage,
+                        _neighbour(page.previous_page),
+                        _neighbour(page.next_page),
+                        [_neighbour(a) for a in page.ancestors],
+                    ]
+                ),
+                stable_repr(
+                    {k: v for k, v in context.items() if k not in _STANDARD_CONTEXT},
+                    describe=_describe_mkdocs,
+                ),
+            )
+        except Unstable:
+            return
+        stored = self.store.get("page", key)
+        if isinstance(stored, str):
+            self.reused["page"] += 1
+            context["playbook_output"] = stored
+            return
+
+        def keep(output: str) -> str:
+            self.store.put("page", key, output)
+            return output
+
+        context["playbook_output"] = None
+        context["playbook_keep"] = keep
+
+    def summary(self) -> str:
+        """What this build reused, for the log."""
+        return (
+            f"reused {self.reused['html']} converted pages, {self.reused['page']} page "
+            f"outputs and {self.reused['search']} search entries; converted {self.converted}"
+        )
+
+
+@functools.cache
+def versions() -> str:
+    """The versions of every package whose code shapes a page (read once per process)."""
+    found = []
+    for name in VERSIONED:
+        try:
+            found.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            found.append(f"{name}=-")
+    return ";".join([sys.version.split()[0], *found])
+
+
+class _WarningCounter(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
+class _RecordingFiles:
+    """The site's files as a conversion sees them, noting each file it looks up."""
+
+    def __init__(self, files: Files) -> None:
+        self._files = files
+        self.lookups: dict[str, list[Any] | None] = {}
+
+    def get_file_from_path(self, path: str) -> File | None:
+        found = self._files.get_file_from_path(path)
+        self.lookups[path] = _link_target(found)
+        return found
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._files, name)
+
+
+def _link_target(file: File | None) -> list[Any] | None:
+    excluded = file is not None and file.inclusion.is_excluded()  # type: ignore[no-untyped-call]
+    return None if file is None else [file.url, excluded]
+
+
+def _links_unchanged(lookups: dict[str, Any], files: Files) -> bool:
+    return all(
+        _link_target(files.get_file_from_path(path)) == found for path, found in lookups.items()
+    )
+
+
+def _snapshot(page: Page, lookups: dict[str, list[Any] | None]) -> dict[str, Any]:
+    links = page.links_to_anchors
+    return {
+        "content": page.content,
+        "toc": [_toc_item(item) for item in page.toc],
+        "title": getattr(page, "_title_from_render", None),
+        "anchors": sorted(page.present_anchor_ids or ()),
+        "links_to_anchors": (
+            None if links is None else {f.src_uri: dict(v) for f, v in links.items()}
+        ),
+        "links": lookups,
+    }
+
+
+def _restore(page: Page, stored: dict[str, Any], files: Files) -> None:
+    from mkdocs.structure.toc import TableOfContents
+
+    page.content = stored["content"]
+    page.toc = TableOfContents([_anchor(item) for item in stored["toc"]])
+    page._title_from_render = stored["title"]
+    page.present_anchor_ids = set(stored["anchors"])
+    links = stored["links_to_anchors"]
+    if links is not None:
+        page.links_to_anchors = {
+            file: dict(anchors)
+            for src_uri, anchors in links.items()
+            if (file := files.get_file_from_path(src_uri)) is not None
+        }
+
+
+def _toc_item(item: AnchorLink) -> list[Any]:
+    return [item.title, item.id, item.level, [_toc_item(child) for child in item.children]]
+
+
+def _anchor(stored: list[Any]) -> AnchorLink:
+    from mkdocs.structure.toc import AnchorLink
+
+    title, anchor_id, level, children = stored
+    item = AnchorLink(title, anchor_id, level)
+    item.children = [_anchor(child) for child in children]
+    return item
+
+
+def _toc_text(toc: Any) -> str:
+    return stable_repr([_toc_item(item) for item in toc])
+
+
+def _neighbour(item: Any) -> list[Any] | None:
+    if item is None:
+        return None
+    return [type(item).__name__, str(getattr(item, "title", "")), getattr(item, "url", None)]
+
+
+def _describe_nav(items: list[Any]) -> str:
+    return stable_repr([_nav_item(item) for item in items])
+
+
+def _nav_item(item: Any) -> list[Any]:
+    children = getattr(item, "children", None) or []
+    return [*(_neighbour(item) or []), [_nav_item(child) for child in children]]
+
+
+def _describe_mkdocs(value: Any) -> Any:
+    """Nav items, files and the theme, by what a page shows of them, not by identity."""
+    module = type(value).__module__
+    if module.startswith(("mkdocs.structure", "properdocs.structure")):
+        if hasattr(value, "src_uri") and not hasattr(value, "title"):
+            return ["file", value.src_uri, value.url]
+        return _neighbour(value)
+    if module.startswith(("mkdocs.theme", "properdocs.theme")):
+        return ["theme", value.name, list(value.dirs), dict(value.items())]
+    if module.startswith(("mkdocs.plugins", "properdocs.plugins")):
+        return {name: plugin.config for name, plugin in value.items()}
+    return None
+
+
+def _config_items(config: MkDocsConfig) -> dict[str, Any]:
+    """The config as a page's output can depend on it: not where files are written."""
+    skipped = {"site_dir", "config_file_path", "docs_dir", "watch", "dev_addr", "hooks"}
+    return {key: value for key, value in config.items() if key not in skipped}
+
+
+def _theme_digest(config: MkDocsConfig) -> str | None:
+    """The templates of the theme's folders: installed ones by path (their package's version
+    is in `versions`), the site's own by content. ``None`` when a site template shows the
+    build date, which a stored page would freeze."""
+    parts = []
+    for folder in map(Path, config.theme.dirs):
+        if "site-packages" in folder.parts or "dist-packages" in folder.parts:
+            parts.append(folder.as_posix())
+            continue
+        for template in _templates(folder):
+            if "build_date_utc" in template.read_text(encoding="utf-8", errors="replace"):
+                return None
+        parts.append(folder_digest(folder))
+    return digest(*parts)
+
+
+def _templates(folder: Path) -> Iterator[Path]:
+    if folder.is_dir():
+        yield from (path for path in folder.rglob("*.html") if path.is_file())

@@ -1,0 +1,160 @@
+"""Under `mkdocs serve`: after an edit of playbook YAML alone, rebuild only what changed.
+
+MkDocs answers every saved file with a whole build: it reads the config again, cleans the
+site folder and writes every page. When the only files that changed are the playbook's
+YAML, the plugin renders the playbook's Markdown again (fast, and from parsed files it
+kept), and if the site keeps the same pages and the same nav, it runs MkDocs' own page
+steps for just the pages whose Markdown changed, on the objects of the last build: their
+HTML is written over the old, and their search entries are replaced where they stood in
+the index. Anything else (a new or removed page, a changed nav, config, docs page, theme
+or template, another plugin, an error) takes the whole build, as before.
+
+The result is the site a whole build makes, byte for byte; the tests hold it to that.
+This module uses MkDocs' page-building steps; only `engine` imports MkDocs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mkdocs.commands.build import _build_page, _populate_page
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+
+from ..cache import digest
+
+PLUGINS_A_PAGE_REBUILD_SERVES = frozenset({"search", "material/search"})
+"""Plugins whose state a page-by-page rebuild keeps right (the search index is patched)."""
+
+
+@dataclass
+class LastBuild:
+    """The MkDocs objects of the last whole build without errors, and what it was built from."""
+
+    config: MkDocsConfig
+    files: Files
+    nav: Navigation
+    env: Any
+    inputs: str
+    """A digest of every input besides the playbook's YAML (see `other_inputs`)."""
+    plan: str
+    """A digest of the site's shape: its generated paths and nav sections."""
+
+
+def other_inputs(config: MkDocsConfig, folders: Iterable[Path]) -> str:
+    """A digest of the config file and of the files in the docs, theme and template folders,
+    by path, size and modification time: what a change of needs a whole build."""
+    parts: list[str] = []
+    paths = [Path(config.config_file_path)] if config.config_file_path else []
+    roots = [Path(config.docs_dir), *map(Path, config.theme.dirs), *folders]
+    for root in roots:
+        if root.is_dir() and "site-packages" not in root.parts:
+            paths += sorted(p for p in root.rglob("*") if p.is_file())
+    for path in paths:
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        parts.append(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}")
+    return digest(*parts)
+
+
+def nav_titles(nav: Navigation) -> str:
+    """The nav as readers see it: every item's title and URL, in order."""
+
+    def walk(items: list[Any]) -> Iterable[str]:
+        for item in items:
+            yield f"{type(item).__name__}\0{item.title}\0{getattr(item, 'url', '')}"
+            yield from walk(getattr(item, "children", None) or [])
+
+    return digest(*walk(nav.items))
+
+
+def rebuild_pages(
+    last: LastBuild,
+    changed: dict[str, str],
+    *,
+    set_pages: Callable[[], None],
+) -> bool:
+    """Rebuild the pages in ``changed`` (docs path → new Markdown) on ``last``'s objects.
+
+    Returns ``False``, having written nothing, when the rebuild cannot be done page by page
+    (then the caller runs a whole build); ``set_pages`` is called once the pages are
+    certain to be rebuilt here.
+    """
+    config, files, nav = last.config, last.files, last.nav
+    before = nav_titles(nav)
+    pages: list[Page] = []
+    for src_uri in changed:
+        file = files.get_file_from_path(src_uri)
+        if file is None or file.page is None:
+            return False
+        pages.append(file.page)
+    set_pages()
+    for page in pages:
+        page.file.content_string = changed[page.file.src_uri]
+        _populate_page(page, config, files)
+    if nav_titles(nav) != before:
+        return False  # A title in the nav changed: every page shows it.
+    search = _search_index(config)
+    doc_files = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
+    for page in pages:
+        removed_at = _remove_entries(search, page.url) if search is not None else None
+        kept: list[Any] | None = None
+        if search is not None:
+            kept, search.entries = search.entries, []
+        try:
+            _build_page(
+                page,
+                config,
+                doc_files,
+                nav,
+                last.env,
+                excluded=page.file.inclusion.is_excluded(),  # type: ignore[no-untyped-call]
+            )
+        finally:
+            if search is not None and kept is not None:
+                fresh, search.entries = search.entries, kept
+                at = len(kept) if removed_at is None else removed_at
+                search.entries[at:at] = fresh
+    log_level = config.validation.links.anchors
+    for page in pages:
+        page.validate_anchor_links(files=files, log_level=log_level)
+    config.plugins.on_post_build(config=config)
+    return True
+
+
+def other_plugins_allow(config: MkDocsConfig, ours: object) -> bool:
+    """Whether every other plugin is one a page-by-page rebuild keeps right."""
+    return all(
+        name in PLUGINS_A_PAGE_REBUILD_SERVES
+        for name, plugin in config.plugins.items()
+        if plugin is not ours
+    )
+
+
+def _search_index(config: MkDocsConfig) -> Any:
+    plugin = config.plugins.get("material/search") or config.plugins.get("search")
+    index = getattr(plugin, "search_index", None)
+    return index if isinstance(getattr(index, "entries", None), list) else None
+
+
+def _remove_entries(index: Any, url: str) -> int | None:
+    """Drop a page's search entries; the place of its first one, if it had any."""
+    entries: list[dict[str, Any]] = index.entries
+    first = None
+    kept: list[dict[str, Any]] = []
+    for entry in entries:
+        location = str(entry.get("location", ""))
+        if location == url or location.startswith(url + "#"):
+            if first is None:
+                first = len(kept)
+            continue
+        kept.append(entry)
+    index.entries = kept
+    return first

@@ -1,0 +1,291 @@
+"""The build cache and the serve loop's page-by-page rebuild make the site a whole build makes.
+
+Every kind of edit an author makes is applied to a real project; the site a warm build (or
+a `mkdocs serve` rebuild) then writes is compared, byte for byte, with the site a build
+without any cache writes of the same files.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import json
+import shutil
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from .conftest import EVERYTHING, FIXTURES, run_mkdocs
+
+Project = Callable[..., Path]
+OWN_KINDS = FIXTURES / "own-kinds"
+PACKAGED = Path(__file__).parent.parent / "plugins/mkdocs_playbook/render/templates"
+
+MKDOCS_YML = """\
+site_name: Test playbook
+theme:
+  name: material
+plugins:
+  - search
+  - playbook:
+      templates_dir: overrides
+      cache: {cache}
+"""
+PERSONA_TEMPLATE = (
+    '{{% extends "entity.md.jinja" %}}{{% block under_title %}}Profile {version}.{{% endblock %}}'
+)
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} is not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _summary(root: Path) -> None:
+    _replace(root / "playbooks/personas/busy-parent.yaml", "no free evenings", "no spare hour")
+
+
+def _title(root: Path) -> None:
+    _replace(
+        root / "playbooks/personas/busy-parent.yaml", "title: Busy parent", "title: Busy carer"
+    )
+
+
+def _new_ref(root: Path) -> None:
+    _replace(
+        root / "playbooks/personas/busy-parent.yaml",
+        "related: [persona:retired-reader]",
+        "related: [persona:retired-reader, play:ask-at-the-desk]",
+    )
+
+
+def _removed_ref(root: Path) -> None:
+    _replace(
+        root / "playbooks/personas/busy-parent.yaml", "related: [persona:retired-reader]\n", ""
+    )
+
+
+def _renamed_file(root: Path) -> None:
+    folder = root / "playbooks/campaigns"
+    (folder / "winter-story-nights.yml").rename(folder / "winter-tales.yml")
+
+
+def _deleted_file(root: Path) -> None:
+    (root / "playbooks/campaigns/winter-story-nights.yml").unlink()
+
+
+def _new_file(root: Path) -> None:
+    (root / "playbooks/metrics/branch-visits.yaml").write_text(
+        "title: Branch visits\nsummary: People through the door each week.\n"
+        "category: traffic\nunit: visits per week\n",
+        encoding="utf-8",
+    )
+
+
+def _kind_description(root: Path) -> None:
+    _replace(root / "playbooks/objectives/_kind.yaml", "the team commits to", "we promise")
+
+
+def _kind_plural(root: Path) -> None:
+    _replace(root / "playbooks/objectives/_kind.yaml", "plural: Objectives", "plural: Goals")
+
+
+def _template(root: Path) -> None:
+    (root / "overrides/persona.md.jinja").write_text(
+        PERSONA_TEMPLATE.format(version="two"), encoding="utf-8"
+    )
+
+
+EDITS: dict[str, tuple[Path, Callable[[Path], None]]] = {
+    "summary": (EVERYTHING, _summary),
+    "title": (EVERYTHING, _title),
+    "new ref": (EVERYTHING, _new_ref),
+    "removed ref": (EVERYTHING, _removed_ref),
+    "renamed file": (EVERYTHING, _renamed_file),
+    "deleted file": (EVERYTHING, _deleted_file),
+    "new file": (EVERYTHING, _new_file),
+    "_kind.yaml description": (OWN_KINDS, _kind_description),
+    "_kind.yaml plural": (OWN_KINDS, _kind_plural),
+    "template": (EVERYTHING, _template),
+}
+PAGE_BY_PAGE = {"summary", "title", "new ref", "removed ref"}
+"""Edits that keep the site's shape and change Markdown pages only: `mkdocs serve` rebuilds
+just the pages they change. (A `_kind.yaml` edit also changes the JSON Schemas.)"""
+
+
+def _make(project: Project, fixture: Path, *, cache: bool, name: str) -> Path:
+    root = project(
+        fixture=fixture, mkdocs_yml=MKDOCS_YML.format(cache=str(cache).lower()), name=name
+    )
+    (root / "overrides").mkdir(exist_ok=True)
+    (root / "overrides/persona.md.jinja").write_text(
+        PERSONA_TEMPLATE.format(version="one"), encoding="utf-8"
+    )
+    return root
+
+
+def _build(root: Path) -> None:
+    done = run_mkdocs(root, "build", "--strict")
+    assert done.returncode == 0, done.stderr
+
+
+def assert_same_site(built: Path, expected: Path) -> None:
+    """Every file of both folders, with the same bytes."""
+    mine = sorted(p.relative_to(built).as_posix() for p in built.rglob("*") if p.is_file())
+    theirs = sorted(p.relative_to(expected).as_posix() for p in expected.rglob("*") if p.is_file())
+    assert mine == theirs
+    _, mismatch, errors = filecmp.cmpfiles(built, expected, mine, shallow=False)
+    assert (mismatch, errors) == ([], [])
+
+
+def test_a_warm_build_writes_the_same_site_as_a_build_without_the_cache(project: Project) -> None:
+    cached = _make(project, EVERYTHING, cache=True, name="cached")
+    plain = _make(project, EVERYTHING, cache=False, name="plain")
+    _build(plain)
+    assert not (plain / ".cache").exists()
+    _build(cached)
+    assert (cached / ".cache/playbook/build-cache.sqlite").is_file()
+    assert_same_site(cached / "site", plain / "site")
+    done = run_mkdocs(cached, "build", "--strict", "--verbose")
+    assert done.returncode == 0, done.stderr
+    assert_same_site(cached / "site", plain / "site")
+    line = next(x for x in done.stderr.splitlines() if "Build cache:" in x)
+    # Every generated page came from the cache: nothing was converted again.
+    assert line.endswith("converted 0"), line
+    assert " 0 page outputs" not in line and " 0 converted pages" not in line, line
+
+
+@pytest.mark.parametrize("edit", list(EDITS))
+def test_a_warm_build_after_an_edit_matches_a_build_without_the_cache(
+    project: Project, edit: str
+) -> None:
+    fixture, change = EDITS[edit]
+    cached = _make(project, fixture, cache=True, name="cached")
+    plain = _make(project, fixture, cache=False, name="plain")
+    _build(cached)
+    change(cached)
+    change(plain)
+    _build(cached)
+    _build(plain)
+    assert_same_site(cached / "site", plain / "site")
+
+
+SERVE = """
+import json, shutil, sys
+from pathlib import Path
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+URL = "http://127.0.0.1:8000/"
+
+def config(site, cache=True):
+    # What `mkdocs serve` does for every whole build: a fresh config, the same plugin object.
+    loaded = load_config(config_file="mkdocs.yml", site_dir=site)
+    loaded.site_url = URL
+    loaded.plugins["playbook"].config.cache = cache
+    return loaded
+
+first = config("served")
+first.plugins.on_startup(command="serve", dirty=False)
+build(first, serve_url=URL)
+plugin = first.plugins["playbook"]
+print("ready", flush=True)
+sys.stdin.readline()  # The test edits the project now.
+in_place = plugin._rebuild_in_place()
+if not in_place:
+    build(config("served"), serve_url=URL)
+fresh = config("fresh", cache=False)
+fresh.plugins.on_startup(command="serve", dirty=False)
+build(fresh, serve_url=URL)
+print(json.dumps({"in_place": in_place}))
+"""
+
+
+@pytest.mark.parametrize("edit", list(EDITS))
+def test_a_serve_rebuild_after_an_edit_matches_a_fresh_build(project: Project, edit: str) -> None:
+    fixture, change = EDITS[edit]
+    root = _make(project, fixture, cache=True, name="served")
+    process = subprocess.Popen(
+        [sys.executable, "-c", SERVE],
+        cwd=root,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**__import__("os").environ, "SOURCE_DATE_EPOCH": "1700000000"},
+    )
+    assert process.stdout is not None and process.stdin is not None
+    assert process.stdout.readline().strip() == "ready", (
+        process.stderr.read() if process.stderr else ""
+    )
+    change(root)
+    out, err = process.communicate("go\n", timeout=300)
+    assert process.returncode == 0, err
+    report = json.loads(out.strip().splitlines()[-1])
+    assert report["in_place"] is (edit in PAGE_BY_PAGE), err
+    assert_same_site(root / "served", root / "fresh")
+
+
+def test_a_damaged_cache_is_set_aside_with_a_note_and_the_site_is_the_same(
+    project: Project,
+) -> None:
+    cached = _make(project, EVERYTHING, cache=True, name="cached")
+    plain = _make(project, EVERYTHING, cache=False, name="plain")
+    _build(plain)
+    store = cached / ".cache/playbook/build-cache.sqlite"
+    store.parent.mkdir(parents=True)
+    store.write_bytes(b"not a database, but a file someone left here" * 100)
+    done = run_mkdocs(cached, "build", "--strict")
+    assert done.returncode == 0, done.stderr
+    assert "set aside and a new one is made" in done.stderr
+    assert_same_site(cached / "site", plain / "site")
+
+
+def test_a_cache_of_another_format_is_not_read(project: Project) -> None:
+    cached = _make(project, EVERYTHING, cache=True, name="cached")
+    _build(cached)
+    store = cached / ".cache/playbook/build-cache.sqlite"
+    with sqlite3.connect(store) as db:
+        db.execute("UPDATE meta SET value = 'someone else 9' WHERE name = 'format'")
+    done = run_mkdocs(cached, "build", "--strict", "--verbose")
+    assert done.returncode == 0, done.stderr
+    assert "from another program or version" in done.stderr
+    line = next(x for x in done.stderr.splitlines() if "Build cache:" in x)
+    assert "reused 0 converted pages" in line
+
+
+def test_a_tampered_result_fails_its_checksum_and_is_made_again(project: Project) -> None:
+    cached = _make(project, EVERYTHING, cache=True, name="cached")
+    plain = _make(project, EVERYTHING, cache=False, name="plain")
+    _build(cached)
+    _build(plain)
+    store = cached / ".cache/playbook/build-cache.sqlite"
+    with sqlite3.connect(store) as db:
+        db.execute("UPDATE results SET value = CAST('\"<script>alert(1)</script>\"' AS BLOB)")
+    shutil.rmtree(cached / "site")
+    done = run_mkdocs(cached, "build", "--strict")
+    assert done.returncode == 0, done.stderr
+    assert "fails its checksum" in done.stderr
+    assert_same_site(cached / "site", plain / "site")
+
+
+FINGERPRINT = """
+from mkdocs.config import load_config
+from mkdocs_playbook.engine.build_cache import PageCache
+from mkdocs_playbook.cache import Store
+config = load_config(config_file="mkdocs.yml")
+config.plugins.on_config(config)
+cache = PageCache(Store.in_memory(note=print))
+cache.start(config)
+print(cache._markdown_setup)
+"""
+
+
+def test_the_fingerprint_is_the_same_in_every_process(project: Project) -> None:
+    root = _make(project, EVERYTHING, cache=True, name="project")
+    seen = {run_mkdocs(root, code=FINGERPRINT).stdout.strip() for _ in range(2)}
+    assert len(seen) == 1 and len(seen.pop()) == 32
