@@ -9,6 +9,7 @@ literally anyway. (The sanitiser in `sanitize` checks the resulting HTML once mo
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Callable
@@ -66,14 +67,30 @@ PROSE, FENCE, INDENTED, SPAN = "prose", "fence", "indented", "span"
 def split_code(text: str) -> list[tuple[str, bool]]:
     """Split Markdown into ``(chunk, is_code)`` pieces: fenced and indented code blocks and
     code spans are code."""
-    return [(chunk, kind != PROSE) for chunk, kind in split_pieces(text)]
+    return [(chunk, kind != PROSE) for chunk, kind in _pieces(text)]
 
 
 def split_pieces(text: str) -> list[tuple[str, str]]:
     """Split Markdown into ``(chunk, kind)`` pieces, kind being `PROSE`, `FENCE`,
     `INDENTED` or `SPAN`."""
+    return list(_pieces(text))
+
+
+_CACHED_TEXTS = 1 << 14
+"""How many texts each cache of a pure function of a text holds: the texts of a large
+playbook, so that a `mkdocs serve` rebuild finds most of them again."""
+
+
+@functools.lru_cache(maxsize=_CACHED_TEXTS)
+def _pieces(text: str) -> tuple[tuple[str, str], ...]:
+    # The refs check finds the links of every Markdown field, and its page makes the same
+    # text safe again, then writes its code spans as elements: split each text once.
     if "`" not in text and "~~~" not in text and "\n    " not in text and "\n\t" not in text:
-        return [(text, PROSE)] if text else []  # most fields: no code at all
+        return ((text, PROSE),) if text else ()  # most fields: no code at all
+    return tuple(_split_pieces(text))
+
+
+def _split_pieces(text: str) -> list[tuple[str, str]]:
     pieces: list[tuple[str, str]] = []
     prose: list[str] = []
     fence: str | None = None
@@ -286,7 +303,7 @@ def make_untrusted_markdown_safe(
     """
     out: list[str] = []
     offset = 0
-    for chunk, kind in split_pieces(text):
+    for chunk, kind in _pieces(text):
         if kind != PROSE:
             out.append(_make_code_safe(chunk, kind, snippets))
         else:
@@ -359,9 +376,11 @@ def _names_script_url(text: str) -> bool:
     return _SCRIPT_URL_RE.search(squeezed) is not None
 
 
+@functools.lru_cache(maxsize=_CACHED_TEXTS)
 def escape_text(text: str) -> str:
     """Plain text made safe to put into Markdown: one line, no HTML, no Markdown syntax, no
     emoji shortcodes."""
+    # Cached: pages show the same titles and names over and over, in links and cards.
     escaped = html.escape(text, quote=False)
     if not escaped.isprintable():  # most text: no line break to fold
         escaped = _LINE_BREAK_RE.sub(" ", escaped)
@@ -393,7 +412,7 @@ def code_spans_as_elements(markdown: str) -> str:
     if "`" not in markdown:
         return markdown
     out: list[str] = []
-    for chunk, kind in split_pieces(markdown):
+    for chunk, kind in _pieces(markdown):
         match = _SPAN_RE.fullmatch(chunk) if kind == SPAN else None
         # Python-Markdown strips the blanks around a code span's text.
         out.append(code_element(match.group(2).strip()) if match else chunk)

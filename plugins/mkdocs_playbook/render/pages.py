@@ -489,8 +489,10 @@ def _relative_url(from_url: str, to_url: str) -> str:
     return "../" * (depth - common) + rest if depth - common or rest else "./"
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def _link_title(text: str) -> str:
     """Text for a link's tooltip: one line, no quote that would end the title."""
+    # Cached: every link to an entity, on any page, has its summary for a title.
     # Quotes of either kind would end the title for Python-Markdown's link parser; an
     # entity the author typed (`&amp;`) is escaped so that it shows as typed.
     title = re.sub(r"\s+", " ", html.escape(text, quote=False))
