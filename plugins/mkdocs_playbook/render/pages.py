@@ -88,6 +88,9 @@ class Renderer:
         self.env = _environment(tuple(str(folder) for folder in override_dirs))
         self._comparisons = _comparisons_by_subject(playbook)
         self._site_pages = _site_pages(playbook)
+        self._entity_links: dict[tuple[str, Entity, str | None], str] = {}
+        """Each link to an entity by the folder of the page it is on: pages link to the
+        same entities over and over (the "Related" block, refs in fields)."""
 
     # -- pages ---------------------------------------------------------------------------
 
@@ -187,13 +190,22 @@ class Renderer:
             kind = item if isinstance(item, Kind) else item.kind
             return f':{kind.icon}:{{ title="{kind.singular}" }} ' if self.icons else ""
 
+        folder = page_path.rpartition("/")[0]
+        entity_links = self._entity_links
+
         def link_to(item: Entity | Kind, label: str | None = None) -> str:
             if isinstance(item, Kind):
                 text = escape_text(label or item.plural)
                 hint = f"All {item.plural.lower()}"
                 return f'[{text}]({url(kind_index_path(item))} "{hint}")'
-            hint = _link_title(item.data.summary)
-            return f'[{escape_text(label or item.data.title)}]({url(item.page_path)} "{hint}")'
+            # Pages of one folder link to an entity alike (see `relative_link`).
+            key = (folder, item, label)
+            link = entity_links.get(key)
+            if link is None:
+                hint = _link_title(item.data.summary)
+                text = escape_text(label or item.data.title)
+                link = entity_links[key] = f'[{text}]({url(item.page_path)} "{hint}")'
+            return link
 
         def ref(value: str, fixed_kind: str | None = None) -> str:
             found = self.lookup(value, fixed_kind)
