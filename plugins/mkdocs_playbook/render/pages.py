@@ -207,6 +207,10 @@ class Renderer:
                 link = entity_links[key] = f'[{text}]({url(item.page_path)} "{hint}")'
             return link
 
+        def link_list(items: Sequence[Entity | Kind]) -> str:
+            # One call for a list of links, not two calls a link from the template's loop.
+            return ", ".join(icon(item) + link_to(item) for item in items)
+
         def ref(value: str, fixed_kind: str | None = None) -> str:
             found = self.lookup(value, fixed_kind)
             return link_to(found) if found is not None else escape_text(value)
@@ -291,6 +295,7 @@ class Renderer:
             ),
             "url": url,
             "link": link_to,
+            "link_list": link_list,
             "ref": ref,
             "md": md,
             "md_cell": md_cell,
