@@ -320,12 +320,13 @@ class _Loading:
         raw = self.read_bytes(path)
         if raw is None:
             return
+        shown = self.display(path)
         # The model is part of the key: a changed kind file validates the same file anew.
-        key = (self.display(path), hashlib.blake2b(raw, digest_size=16).digest(), kind.model)
+        key = (shown, hashlib.blake2b(raw, digest_size=16).digest(), kind.model)
         cached = self.cache.get(key) if self.cache is not None else None
         if cached is None:
             before = len(self.diagnostics)
-            entity = self.parse_entity(kind, ident, path, raw)
+            entity = self.parse_entity(kind, ident, path, raw, shown)
             cached = CachedFile(entity, tuple(self.diagnostics[before:]))
             if self.cache is not None:
                 self.cache.put(key, cached)
@@ -335,7 +336,11 @@ class _Loading:
             self.broken.discard((kind.name, ident))
             self.entities[(kind.name, ident)] = cached.entity
 
-    def parse_entity(self, kind: Kind, ident: str, path: Path, raw: bytes) -> Entity | None:
+    def parse_entity(
+        self, kind: Kind, ident: str, path: Path, raw: bytes, shown: str
+    ) -> Entity | None:
+        """The entity of one file, or None with its problems recorded; ``shown`` is the
+        file's path as messages and pages show it (`display`), worked out once a file."""
         text = self.decode(path, raw)
         if text is None:
             return None
@@ -360,7 +365,7 @@ class _Loading:
             ):
                 self.diagnostics.append(
                     _validation_diagnostic(
-                        self.display(path),
+                        shown,
                         kind,
                         details,
                         document.value,
@@ -372,7 +377,7 @@ class _Loading:
         entity = Entity(
             kind=kind,
             id=ident,
-            path=self.display(path),
+            path=shown,
             data=data,
             positions=document.positions,
             key_positions=document.key_positions,

@@ -232,7 +232,12 @@ class _Builder:
                 raise self._bad_tag(key_node, path)
             if not isinstance(key_node, ScalarNode) or key_node.tag not in _SCALAR_TAGS:
                 raise YamlProblem(key_position, "a key must be plain text")
-            key = str(self.constructor.construct_object(key_node))
+            # A text key is its node's value: PyYAML's constructor would give the same.
+            key = (
+                key_node.value
+                if key_node.tag == _STR_TAG
+                else str(self.constructor.construct_object(key_node))
+            )
             if key in first_seen:
                 raise YamlProblem(
                     key_position,

@@ -88,6 +88,9 @@ class Renderer:
         self.env = _environment(tuple(str(folder) for folder in override_dirs))
         self._comparisons = _comparisons_by_subject(playbook)
         self._site_pages = _site_pages(playbook)
+        self._entity_links: dict[tuple[str, Entity, str | None], str] = {}
+        """Each link to an entity by the folder of the page it is on: pages link to the
+        same entities over and over (the "Related" block, refs in fields)."""
 
     # -- pages ---------------------------------------------------------------------------
 
@@ -187,13 +190,26 @@ class Renderer:
             kind = item if isinstance(item, Kind) else item.kind
             return f':{kind.icon}:{{ title="{kind.singular}" }} ' if self.icons else ""
 
+        folder = page_path.rpartition("/")[0]
+        entity_links = self._entity_links
+
         def link_to(item: Entity | Kind, label: str | None = None) -> str:
             if isinstance(item, Kind):
                 text = escape_text(label or item.plural)
                 hint = f"All {item.plural.lower()}"
                 return f'[{text}]({url(kind_index_path(item))} "{hint}")'
-            hint = _link_title(item.data.summary)
-            return f'[{escape_text(label or item.data.title)}]({url(item.page_path)} "{hint}")'
+            # Pages of one folder link to an entity alike (see `relative_link`).
+            key = (folder, item, label)
+            link = entity_links.get(key)
+            if link is None:
+                hint = _link_title(item.data.summary)
+                text = escape_text(label or item.data.title)
+                link = entity_links[key] = f'[{text}]({url(item.page_path)} "{hint}")'
+            return link
+
+        def link_list(items: Sequence[Entity | Kind]) -> str:
+            # One call for a list of links, not two calls a link from the template's loop.
+            return ", ".join(icon(item) + link_to(item) for item in items)
 
         def ref(value: str, fixed_kind: str | None = None) -> str:
             found = self.lookup(value, fixed_kind)
@@ -279,6 +295,7 @@ class Renderer:
             ),
             "url": url,
             "link": link_to,
+            "link_list": link_list,
             "ref": ref,
             "md": md,
             "md_cell": md_cell,
@@ -489,8 +506,10 @@ def _relative_url(from_url: str, to_url: str) -> str:
     return "../" * (depth - common) + rest if depth - common or rest else "./"
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def _link_title(text: str) -> str:
     """Text for a link's tooltip: one line, no quote that would end the title."""
+    # Cached: every link to an entity, on any page, has its summary for a title.
     # Quotes of either kind would end the title for Python-Markdown's link parser; an
     # entity the author typed (`&amp;`) is escaped so that it shows as typed.
     title = re.sub(r"\s+", " ", html.escape(text, quote=False))

@@ -46,37 +46,44 @@ class RelatedIndex:
             for backlink in backlinks:
                 if backlink.relation != RELATED_FROM:
                     self._content.setdefault(backlink.source, set()).add(target)
+        self._targets: dict[Entity, Target] = {}
+
+    def _target(self, entity: Entity) -> Target:
+        # Every page compares its backlinks' targets: make each entity's target once.
+        target = self._targets.get(entity)
+        if target is None:
+            target = self._targets[entity] = target_of(entity)
+        return target
 
     def groups(self, entity: Entity, on_page: Iterable[Entity] = ()) -> list[RelatedGroup]:
         """The "Related" groups of an entity page, each target once, "See also" first.
 
         ``on_page``: entities the page's layout links to already (the stage flow).
         """
-        seen: set[Target] = {target_of(entity), *self._content.get(entity, ())}
-        seen.update(target_of(other) for other in on_page)
+        target = self._target(entity)
+        seen: set[Target] = {target, *self._content.get(entity, ())}
+        seen.update(self._target(other) for other in on_page)
         see_also = [
             t for t in dict.fromkeys(_see_also(entity, self.playbook.kinds.names)) if t not in seen
         ]
+        groups = [_group(self.playbook, SEE_ALSO, see_also)]
+        backlinks = self.links.backlinks.get(target)
+        if not backlinks:
+            return [group for group in groups if group.shown]
         seen.update(see_also)
-        backlinks = [
-            (relation, [target_of(source) for source in sources])
-            for relation, sources in self.links.grouped(target_of(entity))
-        ]
         # A page that refers here in several ways goes under the relation its author wrote
         # first (a campaign names its personas before its messages), typed before weak.
         weak = (RELATED_FROM, MENTIONED_IN)
         home: dict[Target, str] = {}
-        for backlink in self.links.backlinks.get(target_of(entity), []):
-            source = target_of(backlink.source)
+        for backlink in backlinks:
+            source = self._target(backlink.source)
             if source in seen:
                 continue
             if source not in home or (home[source] in weak and backlink.relation not in weak):
                 home[source] = backlink.relation
-        groups = [_group(self.playbook, SEE_ALSO, see_also)]
-        for relation, targets in backlinks:
-            groups.append(
-                _group(self.playbook, relation, [t for t in targets if home.get(t) == relation])
-            )
+        for relation, sources in self.links.grouped(target):
+            targets = [t for s in sources if home.get(t := self._target(s)) == relation]
+            groups.append(_group(self.playbook, relation, targets))
         return [group for group in groups if group.shown]
 
 
