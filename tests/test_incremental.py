@@ -289,3 +289,15 @@ def test_the_fingerprint_is_the_same_in_every_process(project: Project) -> None:
     root = _make(project, EVERYTHING, cache=True, name="project")
     seen = {run_mkdocs(root, code=FINGERPRINT).stdout.strip() for _ in range(2)}
     assert len(seen) == 1 and len(seen.pop()) == 32
+
+
+def test_a_warm_build_repeats_every_warning(project: Project) -> None:
+    cached = _make(project, EVERYTHING, cache=True, name="cached")
+    (cached / "docs/extra.md").write_text(
+        "# Extra\n\nSee [the owl](persona:night-owl).\n", encoding="utf-8"
+    )
+    outputs = [run_mkdocs(cached, "build").stderr for _ in range(2)]
+    for output in outputs:
+        assert "docs/extra.md:3:1: link: unknown persona 'night-owl'" in output, output
+    strict = run_mkdocs(cached, "build", "--strict")
+    assert strict.returncode == 1

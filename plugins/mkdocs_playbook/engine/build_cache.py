@@ -27,7 +27,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..cache import Store, Unstable, digest, folder_digest, stable_repr
+from ..cache import Store, Unstable, digest, folder_digest, stable_json, stable_repr
 
 if TYPE_CHECKING:  # Only `plugin` imports MkDocs; these are the objects it passes in.
     from mkdocs.config.defaults import MkDocsConfig
@@ -80,7 +80,8 @@ class PageCache:
     _markdown_setup: str = ""
     _theme_setup: str | None = None
     _nav: str = ""
-    _pending: dict[str, str] = field(default_factory=dict)
+    _targets: dict[str, list[Any] | None] = field(default_factory=dict)
+    """Link targets looked up in this build, by path (the files do not change within it)."""
 
     # -- the build's fingerprints ------------------------------------------------------
 
@@ -93,7 +94,7 @@ class PageCache:
         """Fingerprint the Markdown setup; the theme's fingerprint waits for `theme_ready`."""
         self.begin_counts()
         self._theme_setup = None
-        self._pending = {}
+        self._targets = {}
         self._markdown_setup = digest(
             versions(),
             stable_repr(config.markdown_extensions),
@@ -138,7 +139,7 @@ class PageCache:
 
         def render(config: MkDocsConfig, files: Files) -> None:
             stored = self.store.get("html", key)
-            if stored is not None and _links_unchanged(stored["links"], files):
+            if stored is not None and self._links_unchanged(stored["links"], files):
                 self.reused["html"] += 1
                 _restore(page, stored, files)
                 return
@@ -158,6 +159,16 @@ class PageCache:
 
         # An instance attribute shadows the method for this page object only.
         setattr(page, "render", render)  # noqa: B010
+
+    def _links_unchanged(self, lookups: dict[str, Any], files: Files) -> bool:
+        """Whether every file a stored conversion looked up is where it was."""
+        known = self._targets
+        for path, found in lookups.items():
+            if path not in known:
+                known[path] = _link_target(files.get_file_from_path(path))
+            if known[path] != found:
+                return False
+        return True
 
     def sanitized(self, content: str, clean: Callable[[str], str]) -> str:
         """``clean(content)``, reused when the same HTML was cleaned before."""
@@ -191,7 +202,7 @@ class PageCache:
                 setup,
                 page.url,
                 str(page.title),
-                stable_repr({k: v for k, v in page.meta.items() if k != "template"}),
+                stable_json({k: v for k, v in page.meta.items() if k != "template"}),
                 page.content or "",
                 _toc_text(page.toc),
             )
@@ -221,8 +232,8 @@ class PageCache:
                 str(page.title),
                 page.content or "",
                 _toc_text(page.toc),
-                stable_repr({k: v for k, v in page.meta.items() if k != "template"}),
-                stable_repr(
+                stable_json({k: v for k, v in page.meta.items() if k != "template"}),
+                stable_json(
                     [
                         page.edit_url,
                         page.canonical_url,
@@ -232,7 +243,7 @@ class PageCache:
                         [_neighbour(a) for a in page.ancestors],
                     ]
                 ),
-                stable_repr(
+                stable_json(
                     {k: v for k, v in context.items() if k not in _STANDARD_CONTEXT},
                     describe=_describe_mkdocs,
                 ),
@@ -262,8 +273,9 @@ class PageCache:
 
 @functools.cache
 def versions() -> str:
-    """The versions of every package whose code shapes a page (read once per process)."""
-    found = []
+    """The versions of every package whose code shapes a page, and a hash of the plugin's
+    own files (an editable install changes without a new version); read once a process."""
+    found = [f"code={folder_digest(Path(__file__).resolve().parents[1], skip='__pycache__')}"]
     for name in VERSIONED:
         try:
             found.append(f"{name}={metadata.version(name)}")
@@ -300,12 +312,6 @@ class _RecordingFiles:
 def _link_target(file: File | None) -> list[Any] | None:
     excluded = file is not None and file.inclusion.is_excluded()  # type: ignore[no-untyped-call]
     return None if file is None else [file.url, excluded]
-
-
-def _links_unchanged(lookups: dict[str, Any], files: Files) -> bool:
-    return all(
-        _link_target(files.get_file_from_path(path)) == found for path, found in lookups.items()
-    )
 
 
 def _snapshot(page: Page, lookups: dict[str, list[Any] | None]) -> dict[str, Any]:
@@ -352,7 +358,7 @@ def _anchor(stored: list[Any]) -> AnchorLink:
 
 
 def _toc_text(toc: Any) -> str:
-    return stable_repr([_toc_item(item) for item in toc])
+    return stable_json([_toc_item(item) for item in toc])
 
 
 def _neighbour(item: Any) -> list[Any] | None:

@@ -38,13 +38,12 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from ..authoring.author_pages import AUTHORS_SECTION, author_page_paths
-from ..cache import Store, digest
+from ..authoring.author_pages import AUTHORS_SECTION
+from ..cache import Store, digest, stable_repr
 from ..diagnostics import Diagnostic
 from ..load.loader import LoadCache
-from ..model import kind_index_path
 from ..options import DEFAULTS, NAV_MODES, PlaybookOptions
-from ..pipeline import Pipeline, SiteSettings
+from ..pipeline import Pipeline, SitePlan, SiteSettings
 from ..project import default_display_dir, display_path, key_line
 from ..render.pages import Renderer, TemplateProblem
 from ..render.sanitize import sanitize_html, sanitize_text
@@ -61,10 +60,18 @@ from ..render.site_setup import (
     SITE_ASSETS,
 )
 from ..resolve.refs import check_page_refs
-from .build_cache import CACHED_PAGE_SOURCE, CACHED_PAGE_TEMPLATE, PageCache
+from .build_cache import CACHED_PAGE_SOURCE, CACHED_PAGE_TEMPLATE, PageCache, versions
 from .fast_rebuild import LastBuild, other_inputs, other_plugins_allow, rebuild_pages
 
 log = get_plugin_logger(__name__)
+
+_Built = tuple[SitePlan, Renderer | None, str | None]
+"""A build's plan, its renderer (none when the plan came from the cache) and its cache key."""
+
+
+def fields_of(value: Any) -> dict[str, Any]:
+    """A dataclass's fields by name."""
+    return {f.name: getattr(value, f.name) for f in fields(value)}
 
 
 class PlaybookConfig(base.Config):
@@ -104,8 +111,13 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
 
     def __init__(self) -> None:
         self.serving = False
+        self.site: SitePlan | None = None
+        """This build's generated pages and where they go."""
         self.renderer: Renderer | None = None
-        self.pages: dict[str, str] = {}
+        """This build's renderer; none when the plan came from the cache and no page has
+        needed the playbook since (`_refs_renderer` makes it then)."""
+        self._site_key: str | None = None
+        """The cache key of this build's inputs, when the cache is on."""
         self.failure: list[Diagnostic] = []
         self.project_dir = Path.cwd()
         self.load_cache = LoadCache()
@@ -118,11 +130,11 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self._env: jinja2.Environment | None = None
         self._last_build: LastBuild | None = None
         """Under serve, the objects of the last whole build, for page-by-page rebuilds."""
-        self._prepared: tuple[Renderer, dict[str, str]] | list[Diagnostic] | None = None
+        self._prepared: _Built | list[Diagnostic] | None = None
         """Pages made (and problems logged) by a page-by-page rebuild that then needed a
         whole build: its `on_pre_build` takes them instead of making and logging them again."""
-        self._last_good: tuple[Renderer, dict[str, str]] | None = None
-        """The renderer and pages of the last build without errors, shown while one stands."""
+        self._last_good: _Built | None = None
+        """The plan and renderer of the last build without errors, shown while one stands."""
 
     # -- lifecycle -----------------------------------------------------------------------
 
@@ -209,22 +221,48 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         if isinstance(built, list):
             # Under serve: the last good site stays up behind the overlay, not a wall of 404s.
             self.failure = built
-            self.renderer, self.pages = self._last_good or (None, {})
+            self.site, self.renderer, self._site_key = self._last_good or (None, None, None)
             return
         self.failure = []
-        self.renderer, self.pages = built
+        self.site, self.renderer, self._site_key = built
         self._last_good = built
 
-    def _build_pages(
-        self, config: MkDocsConfig
-    ) -> tuple[Renderer, dict[str, str]] | list[Diagnostic]:
-        """The renderer and every page, or (under serve) the problems that stop them."""
+    def _build_pages(self, config: MkDocsConfig) -> _Built | list[Diagnostic]:
+        """The plan of every page, or (under serve) the problems that stop them. With the
+        cache on, a build whose inputs are all as before takes the plan from the cache
+        without loading the playbook."""
         pipeline = self.pipeline(config)
+        settings = self.site_settings(config)
+        key = self._inputs_key(pipeline, config, settings)
+        stored = self.page_cache.store.get("site", key) if self.page_cache and key else None
+        if isinstance(stored, dict):
+            plan = SitePlan.from_json(stored)
+            problems = self._report(plan.diagnostics, config) or self._clashes(pipeline, plan)
+            return problems or (plan, None, key)
         checked = pipeline.check()
-        diagnostics = checked.diagnostics
+        problems = self._report(checked.diagnostics, config)
+        if problems:
+            return problems
+        try:
+            renderer, pages = pipeline.render(checked, settings)
+        except TemplateProblem as problem:
+            log.error(str(problem))
+            if self.serving:
+                return [problem.diagnostic]
+            raise PluginError("A page template failed (above); nothing was written.") from None
+        plan = pipeline.plan(checked, renderer, pages)
+        clashes = self._clashes(pipeline, plan)
+        if clashes:
+            return clashes
+        if self.page_cache is not None and key is not None:
+            self.page_cache.store.put("site", key, plan.to_json())
+        return plan, renderer, key
+
+    def _report(self, diagnostics: list[Diagnostic], config: MkDocsConfig) -> list[Diagnostic]:
+        """Log every problem; the ones that stop the build (raised, or under serve returned)."""
         for diagnostic in diagnostics:
             (log.error if diagnostic.is_error else log.warning)(str(diagnostic))
-        errors = checked.errors
+        errors = [d for d in diagnostics if d.is_error]
         if config.strict and not errors:
             errors = [d for d in diagnostics if not d.is_error]
         if errors:
@@ -238,14 +276,10 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
                 f"The playbook has {_count(errors, 'problem')} (listed above); fix them and "
                 "build again. Nothing was written."
             )
-        try:
-            renderer, pages = pipeline.render(checked, self.site_settings(config))
-        except TemplateProblem as problem:
-            log.error(str(problem))
-            if self.serving:
-                return [problem.diagnostic]
-            raise PluginError("A page template failed (above); nothing was written.") from None
-        clashes = pipeline.clashes(pages)
+        return []
+
+    def _clashes(self, pipeline: Pipeline, plan: SitePlan) -> list[Diagnostic]:
+        clashes = pipeline.clashes(plan.pages)
         if clashes:
             for clash in clashes:
                 log.error(str(clash))
@@ -254,7 +288,36 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
                 self._last_good = None
                 return clashes
             raise PluginError("Generated pages clash with hand-written ones; nothing was written.")
-        return renderer, pages
+        return []
+
+    def _inputs_key(
+        self, pipeline: Pipeline, config: MkDocsConfig, settings: SiteSettings
+    ) -> str | None:
+        """A hash of everything the plan is made from, or ``None`` without the cache."""
+        if self.page_cache is None:
+            return None
+        edit = [config.repo_url, config.edit_uri, config.edit_uri_template, config.docs_dir]
+        return digest(
+            versions(),
+            stable_repr(fields_of(self.options)),
+            stable_repr({k: v for k, v in fields_of(settings).items() if k != "edit_url"}),
+            stable_repr(edit),
+            str(self.project_dir),
+            *pipeline.inputs(),
+        )
+
+    @property
+    def pages(self) -> dict[str, str]:
+        """Every generated file of this build, by docs-relative path."""
+        return self.site.pages if self.site is not None else {}
+
+    def _refs_renderer(self, config: MkDocsConfig) -> Renderer | None:
+        """The renderer, made now if the plan came from the cache (never while an error
+        stands: then the last good one, if there is one)."""
+        if self.renderer is None and not self.failure:
+            pipeline = self.pipeline(config)
+            self.renderer = pipeline.renderer(pipeline.check(), self.site_settings(config))
+        return self.renderer
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         """Render every playbook page and add it as a generated file."""
@@ -266,13 +329,10 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
                     files.remove(file)
         for file in _asset_files(config):
             files.append(file)
-        if self.renderer is None:
+        if self.site is None:
             return files
-        sources = {entity.page_path: entity.path for entity in self.renderer.playbook} | {
-            kind_index_path(self.renderer.playbook.kinds.by_name[name]): path
-            for name, path in self.renderer.playbook.intro_paths.items()
-        }
-        entity_pages = {entity.page_path for entity in self.renderer.playbook}
+        sources = self.site.sources
+        entity_pages = set(self.site.entity_pages)
         for src_uri, markdown in self.pages.items():
             # Entity pages are reached from their index, search and backlinks; listing
             # them in the nav would make every page's build grow with the page count.
@@ -289,25 +349,22 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
 
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
         """One section per kind; entity pages hang under it without widening the nav."""
-        if self.renderer is None or self.config.nav == "off":
+        site = self.site
+        if site is None or self.config.nav == "off":
             return nav
         generated = set(self.pages)
         items = nav.items if config.nav is not None else _drop_generated(nav.items, generated)
         present = {page.file.src_uri for page in _pages(items)}
         # Reader pages ("Which do I need?") come right after the home page.
         at = 1 if items and isinstance(items[0], Page) else 0
-        for path in self.renderer.extra_page_paths("readers"):
+        for path in site.reader_pages:
             page = _page(files, path)
             if page is not None and path not in present:
                 items.insert(at, page)
                 at += 1
-        for kind in self.renderer.kinds_with_pages():
-            index = _page(files, kind_index_path(kind))
-            entity_pages = [
-                page
-                for entity in self.renderer.playbook.of_kind(kind)
-                if (page := _page(files, entity.page_path)) is not None
-            ]
+        for kind in site.sections:
+            index = _page(files, kind.index)
+            entity_pages = [page for path in kind.entities if (page := _page(files, path))]
             if index is None:
                 continue
             if index.file.src_uri in present:
@@ -316,14 +373,13 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
                     page.parent = index.parent
                 continue
             listed = [index, *entity_pages] if self.config.nav == "entities" else [index]
-            section = Section(kind.plural, list(listed))
+            section = Section(kind.title, list(listed))
             items.append(section)
             for page in [index, *entity_pages]:
                 page.parent = section
-        author_paths = [*self.renderer.extra_page_paths("authors"), *author_page_paths(self.pages)]
         _add_to_authors_section(
             items,
-            [p for path in author_paths if path not in present and (p := _page(files, path))],
+            [p for path in site.author_pages if path not in present and (p := _page(files, path))],
         )
         pages = _pages(items)
         for previous, following in itertools.pairwise(pages):
@@ -338,7 +394,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
         """Turn inline refs in hand-written pages into links, warning on unknown ones."""
-        if self.renderer is None:
+        if self.site is None:
             return markdown
         if page.file.src_uri in self.pages:
             # Snippets copy in files the cache cannot see, so their pages are converted anew.
@@ -347,9 +403,23 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
                 self.page_cache.wrap_render(page, markdown)
             return markdown
         path = self._project_relative(page.file.abs_src_path or page.file.src_uri)
-        for diagnostic in check_page_refs(self.renderer.playbook, markdown, path):
-            log.warning(str(diagnostic))
-        return self.renderer.rewrite_page_refs(markdown, page.file.src_uri)
+        store = self.page_cache.store if self.page_cache is not None else None
+        key = digest(self._site_key, page.file.src_uri, path, markdown) if self._site_key else ""
+        stored = store.get("docs", key) if store is not None and key else None
+        if isinstance(stored, dict):
+            for warning in stored["warnings"]:
+                log.warning(warning)
+            return str(stored["markdown"])
+        renderer = self._refs_renderer(config)
+        if renderer is None:
+            return markdown
+        warnings = [str(d) for d in check_page_refs(renderer.playbook, markdown, path)]
+        for warning in warnings:
+            log.warning(warning)
+        rewritten = renderer.rewrite_page_refs(markdown, page.file.src_uri)
+        if store is not None and key:
+            store.put("docs", key, {"markdown": rewritten, "warnings": warnings})
+        return rewritten
 
     def on_page_content(
         self, content: str, /, *, page: Page, config: MkDocsConfig, files: Files
@@ -368,7 +438,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
     ) -> jinja2.Environment:
         """Route generated pages through the template that can reuse their stored output."""
         self._env = env
-        if self.page_cache is None or self.renderer is None:
+        if self.page_cache is None or self.site is None:
             return env
         name = next((n for n, plugin in config.plugins.items() if plugin is self), "playbook")
         if not self.page_cache.theme_ready(config, self._nav, name):
@@ -427,17 +497,17 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             return False
         started = time.perf_counter()
         built = self._build_pages(last.config)
-        if isinstance(built, list) or self._plan(*built) != last.plan:
+        if isinstance(built, list) or digest(built[0].shape()) != last.plan:
             self._prepared = built
             return False
-        pages = built[1]
+        pages = built[0].pages
         changed = {path: text for path, text in pages.items() if self.pages.get(path) != text}
         if any(not path.endswith(".md") for path in changed) or set(pages) != set(self.pages):
             self._prepared = built
             return False
 
         def adopt() -> None:
-            self.renderer, self.pages = built
+            self.site, self.renderer, self._site_key = built
             self._last_good = built
 
         if self.page_cache is not None:
@@ -449,28 +519,9 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         log.info(f"Rebuilt {_count(list(changed), 'changed playbook page')} in {took:.2f} s")
         return True
 
-    def _plan(self, renderer: Renderer, pages: dict[str, str]) -> str:
-        """A digest of the site's shape: the generated paths and where the nav puts them."""
-        sections = [
-            [
-                kind.plural,
-                kind_index_path(kind),
-                [e.page_path for e in renderer.playbook.of_kind(kind)],
-            ]
-            for kind in renderer.kinds_with_pages()
-        ]
-        return digest(
-            repr(sorted(pages)),
-            repr(sections),
-            repr(renderer.extra_page_paths("readers")),
-            repr(renderer.extra_page_paths("authors")),
-            repr(sorted((e.page_path, e.path) for e in renderer.playbook)),
-            repr(sorted(renderer.playbook.intro_paths.items())),
-        )
-
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Save what this build made to the cache, and say what it reused."""
-        if self.serving and not self.failure and self.renderer is not None:
+        if self.serving and not self.failure and self.site is not None:
             if self._files is not None and self._nav is not None and self._env is not None:
                 self._last_build = LastBuild(
                     config,
@@ -478,7 +529,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
                     self._nav,
                     self._env,
                     inputs=other_inputs(config, self.template_dirs(config)),
-                    plan=self._plan(self.renderer, self.pages),
+                    plan=digest(self.site.shape()),
                 )
         else:
             self._last_build = None
