@@ -301,3 +301,28 @@ def test_a_warm_build_repeats_every_warning(project: Project) -> None:
         assert "docs/extra.md:3:1: link: unknown persona 'night-owl'" in output, output
     strict = run_mkdocs(cached, "build", "--strict")
     assert strict.returncode == 1
+
+
+def test_a_rebuild_of_some_pages_drops_no_result_of_the_others(tmp_path: Path) -> None:
+    from mkdocs_playbook.cache import KEEP_BUILDS, Store
+
+    notes: list[str] = []
+    store = Store.open(tmp_path, note=notes.append)
+    assert store is not None
+    store.put("html", "untouched page", "<p>kept</p>")
+    store.save()
+    for edit in range(KEEP_BUILDS + 2):  # The serve loop: one page at a time.
+        store.put("html", f"edited page {edit}", "<p>new</p>")
+        store.save(whole=False)
+    store.close()
+    reopened = Store.open(tmp_path, note=notes.append)
+    assert reopened is not None
+    assert reopened.get("html", "untouched page") == "<p>kept</p>"
+    reopened.close()
+    # Whole builds that do not use a result drop it after KEEP_BUILDS of them.
+    again = Store.open(tmp_path, note=notes.append)
+    assert again is not None
+    for _ in range(KEEP_BUILDS):
+        again.save()
+    assert again.get("html", "untouched page") is None
+    assert notes == []

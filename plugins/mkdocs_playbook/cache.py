@@ -246,11 +246,15 @@ class Store:
         if self.memo is not None:
             self.memo[name] = from_json(data)
 
-    def save(self) -> None:
-        """Write this build's new results, mark the ones it used, drop the stale ones."""
+    def save(self, *, whole: bool = True) -> None:
+        """Write this build's new results, mark the ones it used, drop the stale ones.
+
+        A build of some pages only (``whole=False``) drops nothing: the results of the
+        pages it did not touch are still the site's.
+        """
         new, used = self._new, self._used - set(self._new)
         self._new, self._used = {}, set()
-        if self.memo is not None:  # One site's worth: what this build read or made.
+        if self.memo is not None and whole:  # One site's worth: what this build read or made.
             self.memo = {k: v for k, v in self.memo.items() if k in new or k in used}
         build = self._build
         try:
@@ -262,8 +266,9 @@ class Store:
             self._db.executemany(
                 "UPDATE results SET build = ? WHERE key = ?", ((build, key) for key in used)
             )
-            self._db.execute("DELETE FROM results WHERE build <= ?", (build - KEEP_BUILDS,))
-            self._db.execute("UPDATE meta SET value = ? WHERE name = 'build'", (str(build),))
+            if whole:
+                self._db.execute("DELETE FROM results WHERE build <= ?", (build - KEEP_BUILDS,))
+                self._db.execute("UPDATE meta SET value = ? WHERE name = 'build'", (str(build),))
             self._db.execute("COMMIT")
         except sqlite3.Error as problem:
             if self._db.in_transaction:
@@ -271,7 +276,7 @@ class Store:
             self._note(
                 f"the build cache could not be saved ({problem}); the next build starts without it"
             )
-        self._build += 1
+        self._build += 1 if whole else 0
         self.hits = self.misses = 0
 
     def close(self) -> None:

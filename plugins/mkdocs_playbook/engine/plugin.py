@@ -130,6 +130,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self._env: jinja2.Environment | None = None
         self._last_build: LastBuild | None = None
         """Under serve, the objects of the last whole build, for page-by-page rebuilds."""
+        self._partial = False
+        """Whether the build under way rebuilds some pages only (see `_rebuild_in_place`)."""
         self._prepared: _Built | list[Diagnostic] | None = None
         """Pages made (and problems logged) by a page-by-page rebuild that then needed a
         whole build: its `on_pre_build` takes them instead of making and logging them again."""
@@ -512,7 +514,12 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
 
         if self.page_cache is not None:
             self.page_cache.begin_counts()
-        if not rebuild_pages(last, changed, set_pages=adopt):
+        self._partial = True
+        try:
+            rebuilt = rebuild_pages(last, changed, set_pages=adopt)
+        finally:
+            self._partial = False
+        if not rebuilt:
             self._prepared = built
             return False
         took = time.perf_counter() - started
@@ -536,7 +543,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         if self.page_cache is None:
             return
         (log.info if self.serving else log.debug)(f"Build cache: {self.page_cache.summary()}")
-        self.page_cache.store.save()
+        self.page_cache.store.save(whole=not self._partial)
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
         """Load Mermaid where a page has a diagram; under serve, show the playbook's errors."""
