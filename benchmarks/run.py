@@ -66,6 +66,8 @@ SIZES = (1000, 5000)
 QUICK_SIZES = (100, 1000)
 LARGE = 1000
 """Sizes above this run `--repeat-large` times and fewer serve edits: a build takes minutes."""
+LARGE_SERVE_EDITS = 2
+"""Timed serve edits above LARGE: each is a rebuild of minutes until the cache pays."""
 GIB = 1024**3
 MIB = 1024**2
 CACHE_DIR = Path(".cache") / "playbook"
@@ -398,7 +400,7 @@ def bench_size(n: int, args: argparse.Namespace, hugo: Path | str | None) -> Siz
             f"(5) {_s(result.warm_edit.wall)}  (6) {_s(result.hugo_wall)}"
         )
         if not args.no_serve:
-            edits = args.serve_edits if n <= LARGE else min(args.serve_edits, 3)
+            edits = args.serve_edits if n <= LARGE else min(args.serve_edits, LARGE_SERVE_EDITS)
             limit = max(300.0, 4 * (result.plugin.wall or 0.0))
             try:
                 result.serve = serve_loop(
@@ -1173,7 +1175,7 @@ def report(
         '(`id="playbook-errors"`), save it fixed with a new marker, and time until the '
         "page shows the marker without the overlay. The server is stopped with SIGINT to "
         f"its process group. {args.serve_edits} edits at N ≤ {LARGE:,}, "
-        f"{min(args.serve_edits, 3)} above."
+        f"{min(args.serve_edits, LARGE_SERVE_EDITS)} above."
     )
     add(
         "- The phases are the core functions on the same playbook in the runner's process: "
@@ -1225,7 +1227,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--serve-edits",
         type=int,
         default=5,
-        help="timed edits under serve at N ≤ 1000 (default 5; at most 3 above)",
+        help="timed edits under serve at N ≤ 1000 (default 5; at most 2 above)",
     )
     parser.add_argument("--peer-timeout", type=float, default=300.0, help="cap of (3), seconds")
     parser.add_argument(
