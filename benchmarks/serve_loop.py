@@ -10,8 +10,8 @@ process group, waits until the edited entity's page is served, then:
   plugin's error overlay (`id="playbook-errors"`), then saves it fixed with a new marker and
   times from that save until the page shows the marker without the overlay.
 
-The file is put back as it was and the server is stopped (SIGINT to its process group, as
-Ctrl-C would; SIGKILL if it does not stop) whatever happens.
+Whatever happens, the server is stopped (SIGINT to its process group, as Ctrl-C would;
+SIGKILL if it does not stop) and then the file is put back as it was.
 """
 
 from __future__ import annotations
@@ -207,6 +207,7 @@ def serve_loop(
         )
         result.peak_rss = server.peak_rss()
     finally:
-        edit.write_text(original, encoding="utf-8")
+        # Stopped first: putting the file back would start a rebuild the stop must wait on.
         server.stop()
+        edit.write_text(original, encoding="utf-8")
     return result
