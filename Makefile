@@ -49,8 +49,11 @@ dist: setup
 	$(BIN)/python -m build --no-isolation --outdir dist .
 	$(BIN)/python -m twine check --strict dist/*
 
+# Options of benchmarks/run.py, e.g. make bench BENCH_ARGS="--sizes 1000 --no-serve".
+BENCH_ARGS ?=
+
 bench: setup
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 fuzz: setup
 	HYPOTHESIS_PROFILE=long $(BIN)/pytest tests/test_fuzz.py

