@@ -11,7 +11,8 @@ cache, never a source of truth:
 - each value carries its own checksum, and a value whose checksum fails is a miss;
 - results that no recent build used are dropped, so the file holds about one site.
 
-Values are JSON, never pickles: reading a cache must not run code, whoever wrote it.
+Values are text or JSON, never pickles: reading a cache must not run code, whoever wrote
+it.
 Nothing here imports MkDocs.
 """
 
@@ -28,7 +29,7 @@ from typing import Any
 
 from pydantic_core import from_json
 
-FORMAT = "mkdocs-playbook build cache 1"
+FORMAT = "mkdocs-playbook build cache 2"
 """Written into the file; a file with another value is not read."""
 FILE_NAME = "build-cache.sqlite"
 KEEP_BUILDS = 3
@@ -233,18 +234,18 @@ class Store:
             return None
         self._used.add(name)
         self.hits += 1
-        found = from_json(value)
+        found = _decode(value)
         if self.memo is not None:
             self.memo[name] = found
         return found
 
     def put(self, namespace: str, key: str, value: Any) -> None:
         """Keep a JSON-able value under this key; `save` writes it."""
-        data = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        data = _encode(value)
         name = _key(namespace, key)
         self._new[name] = (data, _checksum(data))
         if self.memo is not None:
-            self.memo[name] = from_json(data)
+            self.memo[name] = _decode(data)
 
     def save(self, *, whole: bool = True) -> None:
         """Write this build's new results, mark the ones it used, drop the stale ones.
@@ -294,6 +295,23 @@ class Store:
 
 class _Foreign(Exception):
     """A cache file this program did not write, or damaged."""
+
+
+_TEXT, _JSON = b"t", b"j"
+"""The first byte of a stored value: text as it is (most values are pages of HTML, which
+JSON would escape and unescape for nothing), or JSON."""
+
+
+def _encode(value: Any) -> bytes:
+    if isinstance(value, str):
+        return _TEXT + value.encode("utf-8", "surrogatepass")
+    return _JSON + json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _decode(data: bytes) -> Any:
+    if data[:1] == _TEXT:
+        return data[1:].decode("utf-8", "surrogatepass")
+    return from_json(data[1:])
 
 
 def _key(namespace: str, key: str) -> bytes:
