@@ -80,6 +80,8 @@ class PageCache:
     _markdown_setup: str = ""
     _theme_setup: str | None = None
     _nav: str = ""
+    _markdown: _Converter | None = None
+    """This build's Markdown converter of generated pages."""
     _targets: dict[str, list[Any] | None] = field(default_factory=dict)
     """Link targets looked up in this build, by path (the files do not change within it)."""
 
@@ -134,28 +136,29 @@ class PageCache:
         key = digest(
             self._markdown_setup, page.file.src_uri, page.file.url, str(excluded), markdown
         )
-        # The class's method: a wrapper left from an earlier build would reuse its own key.
-        original: Callable[[MkDocsConfig, Files], None] = type(page).render.__get__(page)
 
         def render(config: MkDocsConfig, files: Files) -> None:
             stored = self.store.get("html", key)
-            if stored is not None and self._links_unchanged(stored["links"], files):
-                self.reused["html"] += 1
-                _restore(page, stored, files)
-                return
-            recording = _RecordingFiles(files)
+            if isinstance(stored, dict) and self._links_unchanged(stored["links"], files):
+                content = self.store.get("html-content", key)
+                if isinstance(content, str):
+                    self.reused["html"] += 1
+                    _restore(page, stored, content, files)
+                    return
+            recording = _RecordingFiles(files, self._targets)
             counter = _WarningCounter()
             loggers = [logging.getLogger(name) for name in ENGINE_LOGGERS]
             for logger in loggers:
                 logger.addHandler(counter)
             try:
-                original(config, recording)  # type: ignore[arg-type]
+                self._converter(config).convert(page, config, recording)  # type: ignore[arg-type]
             finally:
                 for logger in loggers:
                     logger.removeHandler(counter)
             self.converted += 1
-            if not counter.count:
+            if not counter.count and page.content is not None:
                 self.store.put("html", key, _snapshot(page, recording.lookups))
+                self.store.put("html-content", key, page.content)
 
         # An instance attribute shadows the method for this page object only.
         setattr(page, "render", render)  # noqa: B010
@@ -169,6 +172,11 @@ class PageCache:
             if known[path] != found:
                 return False
         return True
+
+    def _converter(self, config: MkDocsConfig) -> _Converter:
+        if self._markdown is None or self._markdown.config is not config:
+            self._markdown = _Converter(config)
+        return self._markdown
 
     def sanitized(self, content: str, clean: Callable[[str], str]) -> str:
         """``clean(content)``, reused when the same HTML was cleaned before."""
@@ -284,6 +292,45 @@ def versions() -> str:
     return ";".join([sys.version.split()[0], *found])
 
 
+class _Converter:
+    """`Page.render`, with one Markdown instance for every generated page of a build.
+
+    MkDocs makes a new `markdown.Markdown`, with every extension, for each page: a tenth of
+    a page's conversion. Here one instance is reset between pages (Python-Markdown's way
+    to convert many texts, which its extensions support), and MkDocs' own per-page
+    processors are registered anew for each page, as `Page.render` does.
+    """
+
+    def __init__(self, config: MkDocsConfig) -> None:
+        import markdown
+
+        self.config = config
+        self._md = markdown.Markdown(
+            extensions=config["markdown_extensions"],
+            extension_configs=config["mdx_configs"] or {},
+        )
+
+    def convert(self, page: Page, config: MkDocsConfig, files: Files) -> None:
+        from mkdocs.structure import pages
+        from mkdocs.structure.toc import get_toc
+
+        md = self._md.reset()
+        raw_html = pages._RawHTMLPreprocessor()
+        raw_html._register(md)
+        anchors = pages._ExtractAnchorsTreeprocessor(page.file, files, config)
+        anchors._register(md)
+        relative_paths = pages._RelativePathTreeprocessor(page.file, files, config)
+        relative_paths._register(md)
+        title = pages._ExtractTitleTreeprocessor()
+        title._register(md)
+        page.content = md.convert(page.markdown or "")
+        page.toc = get_toc(getattr(md, "toc_tokens", []))
+        page._title_from_render = title.title
+        page.present_anchor_ids = anchors.present_anchor_ids | raw_html.present_anchor_ids
+        if pages.log.getEffectiveLevel() > logging.DEBUG:
+            page.links_to_anchors = relative_paths.links_to_anchors
+
+
 class _WarningCounter(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
@@ -296,13 +343,16 @@ class _WarningCounter(logging.Handler):
 class _RecordingFiles:
     """The site's files as a conversion sees them, noting each file it looks up."""
 
-    def __init__(self, files: Files) -> None:
+    def __init__(self, files: Files, targets: dict[str, list[Any] | None]) -> None:
         self._files = files
+        self._targets = targets
         self.lookups: dict[str, list[Any] | None] = {}
 
     def get_file_from_path(self, path: str) -> File | None:
         found = self._files.get_file_from_path(path)
-        self.lookups[path] = _link_target(found)
+        if path not in self._targets:
+            self._targets[path] = _link_target(found)
+        self.lookups[path] = self._targets[path]
         return found
 
     def __getattr__(self, name: str) -> Any:
@@ -317,7 +367,6 @@ def _link_target(file: File | None) -> list[Any] | None:
 def _snapshot(page: Page, lookups: dict[str, list[Any] | None]) -> dict[str, Any]:
     links = page.links_to_anchors
     return {
-        "content": page.content,
         "toc": [_toc_item(item) for item in page.toc],
         "title": getattr(page, "_title_from_render", None),
         "anchors": sorted(page.present_anchor_ids or ()),
@@ -328,10 +377,10 @@ def _snapshot(page: Page, lookups: dict[str, list[Any] | None]) -> dict[str, Any
     }
 
 
-def _restore(page: Page, stored: dict[str, Any], files: Files) -> None:
+def _restore(page: Page, stored: dict[str, Any], content: str, files: Files) -> None:
     from mkdocs.structure.toc import TableOfContents
 
-    page.content = stored["content"]
+    page.content = content
     page.toc = TableOfContents([_anchor(item) for item in stored["toc"]])
     page._title_from_render = stored["title"]
     page.present_anchor_ids = set(stored["anchors"])
