@@ -99,6 +99,10 @@ def test_runner_end_to_end(tmp_path: Path, engine: str) -> None:
             str(N),
             "--peer-timeout",
             "300",
+            "--serve-edits",
+            "1",
+            # Hugo is installed from the package index at bench time: no network in tests.
+            "--no-hugo",
             "--output",
             str(output),
         ],
@@ -112,7 +116,13 @@ def test_runner_end_to_end(tmp_path: Path, engine: str) -> None:
     text = output.read_text(encoding="utf-8")
     assert text.strip() in done.stdout  # printed too
     assert f"- Engine: {engine} " in text
-    for heading in ("## Builds", "## Peak memory and output", "## Targets (issue 5)", "## Profile"):
+    headings = (
+        "## Builds",
+        "## Peak memory and output",
+        "## Targets (issues 5 and 14)",
+        "## Profile",
+    )
+    for heading in headings:
         assert heading in text
     build_rows = [line for line in text.splitlines() if line.startswith(f"| {N} |")]
     assert len(build_rows) == 3  # builds, phases, memory
