@@ -326,3 +326,45 @@ def test_a_rebuild_of_some_pages_drops_no_result_of_the_others(tmp_path: Path) -
         again.save()
     assert again.get("html", "untouched page") is None
     assert notes == []
+
+
+def test_serve_watches_file_events_and_a_read_is_not_a_change(tmp_path: Path) -> None:
+    import time
+
+    from mkdocs.livereload import LiveReloadServer
+    from watchdog.observers.polling import PollingObserver
+
+    from mkdocs_playbook.engine.fast_rebuild import watch_file_events
+
+    folder = tmp_path / "playbooks"
+    folder.mkdir()
+    watched = folder / "play.yaml"
+    watched.write_text("title: A\n", encoding="utf-8")
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
+    server.watch(str(folder))
+    server.watch(str(folder))  # Watched twice (two plugins, say): kept twice.
+    assert watch_file_events(server)
+    assert not isinstance(server.observer, PollingObserver)
+    assert server._watched_paths == {str(folder): 2}
+
+    def flagged(within: float) -> bool:
+        deadline = time.monotonic() + within
+        while time.monotonic() < deadline:
+            with server._rebuild_cond:
+                if server._want_rebuild:
+                    server._want_rebuild = False
+                    return True
+            time.sleep(0.01)
+        return False
+
+    server.observer.start()
+    try:
+        time.sleep(0.2)
+        watched.read_text(encoding="utf-8")  # What every build does to every file.
+        assert not flagged(0.5)
+        watched.write_text("title: B\n", encoding="utf-8")
+        assert flagged(2.0)
+    finally:
+        server.observer.stop()
+        server.observer.join()
+        server.server_close()

@@ -15,6 +15,7 @@ This module uses MkDocs' page-building steps; only `engine` imports MkDocs.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -158,3 +159,64 @@ def _remove_entries(index: Any, url: str) -> int | None:
         kept.append(entry)
     index.entries = kept
     return first
+
+
+def watch_file_events(server: Any) -> bool:
+    """Swap the server's polling watcher, which looks at every file each 0.5 s, for the
+    system's file events (inotify, FSEvents, ReadDirectoryChangesW), so a save starts the
+    rebuild at once. Only changes count: a build that reads a file must not start another.
+
+    Keeps the polling watcher (and returns ``False``) where the system has no file events,
+    watchdog is older than 4 (no event filters) or MkDocs' server is not as expected.
+    """
+    try:
+        from watchdog import events
+        from watchdog.observers import Observer
+        from watchdog.observers.polling import PollingObserver
+    except ImportError:  # pragma: no cover - MkDocs requires watchdog
+        return False
+    changes = [
+        events.FileCreatedEvent,
+        events.FileModifiedEvent,
+        events.FileDeletedEvent,
+        events.FileMovedEvent,
+        events.FileClosedEvent,
+        events.DirCreatedEvent,
+        events.DirDeletedEvent,
+        events.DirMovedEvent,
+    ]
+    watched = getattr(server, "_watched_paths", None)
+    refs = getattr(server, "_watch_refs", None)
+    old = getattr(server, "observer", None)
+    if (
+        Observer is PollingObserver
+        or not isinstance(watched, dict)
+        or not isinstance(refs, dict)
+        or not isinstance(old, PollingObserver)
+        or old.is_alive()
+        or "event_filter" not in inspect.signature(PollingObserver.schedule).parameters
+    ):
+        return False
+
+    class ChangesObserver(Observer):  # type: ignore[misc,valid-type]
+        def schedule(self, handler: Any, path: Any, **options: Any) -> Any:
+            options.setdefault("event_filter", changes)
+            return super().schedule(handler, path, **options)
+
+    counts = dict(watched)
+    try:
+        watched.clear()
+        refs.clear()
+        server.observer = ChangesObserver()
+        for path, count in counts.items():
+            for _ in range(count):
+                server.watch(path)
+    except OSError:  # No more inotify watches, say: poll as before.
+        watched.clear()
+        refs.clear()
+        server.observer = old
+        for path, count in counts.items():
+            for _ in range(count):
+                server.watch(path)
+        return False
+    return True

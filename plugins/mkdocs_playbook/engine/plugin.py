@@ -61,7 +61,13 @@ from ..render.site_setup import (
 )
 from ..resolve.refs import check_page_refs
 from .build_cache import CACHED_PAGE_SOURCE, CACHED_PAGE_TEMPLATE, PageCache, versions
-from .fast_rebuild import LastBuild, other_inputs, other_plugins_allow, rebuild_pages
+from .fast_rebuild import (
+    LastBuild,
+    other_inputs,
+    other_plugins_allow,
+    rebuild_pages,
+    watch_file_events,
+)
 
 log = get_plugin_logger(__name__)
 
@@ -479,6 +485,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         for folder in self.template_dirs(config):
             if folder.is_dir():
                 server.watch(str(folder))
+        if watch_file_events(server):
+            log.debug("Watching for file changes with the system's file events")
         whole_build: Callable[..., None] = server.builder
 
         def build_what_changed(*args: Any) -> None:
