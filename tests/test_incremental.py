@@ -368,3 +368,23 @@ def test_serve_watches_file_events_and_a_read_is_not_a_change(tmp_path: Path) ->
         server.observer.stop()
         server.observer.join()
         server.server_close()
+
+
+def test_results_written_during_a_build_are_found_and_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mkdocs_playbook import cache
+
+    monkeypatch.setattr(cache, "FLUSH_BYTES", 10)  # Write after every result.
+    store = cache.Store.open(tmp_path, note=pytest.fail)
+    assert store is not None
+    pages = {f"page {n}": f"<p>{n}</p>" * 5 for n in range(20)}
+    for key, html in pages.items():
+        store.put("page", key, html)
+    assert store._new == {}  # Written already, not held in memory.
+    assert store.get("page", "page 3") == pages["page 3"]
+    store.save()
+    store.close()
+    reopened = cache.Store.open(tmp_path, note=pytest.fail)
+    assert reopened is not None
+    assert {key: reopened.get("page", key) for key in pages} == pages

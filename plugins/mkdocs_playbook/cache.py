@@ -32,6 +32,8 @@ from pydantic_core import from_json
 FORMAT = "mkdocs-playbook build cache 2"
 """Written into the file; a file with another value is not read."""
 FILE_NAME = "build-cache.sqlite"
+FLUSH_BYTES = 32 * 1024 * 1024
+"""New results are written once this many bytes of them wait in memory."""
 KEEP_BUILDS = 3
 """A result that none of the last this many builds used is dropped."""
 
@@ -134,6 +136,9 @@ class Store:
         self._build = build
         self._note = note
         self._new: dict[bytes, tuple[bytes, bytes]] = {}
+        self._pending_bytes = 0
+        self._made: set[bytes] = set()
+        """Results this build made and already wrote (see `_write_new`)."""
         self._used: set[bytes] = set()
         self._damaged = False
         self.hits = 0
@@ -240,12 +245,33 @@ class Store:
         return found
 
     def put(self, namespace: str, key: str, value: Any) -> None:
-        """Keep a JSON-able value under this key; `save` writes it."""
+        """Keep a text or JSON-able value under this key; `save` writes it (or, once a
+        build has made `FLUSH_BYTES` of them, the next `put`)."""
         data = _encode(value)
         name = _key(namespace, key)
         self._new[name] = (data, _checksum(data))
+        self._pending_bytes += len(data)
         if self.memo is not None:
             self.memo[name] = _decode(data)
+        if self._pending_bytes > FLUSH_BYTES:
+            self._write_new()
+
+    def _write_new(self) -> None:
+        """Write the new results so far, so that a large site's are not all held in memory.
+        Each result stands on its own: a build that stops half way leaves valid ones."""
+        new, self._new, self._pending_bytes = self._new, {}, 0
+        self._made.update(new)
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.executemany(
+                "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?)",
+                ((key, value, checksum, self._build) for key, (value, checksum) in new.items()),
+            )
+            self._db.execute("COMMIT")
+        except sqlite3.Error as problem:
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+            self._note(f"the build cache could not be written ({problem})")
 
     def save(self, *, whole: bool = True) -> None:
         """Write this build's new results, mark the ones it used, drop the stale ones.
@@ -253,10 +279,11 @@ class Store:
         A build of some pages only (``whole=False``) drops nothing: the results of the
         pages it did not touch are still the site's.
         """
-        new, used = self._new, self._used - set(self._new)
-        self._new, self._used = {}, set()
+        made = self._made | set(self._new)
+        new, used = self._new, self._used - made
+        self._new, self._used, self._made, self._pending_bytes = {}, set(), set(), 0
         if self.memo is not None and whole:  # One site's worth: what this build read or made.
-            self.memo = {k: v for k, v in self.memo.items() if k in new or k in used}
+            self.memo = {k: v for k, v in self.memo.items() if k in made or k in used}
         build = self._build
         try:
             self._db.execute("BEGIN IMMEDIATE")
