@@ -675,6 +675,15 @@ def _peer_time(build: Build) -> str:
     return _s(build.wall) if build.walls else "not run"
 
 
+def _sites_note(diffs: list[list[str]], same: str) -> str:
+    """``same``, or which files differed in any of the runs compared."""
+    differ = sorted({name for diff in diffs for name in diff})
+    if not differ:
+        return same
+    shown = ", ".join(f"`{name}`" for name in differ[:10])
+    return f"**{len(differ)} file(s) differ**: {shown}{' …' if len(differ) > 10 else ''}."
+
+
 def _status(met: bool | None) -> str:
     return "not measured" if met is None else ("**met**" if met else "**not met**")
 
@@ -809,29 +818,14 @@ def size_section(r: SizeResult, args: argparse.Namespace) -> list[str]:
     add("")
     add(f"- Edited entity: `{r.edited}` (its `summary`).")
     if not args.no_warm:
-        differ = sorted({name for diff in r.warm_diffs for name in diff})
         add(
             "- Warm site against the cold site of the same run: "
-            + (
-                "byte-identical in every run (every file compared)."
-                if not differ
-                else f"**{len(differ)} file(s) differ**: "
-                + ", ".join(f"`{name}`" for name in differ[:10])
-                + (" …" if len(differ) > 10 else "")
-                + "."
-            )
+            + _sites_note(r.warm_diffs, "byte-identical in every run (every file compared).")
         )
     if r.cold_diffs:
-        differ = sorted({name for diff in r.cold_diffs for name in diff})
         add(
             "- Cold sites of later runs against the first run's: "
-            + (
-                "byte-identical (the build is reproducible)."
-                if not differ
-                else f"{len(differ)} file(s) differ: "
-                + ", ".join(f"`{name}`" for name in differ[:10])
-                + "."
-            )
+            + _sites_note(r.cold_diffs, "byte-identical (the build is reproducible).")
         )
     if r.hugo:
         missing = sorted({page for run in r.hugo for page in run.missing})
