@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import EVERYTHING, FIXTURES, run_mkdocs
+from .conftest import EVERYTHING, FIXTURES, REPO, run_mkdocs
 
 Project = Callable[..., Path]
 OWN_KINDS = FIXTURES / "own-kinds"
@@ -388,3 +388,25 @@ def test_results_written_during_a_build_are_found_and_kept(
     reopened = cache.Store.open(tmp_path, note=pytest.fail)
     assert reopened is not None
     assert {key: reopened.get("page", key) for key in pages} == pages
+
+
+def test_the_shipped_site_is_the_same_with_the_cache_cold_warm_and_off(tmp_path: Path) -> None:
+    # The shipped mkdocs.yml has Material's tags plugin, whose tags the cached pages show.
+    copies = {}
+    for name, cache in (("cached", "true"), ("plain", "false")):
+        root = tmp_path / name
+        for folder in ("docs", "playbooks", "theme_overrides"):
+            shutil.copytree(REPO / folder, root / folder)
+        text = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+        assert "      nav: kinds\n" in text
+        text = text.replace("      nav: kinds\n", f"      nav: kinds\n      cache: {cache}\n")
+        (root / "mkdocs.yml").write_text(text, encoding="utf-8")
+        copies[name] = root
+    _build(copies["plain"])
+    _build(copies["cached"])
+    assert_same_site(copies["cached"] / "site", copies["plain"] / "site")
+    done = run_mkdocs(copies["cached"], "build", "--strict", "--verbose")
+    assert done.returncode == 0, done.stderr
+    line = next(x for x in done.stderr.splitlines() if "Build cache:" in x)
+    assert line.endswith("converted 0") and " 0 page outputs" not in line, line
+    assert_same_site(copies["cached"] / "site", copies["plain"] / "site")
