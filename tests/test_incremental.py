@@ -17,6 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from .conftest import EVERYTHING, FIXTURES, REPO, run_mkdocs
 
@@ -410,3 +412,23 @@ def test_the_shipped_site_is_the_same_with_the_cache_cold_warm_and_off(tmp_path:
     line = next(x for x in done.stderr.splitlines() if "Build cache:" in x)
     assert line.endswith("converted 0") and " 0 page outputs" not in line, line
     assert_same_site(copies["cached"] / "site", copies["plain"] / "site")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    title=st.text(min_size=1, max_size=40),
+    tags=st.lists(st.text(min_size=1, max_size=12), max_size=4),
+)
+def test_front_matter_read_back_is_what_mkdocs_reads(title: str, tags: list[str]) -> None:
+    from mkdocs.utils.meta import get_data
+
+    from mkdocs_playbook.render.pages import _front_matter, read_front_matter
+
+    page = _front_matter({"title": title, "tags": tags}) + "\n# Heading\n\nText.\n"
+    markdown, meta = get_data(page)
+    read = read_front_matter(page)
+    # A header YAML would read differently (a NEL, say, is a line break to YAML) is left to
+    # MkDocs: `None`. Any other is read exactly as MkDocs reads it.
+    assert read is None or read == (meta, markdown)
+    if title.isalnum() and all(tag.isalnum() for tag in tags):
+        assert read is not None

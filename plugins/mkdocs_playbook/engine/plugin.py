@@ -45,7 +45,7 @@ from ..load.loader import LoadCache
 from ..options import DEFAULTS, NAV_MODES, PlaybookOptions
 from ..pipeline import Pipeline, SitePlan, SiteSettings
 from ..project import default_display_dir, display_path, key_line
-from ..render.pages import Renderer, TemplateProblem
+from ..render.pages import Renderer, TemplateProblem, read_front_matter
 from ..render.sanitize import sanitize_html, sanitize_text
 from ..render.site_setup import (
     ASSETS_DIR,
@@ -133,6 +133,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self._cache_path: str | None = None
         self._nav: Navigation | None = None
         self._files: Files | None = None
+        self._meta: dict[str, dict[str, Any]] = {}
+        """The metadata of generated pages handed to MkDocs without front matter."""
         self._env: jinja2.Environment | None = None
         self._last_build: LastBuild | None = None
         """Under serve, the objects of the last whole build, for page-by-page rebuilds."""
@@ -349,11 +351,24 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
                 if src_uri in entity_pages and self.config.nav != "entities"
                 else InclusionLevel.UNDEFINED
             )
-            file = File.generated(config, src_uri, content=markdown, inclusion=inclusion)
+            file = File.generated(
+                config, src_uri, content=self._source(src_uri, markdown), inclusion=inclusion
+            )
             source = sources.get(src_uri)
             file.edit_uri = self._docs_relative(config, source) if source else None
             files.append(file)
         return files
+
+    def _source(self, src_uri: str, markdown: str) -> str:
+        """What MkDocs reads of a generated page: with the cache on, the page without its
+        front matter, whose values `on_page_markdown` sets as they are (no YAML to parse
+        back); otherwise the page as it is."""
+        split = read_front_matter(markdown) if self.page_cache is not None else None
+        if split is None:
+            self._meta.pop(src_uri, None)
+            return markdown
+        self._meta[src_uri], body = split
+        return body
 
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
         """One section per kind; entity pages hang under it without widening the nav."""
@@ -405,6 +420,9 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         if self.site is None:
             return markdown
         if page.file.src_uri in self.pages:
+            meta = self._meta.get(page.file.src_uri)
+            if meta is not None:
+                page.meta = dict(meta)
             # Snippets copy in files the cache cannot see, so their pages are converted anew.
             snippets = "pymdownx.snippets" in config.markdown_extensions
             if self.page_cache is not None and not snippets:
@@ -512,6 +530,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             return False
         pages = built[0].pages
         changed = {path: text for path, text in pages.items() if self.pages.get(path) != text}
+        sources = {path: self._source(path, text) for path, text in changed.items()}
         if any(not path.endswith(".md") for path in changed) or set(pages) != set(self.pages):
             self._prepared = built
             return False
@@ -524,7 +543,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             self.page_cache.begin_counts()
         self._partial = True
         try:
-            rebuilt = rebuild_pages(last, changed, set_pages=adopt)
+            rebuilt = rebuild_pages(last, sources, set_pages=adopt)
         finally:
             self._partial = False
         if not rebuilt:

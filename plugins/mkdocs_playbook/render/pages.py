@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import quote
 
 import jinja2
+import yaml
 
 from ..diagnostics import Diagnostic, DiagnosticError
 from ..kinds.spec import FieldSpec
@@ -689,6 +690,34 @@ def _front_matter(values: dict[str, Any]) -> str:
     # JSON values are valid YAML, and far cheaper to write than yaml.safe_dump.
     lines = [f"{key}: {json.dumps(escaped[key], ensure_ascii=False)}" for key in sorted(escaped)]
     return "---\n" + "\n".join(lines) + "\n---\n"
+
+
+_YAML_SPECIAL = re.compile(f"[\x85\u2028\u2029]|{yaml.reader.Reader.NON_PRINTABLE.pattern}")
+"""Characters YAML reads as line breaks, or refuses: a header with one is left to YAML."""
+
+
+def read_front_matter(text: str) -> tuple[dict[str, Any], str] | None:
+    """The metadata and the Markdown of a page `_front_matter` began, as an engine reads
+    them from its YAML front matter (the body without the blank lines that open it); or
+    ``None`` when the page has none, or one this did not write."""
+    if not text.startswith("---\n"):
+        return None
+    end = text.find("\n---\n", 3)
+    if end < 0:
+        return None
+    header = text[4:end] if end > 3 else ""
+    if _YAML_SPECIAL.search(header):
+        return None  # YAML would fold or refuse these: let the engine read them its way.
+    meta: dict[str, Any] = {}
+    for line in header.split("\n") if header else []:
+        key, separator, value = line.partition(": ")
+        if not separator:
+            return None
+        try:
+            meta[key] = json.loads(value)
+        except ValueError:
+            return None
+    return meta, text[end + 5 :].lstrip("\n")
 
 
 _MERMAID_CODES = str.maketrans({'"': "#quot;", "<": "#lt;", ">": "#gt;", "`": "#96;", "#": "#35;"})
