@@ -21,21 +21,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from .conftest import EVERYTHING, FIXTURES, REPO, run_mkdocs
+from .conftest import MKDOCS_YML as BASE_MKDOCS_YML
 
 Project = Callable[..., Path]
 OWN_KINDS = FIXTURES / "own-kinds"
-PACKAGED = Path(__file__).parent.parent / "plugins/mkdocs_playbook/render/templates"
 
-MKDOCS_YML = """\
-site_name: Test playbook
-theme:
-  name: material
-plugins:
-  - search
-  - playbook:
-      templates_dir: overrides
-      cache: {cache}
-"""
+# The usual test site, with override templates (one edit changes them) and the cache on or off.
+MKDOCS_YML = BASE_MKDOCS_YML.replace(
+    "  - playbook\n", "  - playbook:\n      templates_dir: overrides\n      cache: {cache}\n"
+)
+assert "{cache}" in MKDOCS_YML
 PERSONA_TEMPLATE = (
     '{{% extends "entity.md.jinja" %}}{{% block under_title %}}Profile {version}.{{% endblock %}}'
 )
