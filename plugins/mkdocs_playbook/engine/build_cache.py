@@ -118,7 +118,7 @@ class PageCache:
         if theme is None:
             return False
         try:
-            self._nav = digest(_describe_nav(nav.items))
+            self._nav = nav_digest(nav)
             self._theme_setup = digest(
                 versions(),
                 theme,
@@ -416,8 +416,9 @@ def _neighbour(item: Any) -> list[Any] | None:
     return [type(item).__name__, str(getattr(item, "title", "")), getattr(item, "url", None)]
 
 
-def _describe_nav(items: list[Any]) -> str:
-    return stable_repr([_nav_item(item) for item in items])
+def nav_digest(nav: Navigation) -> str:
+    """The nav as readers see it: every item's kind, title and URL, in order and nesting."""
+    return digest(stable_repr([_nav_item(item) for item in nav.items]))
 
 
 def _nav_item(item: Any) -> list[Any]:
@@ -451,7 +452,7 @@ def _theme_digest(config: MkDocsConfig) -> str | None:
     build date, which a stored page would freeze."""
     parts = []
     for folder in map(Path, config.theme.dirs):
-        if "site-packages" in folder.parts or "dist-packages" in folder.parts:
+        if installed(folder):
             parts.append(folder.as_posix())
             continue
         for template in _templates(folder):
@@ -459,6 +460,12 @@ def _theme_digest(config: MkDocsConfig) -> str | None:
                 return None
         parts.append(folder_digest(folder))
     return digest(*parts)
+
+
+def installed(folder: Path) -> bool:
+    """Whether a folder belongs to an installed package, which changes only with its version
+    (and so is not read file by file)."""
+    return "site-packages" in folder.parts or "dist-packages" in folder.parts
 
 
 def _templates(folder: Path) -> Iterator[Path]:

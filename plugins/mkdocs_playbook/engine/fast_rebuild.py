@@ -28,6 +28,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from ..cache import digest
+from .build_cache import installed, nav_digest
 
 PLUGINS_A_PAGE_REBUILD_SERVES = frozenset({"search", "material/search"})
 """Plugins whose state a page-by-page rebuild keeps right (the search index is patched)."""
@@ -54,7 +55,7 @@ def other_inputs(config: MkDocsConfig, folders: Iterable[Path]) -> str:
     paths = [Path(config.config_file_path)] if config.config_file_path else []
     roots = [Path(config.docs_dir), *map(Path, config.theme.dirs), *folders]
     for root in roots:
-        if root.is_dir() and "site-packages" not in root.parts:
+        if root.is_dir() and not installed(root):
             paths += sorted(p for p in root.rglob("*") if p.is_file())
     for path in paths:
         try:
@@ -63,17 +64,6 @@ def other_inputs(config: MkDocsConfig, folders: Iterable[Path]) -> str:
             continue
         parts.append(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}")
     return digest(*parts)
-
-
-def nav_titles(nav: Navigation) -> str:
-    """The nav as readers see it: every item's title and URL, in order."""
-
-    def walk(items: list[Any]) -> Iterable[str]:
-        for item in items:
-            yield f"{type(item).__name__}\0{item.title}\0{getattr(item, 'url', '')}"
-            yield from walk(getattr(item, "children", None) or [])
-
-    return digest(*walk(nav.items))
 
 
 def rebuild_pages(
@@ -89,7 +79,7 @@ def rebuild_pages(
     certain to be rebuilt here.
     """
     config, files, nav = last.config, last.files, last.nav
-    before = nav_titles(nav)
+    before = nav_digest(nav)
     pages: list[Page] = []
     for src_uri in changed:
         file = files.get_file_from_path(src_uri)
@@ -100,7 +90,7 @@ def rebuild_pages(
     for page in pages:
         page.file.content_string = changed[page.file.src_uri]
         _populate_page(page, config, files)
-    if nav_titles(nav) != before:
+    if nav_digest(nav) != before:
         return False  # A title in the nav changed: every page shows it.
     search = _search_index(config)
     doc_files = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
