@@ -21,7 +21,7 @@ import os
 import posixpath
 import time
 from collections.abc import Callable
-from dataclasses import fields
+from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urljoin
@@ -73,11 +73,6 @@ log = get_plugin_logger(__name__)
 
 _Built = tuple[SitePlan, Renderer | None, str | None]
 """A build's plan, its renderer (none when the plan came from the cache) and its cache key."""
-
-
-def fields_of(value: Any) -> dict[str, Any]:
-    """A dataclass's fields by name."""
-    return {f.name: getattr(value, f.name) for f in fields(value)}
 
 
 class PlaybookConfig(base.Config):
@@ -309,8 +304,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         edit = [config.repo_url, config.edit_uri, config.edit_uri_template, config.docs_dir]
         return digest(
             versions(),
-            stable_repr(fields_of(self.options)),
-            stable_repr({k: v for k, v in fields_of(settings).items() if k != "edit_url"}),
+            stable_repr(asdict(self.options)),
+            stable_repr({k: v for k, v in asdict(settings).items() if k != "edit_url"}),
             stable_repr(edit),
             str(self.project_dir),
             *pipeline.inputs(),
@@ -530,10 +525,10 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             return False
         pages = built[0].pages
         changed = {path: text for path, text in pages.items() if self.pages.get(path) != text}
-        sources = {path: self._source(path, text) for path, text in changed.items()}
         if any(not path.endswith(".md") for path in changed) or set(pages) != set(self.pages):
             self._prepared = built
             return False
+        sources = {path: self._source(path, text) for path, text in changed.items()}
 
         def adopt() -> None:
             self.site, self.renderer, self._site_key = built
@@ -554,23 +549,28 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         return True
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Save what this build made to the cache, and say what it reused."""
-        if self.serving and not self.failure and self.site is not None:
-            if self._files is not None and self._nav is not None and self._env is not None:
-                self._last_build = LastBuild(
-                    config,
-                    self._files,
-                    self._nav,
-                    self._env,
-                    inputs=other_inputs(config, self.template_dirs(config)),
-                    plan=digest(self.site.shape()),
-                )
-        else:
-            self._last_build = None
+        """Save what this build made to the cache, and say what it reused; under serve,
+        keep a whole build's objects for the page-by-page rebuilds that follow it."""
+        if not self._partial:  # A page-by-page rebuild keeps its inputs and shape.
+            self._last_build = self._whole_build(config)
         if self.page_cache is None:
             return
         (log.info if self.serving else log.debug)(f"Build cache: {self.page_cache.summary()}")
         self.page_cache.store.save(whole=not self._partial)
+
+    def _whole_build(self, config: MkDocsConfig) -> LastBuild | None:
+        if not self.serving or self.failure or self.site is None:
+            return None
+        if self._files is None or self._nav is None or self._env is None:
+            return None
+        return LastBuild(
+            config,
+            self._files,
+            self._nav,
+            self._env,
+            inputs=other_inputs(config, self.template_dirs(config)),
+            plan=digest(self.site.shape()),
+        )
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
         """Load Mermaid where a page has a diagram; under serve, show the playbook's errors."""
