@@ -364,7 +364,9 @@ def keep(content):
     captured[len(captured)] = [content, cleaned]
     return cleaned
 plugin.sanitize_html = keep
-build(load_config(config_file="mkdocs.yml", site_dir="site"))
+config = load_config(config_file="mkdocs.yml", site_dir="site")
+config.plugins["playbook"].config["workers"] = 1  # Capture here, not in worker processes.
+build(config)
 json.dump(captured, open("captured.json", "w"))
 """
 

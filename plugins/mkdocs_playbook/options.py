@@ -44,6 +44,9 @@ class PlaybookOptions:
     `cache_dir`, so the next build makes again only what changed."""
     cache_dir: str = ".cache/playbook"
     """The folder of the build cache, relative to mkdocs.yml."""
+    workers: int = 0
+    """How many processes convert the generated pages' Markdown at once (with the cache on,
+    on Linux): 0 for one per processor (at most 8), 1 to convert in MkDocs' own process."""
 
     @classmethod
     def from_config(cls, values: Mapping[str, Any]) -> PlaybookOptions:

@@ -20,7 +20,10 @@ from __future__ import annotations
 
 import functools
 import logging
+import multiprocessing
+import os
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -28,6 +31,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..cache import Store, Unstable, digest, folder_digest, stable_json, stable_repr
+
+log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
 if TYPE_CHECKING:  # Only `plugin` imports MkDocs; these are the objects it passes in.
     from mkdocs.config.defaults import MkDocsConfig
@@ -84,6 +89,11 @@ class PageCache:
     """This build's Markdown converter of generated pages."""
     _targets: dict[str, list[Any] | None] = field(default_factory=dict)
     """Link targets looked up in this build, by path (the files do not change within it)."""
+    _ahead: set[str] = field(default_factory=set)
+    """Keys of the conversions and search entries this build made ahead, in workers."""
+    _search: tuple[str, Callable[[Page], None], list[Any]] | None = None
+    """Material's search: the key of its setup, its own `add_entry_from_context` and the
+    list that collects the entries."""
 
     # -- the build's fingerprints ------------------------------------------------------
 
@@ -97,6 +107,8 @@ class PageCache:
         self.begin_counts()
         self._theme_setup = None
         self._targets = {}
+        self._ahead = set()
+        self._search = None
         self._markdown_setup = digest(
             versions(),
             stable_repr(config.markdown_extensions),
@@ -130,21 +142,34 @@ class PageCache:
 
     # -- conversion ----------------------------------------------------------------------
 
-    def wrap_render(self, page: Page, markdown: str) -> None:
-        """Make ``page.render`` reuse a stored conversion when nothing it depends on changed."""
+    def _conversion_key(self, page: Page, markdown: str) -> str:
         excluded = page.file.inclusion.is_excluded()  # type: ignore[no-untyped-call]
-        key = digest(
+        return digest(
             self._markdown_setup, page.file.src_uri, page.file.url, str(excluded), markdown
         )
 
+    def _stored_conversion(self, key: str, files: Files) -> tuple[dict[str, Any], str] | None:
+        stored = self.store.get("html", key)
+        if isinstance(stored, dict) and self._links_unchanged(stored["links"], files):
+            content = self.store.get("html-content", key)
+            if isinstance(content, str):
+                return stored, content
+        return None
+
+    def wrap_render(self, page: Page) -> None:
+        """Make ``page.render`` reuse a stored conversion when nothing it depends on changed."""
+
         def render(config: MkDocsConfig, files: Files) -> None:
-            stored = self.store.get("html", key)
-            if isinstance(stored, dict) and self._links_unchanged(stored["links"], files):
-                content = self.store.get("html-content", key)
-                if isinstance(content, str):
+            # Keyed by the Markdown as every plugin's `on_page_markdown` left it.
+            key = self._conversion_key(page, page.markdown or "")
+            found = self._stored_conversion(key, files)
+            if found is not None:
+                if key in self._ahead:
+                    self.converted += 1
+                else:
                     self.reused["html"] += 1
-                    _restore(page, stored, content, files)
-                    return
+                _restore(page, *found, files)
+                return
             recording = _RecordingFiles(files, self._targets)
             counter = _WarningCounter()
             loggers = [logging.getLogger(name) for name in ENGINE_LOGGERS]
@@ -180,13 +205,54 @@ class PageCache:
 
     def sanitized(self, content: str, clean: Callable[[str], str]) -> str:
         """``clean(content)``, reused when the same HTML was cleaned before."""
-        key = digest(versions(), content)
+        key = _clean_key(content)
         stored = self.store.get("clean", key)
         if isinstance(stored, str):
             return stored
         cleaned = clean(content)
         self.store.put("clean", key, cleaned)
         return cleaned
+
+    def convert_ahead(self, job: Ahead, workers: int) -> tuple[int, int]:
+        """Convert (and clean) the pages the store has no result for in ``workers`` forked
+        processes, before MkDocs' page loop asks for them one by one; its `render` and
+        `sanitized` then find the results stored. A page whose conversion logs anything is
+        left to that loop, which logs it as usual. Returns how many pages were converted, by
+        how many processes."""
+        todo: list[tuple[int, str]] = []
+        for index, page in enumerate(job.pages):
+            key = self._conversion_key(page, job.prepare(page))
+            if self._stored_conversion(key, job.files) is None:
+                todo.append((index, key))
+        if len(todo) < PARALLEL_FROM or not can_fork():
+            return 0, 0
+        keys = dict(todo)
+        processes = min(workers, len(todo) // PARALLEL_EACH)
+        global _JOB  # What the forked workers inherit; nothing else reads it.
+        _JOB = (self, job)
+        done = 0
+        try:
+            context = multiprocessing.get_context("fork")
+            with context.Pool(processes) as pool:
+                chunk = max(1, len(todo) // (processes * 8))
+                for index, result in pool.imap_unordered(_convert_in_worker, keys, chunk):
+                    if result is None:
+                        continue
+                    snapshot, content, cleaned, search = result
+                    key = keys[index]
+                    self.store.put("html", key, snapshot)
+                    self.store.put("html-content", key, content)
+                    self.store.put("clean", _clean_key(content), cleaned)
+                    if search is not None:
+                        self.store.put("search", *search)
+                        self._ahead.add(search[0])
+                    self._ahead.add(key)
+                    done += 1
+        except Exception as problem:  # MkDocs' own loop converts the rest, as without workers.
+            log.info(f"Worker processes stopped converting pages ({problem!r}); MkDocs goes on")
+        finally:
+            _JOB = None
+        return done, processes
 
     # -- search --------------------------------------------------------------------------
 
@@ -206,17 +272,11 @@ class PageCache:
             if not generated(page):
                 original(page)
                 return
-            key = digest(
-                setup,
-                page.url,
-                str(page.title),
-                stable_json({k: v for k, v in page.meta.items() if k != "template"}),
-                page.content or "",
-                _toc_text(page.toc),
-            )
+            key = _search_key(setup, page)
             stored = self.store.get("search", key)
             if isinstance(stored, list):
-                self.reused["search"] += 1
+                if key not in self._ahead:
+                    self.reused["search"] += 1
                 index.entries.extend(stored)
                 return
             before = len(index.entries)
@@ -224,6 +284,7 @@ class PageCache:
             self.store.put("search", key, index.entries[before:])
 
         index.add_entry_from_context = add_entry_from_context
+        self._search = (setup, original, entries)
 
     # -- page output ---------------------------------------------------------------------
 
@@ -329,6 +390,112 @@ class _Converter:
         page.present_anchor_ids = anchors.present_anchor_ids | raw_html.present_anchor_ids
         if pages.log.getEffectiveLevel() > logging.DEBUG:
             page.links_to_anchors = relative_paths.links_to_anchors
+
+
+PARALLEL_FROM = 64
+"""The fewest pages to convert that are worth starting worker processes for."""
+PARALLEL_EACH = 16
+"""The fewest pages a worker process is started for."""
+
+
+@dataclass
+class Ahead:
+    """The generated pages of a build, to convert before MkDocs' page loop reaches them."""
+
+    pages: list[Page]
+    prepare: Callable[[Page], str]
+    """Reads a page's source and metadata as MkDocs' loop and the plugin would, and returns
+    its Markdown (in the worker, the page is the worker's own copy)."""
+    config: MkDocsConfig
+    files: Files
+    finish: Callable[[Page], None]
+    """What the plugin's `on_page_content` does to a converted page (it cleans the HTML)."""
+
+
+_JOB: tuple[PageCache, Ahead] | None = None
+
+
+def can_fork() -> bool:
+    """Whether worker processes can be forked safely: on Linux (macOS's system libraries
+    start threads that a fork breaks), from a process with no other thread (a thread
+    holding a lock at the fork would leave it locked in the worker for good)."""
+    return sys.platform.startswith("linux") and threading.active_count() == 1
+
+
+def default_workers() -> int:
+    """The processors this process may run on, at most 8."""
+    try:
+        available = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        available = os.cpu_count() or 1
+    return max(1, min(available, 8))
+
+
+_Converted = tuple[dict[str, Any], str, str, tuple[str, list[Any]] | None]
+"""What a worker makes of a page: its conversion, its HTML, that HTML cleaned and (with
+Material's search) its search entries with their key."""
+
+
+def _convert_in_worker(index: int) -> tuple[int, _Converted | None]:
+    """In a forked worker: convert, clean and index one page, as MkDocs' loop would (with
+    the plugin's events); ``None`` when anything was logged on the way."""
+    assert _JOB is not None
+    cache, job = _JOB
+    page = job.pages[index]
+    job.prepare(page)
+    heard = _Collector()
+    _route_logs_to(heard)
+    recording = _RecordingFiles(job.files, cache._targets)
+    cache._converter(job.config).convert(page, job.config, recording)  # type: ignore[arg-type]
+    content = page.content
+    if content is None:
+        return index, None
+    snapshot = _snapshot(page, recording.lookups)
+    job.finish(page)
+    cleaned = page.content or ""
+    search = None
+    if cache._search is not None:
+        setup, add_entry, entries = cache._search
+        before = len(entries)
+        add_entry(page)
+        search = (_search_key(setup, page), entries[before:])
+    if heard.count:
+        return index, None
+    return index, (snapshot, content, cleaned, search)
+
+
+def _search_key(setup: str, page: Page) -> str:
+    return digest(
+        setup,
+        page.url,
+        str(page.title),
+        stable_json({k: v for k, v in page.meta.items() if k != "template"}),
+        page.content or "",
+        _toc_text(page.toc),
+    )
+
+
+class _Collector(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.NOTSET)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
+def _route_logs_to(handler: logging.Handler) -> None:
+    """In a worker, send every log record to ``handler`` instead of the terminal, where
+    the main process would have printed it too: MkDocs' loop converts such a page again."""
+    manager = logging.Logger.manager
+    loggers = [logging.getLogger(), *(logging.getLogger(name) for name in manager.loggerDict)]
+    for logger in loggers:
+        if logger.handlers != [handler]:
+            logger.handlers = [handler]
+
+
+def _clean_key(content: str) -> str:
+    return digest(versions(), content)
 
 
 class _WarningCounter(logging.Handler):

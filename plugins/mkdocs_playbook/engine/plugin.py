@@ -60,7 +60,14 @@ from ..render.site_setup import (
     SITE_ASSETS,
 )
 from ..resolve.refs import check_page_refs
-from .build_cache import CACHED_PAGE_SOURCE, CACHED_PAGE_TEMPLATE, PageCache, versions
+from .build_cache import (
+    CACHED_PAGE_SOURCE,
+    CACHED_PAGE_TEMPLATE,
+    Ahead,
+    PageCache,
+    default_workers,
+    versions,
+)
 from .fast_rebuild import (
     LastBuild,
     other_inputs,
@@ -73,6 +80,22 @@ log = get_plugin_logger(__name__)
 
 _Built = tuple[SitePlan, Renderer | None, str | None]
 """A build's plan, its renderer (none when the plan came from the cache) and its cache key."""
+
+
+class _Workers(c.Type[int]):
+    """A number of worker processes: 0 (one per processor) or more."""
+
+    def __init__(self, default: int) -> None:
+        super().__init__(int, default=default)
+
+    def run_validation(self, value: object) -> int:
+        count = super().run_validation(value)
+        if count < 0:
+            raise base.ValidationError(
+                f"{count} is not a number of processes: write 0 for one per processor, "
+                "1 to convert pages in MkDocs' own process, or more"
+            )
+        return count
 
 
 class PlaybookConfig(base.Config):
@@ -103,6 +126,9 @@ class PlaybookConfig(base.Config):
     """Keep each build's results in `cache_dir` and reuse what did not change."""
     cache_dir = c.Type(str, default=DEFAULTS.cache_dir)
     """The folder of the build cache, relative to mkdocs.yml."""
+    workers = _Workers(default=DEFAULTS.workers)
+    """How many processes convert the generated pages' Markdown at once (with the cache
+    on, on Linux): 0 for one per processor (at most 8), 1 for none besides MkDocs'."""
 
 
 class PlaybookPlugin(BasePlugin[PlaybookConfig]):
@@ -133,6 +159,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self._env: jinja2.Environment | None = None
         self._last_build: LastBuild | None = None
         """Under serve, the objects of the last whole build, for page-by-page rebuilds."""
+        self._ahead = False
+        """Whether the build's generated pages are still to be converted ahead."""
         self._partial = False
         """Whether the build under way rebuilds some pages only (see `_rebuild_in_place`)."""
         self._prepared: _Built | list[Diagnostic] | None = None
@@ -218,6 +246,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         """Load, validate and resolve; stop before MkDocs touches the site folder."""
         self._nav = None
+        self._ahead = True
         self._open_cache()
         if self.page_cache is not None:
             self.page_cache.start(config)
@@ -408,6 +437,36 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self._nav = Navigation(items, pages)
         return self._nav
 
+    def on_pre_page(self, page: Page, /, *, config: MkDocsConfig, files: Files) -> Page:
+        """Before MkDocs reads the first page, convert the generated ones in parallel."""
+        if self._ahead:
+            self._ahead = False
+            self._convert_ahead(config, files)
+        return page
+
+    def _convert_ahead(self, config: MkDocsConfig, files: Files) -> None:
+        """With the cache on, convert the generated pages it has no result for in worker
+        processes (`PageCache.convert_ahead`), so that MkDocs' loop finds them converted."""
+        workers = self.config.workers or default_workers()
+        snippets = "pymdownx.snippets" in config.markdown_extensions
+        if self.page_cache is None or self.site is None or workers < 2 or snippets:
+            return
+        pages = [page for path in self.pages if (page := _page(files, path)) is not None]
+
+        def prepare(page: Page) -> str:
+            page.read_source(config)
+            meta = self._meta.get(page.file.src_uri)
+            if meta is not None:
+                page.meta = dict(meta)
+            return page.markdown or ""
+
+        started = time.perf_counter()
+        job = Ahead(pages, prepare, config, files, _finish)
+        done, processes = self.page_cache.convert_ahead(job, workers)
+        if done:
+            took = time.perf_counter() - started
+            log.debug(f"Converted {done} pages in {processes} worker processes in {took:.2f} s")
+
     def on_page_markdown(
         self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
@@ -421,7 +480,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             # Snippets copy in files the cache cannot see, so their pages are converted anew.
             snippets = "pymdownx.snippets" in config.markdown_extensions
             if self.page_cache is not None and not snippets:
-                self.page_cache.wrap_render(page, markdown)
+                self.page_cache.wrap_render(page)
             return markdown
         path = self._project_relative(page.file.abs_src_path or page.file.src_uri)
         store = self.page_cache.store if self.page_cache is not None else None
@@ -757,6 +816,12 @@ def _drop_generated(items: list[Any], generated: set[str]) -> list[Any]:
                 continue
         kept.append(item)
     return kept
+
+
+def _finish(page: Page) -> None:
+    """What `on_page_content` does to a generated page, without the cache."""
+    _sanitize_toc(page.toc)
+    page.content = sanitize_html(page.content or "")
 
 
 def _sanitize_toc(items: Any) -> None:

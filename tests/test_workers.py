@@ -1,0 +1,95 @@
+"""Generated pages converted in worker processes make the site MkDocs' own loop makes.
+
+A playbook large enough for worker processes (benchmarks/generate.py, 100 entities) is built
+with `workers: 2` and with `workers: 1`; the sites must be the same, byte for byte, and a
+page whose conversion logs a warning must log it once, as MkDocs' loop does.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import run_mkdocs
+from .test_benchmarks import _generator
+from .test_incremental import _replace, assert_same_site
+
+pytestmark = pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="worker processes are forked on Linux only"
+)
+ENTITIES = 100
+WORKED = re.compile(r"Converted (\d+) pages in 2 worker processes")
+WARNING = (
+    "WARNING -  Doc file 'plays/audit-the-monthly-budget-offer.md' contains an absolute link "
+    "'/elsewhere/', it was left as is."
+)
+
+
+def _project(root: Path, workers: int) -> Path:
+    _generator().generate(root, ENTITIES, seed=0)
+    _replace(root / "mkdocs.yml", "  - playbook\n", f"  - playbook:\n      workers: {workers}\n")
+    return root
+
+
+def _build(root: Path, *args: str) -> str:
+    done = run_mkdocs(root, "build", "--verbose", *args)
+    assert done.returncode == 0, done.stderr
+    return done.stderr
+
+
+def test_pages_converted_by_workers_are_the_pages_mkdocs_converts(tmp_path: Path) -> None:
+    workers = _project(tmp_path / "workers", workers=2)
+    alone = _project(tmp_path / "alone", workers=1)
+
+    log = _build(workers, "--strict")
+    worked = WORKED.search(log)
+    assert worked is not None, log
+    assert int(worked.group(1)) > ENTITIES
+    assert "worker processes" not in _build(alone, "--strict")
+    assert_same_site(workers / "site", alone / "site")
+
+    # The next build reuses what the workers made, and writes the same site again.
+    cold = tmp_path / "cold-site"
+    shutil.copytree(workers / "site", cold)
+    log = _build(workers, "--strict")
+    assert "worker processes" not in log
+    assert_same_site(workers / "site", cold)
+
+
+def test_a_page_whose_conversion_warns_is_converted_by_mkdocs_and_warns_once(
+    tmp_path: Path,
+) -> None:
+    root = _project(tmp_path / "workers", workers=2)
+    with (root / "mkdocs.yml").open("a", encoding="utf-8") as config:
+        config.write("validation:\n  links:\n    absolute_links: warn\n")
+    _replace(
+        root / "playbooks/plays/audit-the-monthly-budget-offer.yaml",
+        "body: |\n",
+        "body: |\n  See [elsewhere](/elsewhere/).\n\n",
+    )
+
+    log = _build(root)
+    assert log.count(WARNING) == 1, log
+    worked = WORKED.search(log)
+    assert worked is not None, log
+    assert f"converted {int(worked.group(1)) + 1}" in log  # The one left to MkDocs' loop.
+
+    strict = run_mkdocs(root, "build", "--strict")
+    assert strict.returncode == 1
+    assert strict.stderr.count(WARNING) == 1, strict.stderr
+
+
+def test_a_negative_number_of_workers_is_refused(tmp_path: Path) -> None:
+    root = _project(tmp_path / "project", workers=-1)
+    done = run_mkdocs(root, "build")
+    assert done.returncode == 1
+    assert (
+        "Config value 'plugins': Plugin 'playbook' option 'workers': -1 is not a number of "
+        "processes: write 0 for one per processor, 1 to convert pages in MkDocs' own process, "
+        "or more"
+    ) in done.stderr
+    assert not (root / "site").exists()
