@@ -18,6 +18,7 @@ from mkdocs_playbook.authoring.field_docs import field_docs
 from mkdocs_playbook.cli import main
 from mkdocs_playbook.kinds.registry import builtin_kinds
 from mkdocs_playbook.model import Kind
+from mkdocs_playbook.options import PlaybookOptions
 
 from .conftest import EVERYTHING, REPO
 
@@ -379,3 +380,11 @@ def test_pre_commit_hook_runs_validate_once_when_the_playbook_changes() -> None:
         assert files.search(changed), changed
     for unrelated in ["README.md", "plugins/mkdocs_playbook/cli.py", "docs/logo.png"]:
         assert not files.search(unrelated), unrelated
+
+
+def test_the_command_line_reads_an_unquoted_nav_off_as_mkdocs_does() -> None:
+    # mkdocs.yml's YAML reads `nav: off` as false; the plugin takes it as "off", and so must
+    # the command line and the export, which read the same options.
+    written = yaml.safe_load("nav: off\nworkers: 2\n")
+    assert written["nav"] is False
+    assert PlaybookOptions.from_config(written) == PlaybookOptions(nav="off", workers=2)

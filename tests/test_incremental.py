@@ -156,6 +156,25 @@ def test_a_warm_build_writes_the_same_site_as_a_build_without_the_cache(project:
     assert " 0 page outputs" not in line and " 0 converted pages" not in line, line
 
 
+def test_a_site_that_keeps_its_own_nav_reuses_page_outputs_too(project: Project) -> None:
+    # Unquoted, as the README writes it: mkdocs.yml's YAML reads it as false.
+    own_nav = MKDOCS_YML.replace(
+        "templates_dir: overrides\n", "templates_dir: overrides\n      nav: off\n"
+    )
+    assert "nav: off" in own_nav
+    cached = _make(project, EVERYTHING, cache=True, name="cached")
+    plain = _make(project, EVERYTHING, cache=False, name="plain")
+    for root, cache in ((cached, "true"), (plain, "false")):
+        (root / "mkdocs.yml").write_text(own_nav.format(cache=cache), encoding="utf-8")
+    _build(plain)
+    _build(cached)
+    done = run_mkdocs(cached, "build", "--strict", "--verbose")
+    assert done.returncode == 0, done.stderr
+    assert_same_site(cached / "site", plain / "site")
+    line = next(x for x in done.stderr.splitlines() if "Build cache:" in x)
+    assert line.endswith("converted 0") and " 0 page outputs" not in line, line
+
+
 @pytest.mark.parametrize("edit", list(EDITS))
 def test_a_warm_build_after_an_edit_matches_a_build_without_the_cache(
     project: Project, edit: str

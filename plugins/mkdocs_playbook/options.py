@@ -59,6 +59,7 @@ class PlaybookOptions:
                 continue
             default = option.default
             if option.name == "nav":
+                value = "off" if value is False else value  # YAML 1.1 reads `off` as false.
                 ok = value in NAV_MODES
             elif option.name in ("templates_dir", "playbooks_dir", "cache_dir"):
                 ok = isinstance(value, str) and bool(value)

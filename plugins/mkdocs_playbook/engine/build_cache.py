@@ -233,7 +233,7 @@ class PageCache:
         done = 0
         try:
             context = multiprocessing.get_context("fork")
-            with context.Pool(processes) as pool:
+            with context.Pool(processes, initializer=_start_worker) as pool:
                 chunk = max(1, len(todo) // (processes * 8))
                 for index, result in pool.imap_unordered(_convert_in_worker, keys, chunk):
                     if result is None:
@@ -443,8 +443,7 @@ def _convert_in_worker(index: int) -> tuple[int, _Converted | None]:
     cache, job = _JOB
     page = job.pages[index]
     job.prepare(page)
-    heard = _Collector()
-    _route_logs_to(heard)
+    _HEARD.count = 0
     recording = _RecordingFiles(job.files, cache._targets)
     cache._converter(job.config).convert(page, job.config, recording)  # type: ignore[arg-type]
     content = page.content
@@ -459,7 +458,7 @@ def _convert_in_worker(index: int) -> tuple[int, _Converted | None]:
         before = len(entries)
         add_entry(page)
         search = (_search_key(setup, page), entries[before:])
-    if heard.count:
+    if _HEARD.count:
         return index, None
     return index, (snapshot, content, cleaned, search)
 
@@ -484,14 +483,16 @@ class _Collector(logging.Handler):
         self.count += 1
 
 
-def _route_logs_to(handler: logging.Handler) -> None:
-    """In a worker, send every log record to ``handler`` instead of the terminal, where
+_HEARD = _Collector()
+"""In a worker: counts what its page's conversion logged."""
+
+
+def _start_worker() -> None:
+    """In a new worker, send every log record to `_HEARD` instead of the terminal, where
     the main process would have printed it too: MkDocs' loop converts such a page again."""
     manager = logging.Logger.manager
-    loggers = [logging.getLogger(), *(logging.getLogger(name) for name in manager.loggerDict)]
-    for logger in loggers:
-        if logger.handlers != [handler]:
-            logger.handlers = [handler]
+    for logger in [logging.getLogger(), *map(logging.getLogger, list(manager.loggerDict))]:
+        logger.handlers = [_HEARD]
 
 
 def _clean_key(content: str) -> str:

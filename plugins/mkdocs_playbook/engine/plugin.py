@@ -98,12 +98,19 @@ class _Workers(c.Type[int]):
         return count
 
 
+class _NavMode(c.Choice[str]):
+    """`kinds`, `entities` or `off`; mkdocs.yml's YAML reads an unquoted `off` as false."""
+
+    def run_validation(self, value: object) -> str:
+        return str(super().run_validation("off" if value is False else value))
+
+
 class PlaybookConfig(base.Config):
     """Options of the `playbook` plugin."""
 
     playbooks_dir = c.Type(str, default=DEFAULTS.playbooks_dir)
     """The folder of the playbook's YAML, relative to mkdocs.yml."""
-    nav = c.Choice(NAV_MODES, default=DEFAULTS.nav)
+    nav = _NavMode(NAV_MODES, default=DEFAULTS.nav)
     """`kinds`: one nav section per kind, leading to its index page (entity pages are reached
     from the index, search and backlinks; the build stays linear). `entities`: each section
     also lists every entity page (for small playbooks: the nav then grows with the square of
@@ -397,7 +404,10 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
         """One section per kind; entity pages hang under it without widening the nav."""
         site = self.site
-        if site is None or self.config.nav == "off":
+        if site is None:
+            return nav
+        if self.config.nav == "off":
+            self._nav = nav  # The site's own: the page-output key and serve's rebuild use it.
             return nav
         generated = set(self.pages)
         items = nav.items if config.nav is not None else _drop_generated(nav.items, generated)
