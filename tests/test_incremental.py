@@ -225,6 +225,39 @@ print(json.dumps({"in_place": in_place}))
 def test_a_serve_rebuild_after_an_edit_matches_a_fresh_build(project: Project, edit: str) -> None:
     fixture, change = EDITS[edit]
     root = _make(project, fixture, cache=True, name="served")
+    assert _serve_and_edit(root, change) is (edit in PAGE_BY_PAGE)
+    assert_same_site(root / "served", root / "fresh")
+
+
+def _tags(root: Path) -> None:
+    _replace(
+        root / "playbooks/personas/busy-parent.yaml",
+        "tags: [families, time poor]",
+        "tags: [families, time poor, evenings]",
+    )
+
+
+@pytest.mark.parametrize(
+    ("edit", "in_place"), [("summary", True), ("title", False), ("tags", False)]
+)
+def test_with_the_tags_plugin_a_serve_rebuild_is_page_by_page_while_listings_stand(
+    project: Project, edit: str, in_place: bool
+) -> None:
+    # Material's tags plugin lists every tagged page's title on the tags page: a summary edit
+    # leaves that as it is; a new title or tag changes it, and takes the whole build.
+    change = {"summary": _summary, "title": _title, "tags": _tags}[edit]
+    root = _make(project, EVERYTHING, cache=True, name="served")
+    _replace(root / "mkdocs.yml", "  - search\n", "  - search\n  - tags\n")
+    (root / "docs/tags.md").write_text("# Tags\n\n<!-- material/tags -->\n", encoding="utf-8")
+    assert _serve_and_edit(root, change) is in_place
+    assert_same_site(root / "served", root / "fresh")
+    listing = (root / "served/tags/index.html").read_text(encoding="utf-8")
+    assert ("Busy carer" in listing) is (edit == "title")
+
+
+def _serve_and_edit(root: Path, change: Callable[[Path], None]) -> bool:
+    """Build as `mkdocs serve` does, edit, rebuild as it does (into `served/`) and build
+    afresh (into `fresh/`); whether the rebuild was page by page."""
     process = subprocess.Popen(
         [sys.executable, "-c", SERVE],
         cwd=root,
@@ -241,9 +274,7 @@ def test_a_serve_rebuild_after_an_edit_matches_a_fresh_build(project: Project, e
     change(root)
     out, err = process.communicate("go\n", timeout=300)
     assert process.returncode == 0, err
-    report = json.loads(out.strip().splitlines()[-1])
-    assert report["in_place"] is (edit in PAGE_BY_PAGE), err
-    assert_same_site(root / "served", root / "fresh")
+    return bool(json.loads(out.strip().splitlines()[-1])["in_place"])
 
 
 def test_a_damaged_cache_is_set_aside_with_a_note_and_the_site_is_the_same(

@@ -6,8 +6,10 @@ YAML, the plugin renders the playbook's Markdown again (fast, and from parsed fi
 kept), and if the site keeps the same pages and the same nav, it runs MkDocs' own page
 steps for just the pages whose Markdown changed, on the objects of the last build: their
 HTML is written over the old, and their search entries are replaced where they stood in
-the index. Anything else (a new or removed page, a changed nav, config, docs page, theme
-or template, another plugin, an error) takes the whole build, as before.
+the index. With Material's tags plugin, the changed pages must keep their titles and tags,
+which its listings show on other pages. Anything else (a new or removed page, a changed
+nav, config, docs page, theme or template, another plugin, an error) takes the whole
+build, as before.
 
 The result is the site a whole build makes, byte for byte; the tests hold it to that.
 This module uses MkDocs' page-building steps; only `engine` imports MkDocs.
@@ -30,8 +32,25 @@ from mkdocs.structure.pages import Page
 from ..cache import digest
 from .build_cache import installed, nav_digest
 
-PLUGINS_A_PAGE_REBUILD_SERVES = frozenset({"search", "material/search"})
-"""Plugins whose state a page-by-page rebuild keeps right (the search index is patched)."""
+
+def _nothing(page: Page, plugin: Any) -> None:
+    return None
+
+
+def _listed(page: Page, plugin: Any) -> Any:
+    """What Material's tags plugin lists of a page on the site's other pages."""
+    return [page.title, page.url, page.meta.get(plugin.config.tags_name_property)]
+
+
+PLUGINS_A_PAGE_REBUILD_SERVES: dict[str, Callable[[Page, Any], Any]] = {
+    "search": _nothing,
+    "material/search": _nothing,
+    "tags": _listed,
+    "material/tags": _listed,
+}
+"""Plugins whose state a page-by-page rebuild keeps right, each with what it shows of a page
+elsewhere, which must stay as it was: the search index is patched in place; the tags
+plugin's listings (made once a build, on other pages) show a page's title and tags."""
 
 
 @dataclass
@@ -86,12 +105,20 @@ def rebuild_pages(
         if file is None or file.page is None:
             return False
         pages.append(file.page)
+    others = [
+        (plugin, PLUGINS_A_PAGE_REBUILD_SERVES[name])
+        for name, plugin in config.plugins.items()
+        if name in PLUGINS_A_PAGE_REBUILD_SERVES
+    ]
+    shown = [[seen(page, plugin) for plugin, seen in others] for page in pages]
     set_pages()
     for page in pages:
         page.file.content_string = changed[page.file.src_uri]
         _populate_page(page, config, files)
     if nav_digest(nav) != before:
         return False  # A title in the nav changed: every page shows it.
+    if shown != [[seen(page, plugin) for plugin, seen in others] for page in pages]:
+        return False  # Another plugin shows the change on pages this rebuild leaves.
     search = _search_index(config)
     doc_files = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
     for page in pages:
