@@ -171,7 +171,7 @@ class PageCache:
                 _restore(page, *found, files)
                 return
             recording = _RecordingFiles(files, self._targets)
-            counter = _WarningCounter()
+            counter = _Counter(logging.WARNING)
             loggers = [logging.getLogger(name) for name in ENGINE_LOGGERS]
             for logger in loggers:
                 logger.addHandler(counter)
@@ -392,6 +392,17 @@ class _Converter:
             page.links_to_anchors = relative_paths.links_to_anchors
 
 
+class _Counter(logging.Handler):
+    """Counts the records of its level and above."""
+
+    def __init__(self, level: int) -> None:
+        super().__init__(level)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
 PARALLEL_FROM = 64
 """The fewest pages to convert that are worth starting worker processes for."""
 PARALLEL_EACH = 16
@@ -474,16 +485,7 @@ def _search_key(setup: str, page: Page) -> str:
     )
 
 
-class _Collector(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.NOTSET)
-        self.count = 0
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.count += 1
-
-
-_HEARD = _Collector()
+_HEARD = _Counter(logging.NOTSET)
 """In a worker: counts what its page's conversion logged."""
 
 
@@ -499,13 +501,6 @@ def _clean_key(content: str) -> str:
     return digest(versions(), content)
 
 
-class _WarningCounter(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.count = 0
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.count += 1
 
 
 class _RecordingFiles:
