@@ -221,7 +221,7 @@ class PageCache:
         how many processes."""
         todo: list[tuple[int, str]] = []
         for index, page in enumerate(job.pages):
-            key = self._conversion_key(page, job.prepare(page))
+            key = self._conversion_key(page, job.read(page)[0])
             if self._stored_conversion(key, job.files) is None:
                 todo.append((index, key))
         if len(todo) < PARALLEL_FROM or not can_fork():
@@ -414,9 +414,10 @@ class Ahead:
     """The generated pages of a build, to convert before MkDocs' page loop reaches them."""
 
     pages: list[Page]
-    prepare: Callable[[Page], str]
-    """Reads a page's source and metadata as MkDocs' loop and the plugin would, and returns
-    its Markdown (in the worker, the page is the worker's own copy)."""
+    read: Callable[[Page], tuple[str, dict[str, Any]]]
+    """A page's Markdown and metadata as MkDocs' loop and the plugin's `on_page_markdown`
+    will set them (when no other plugin changes them: then the keys differ, and the loop
+    converts the page itself)."""
     config: MkDocsConfig
     files: Files
     finish: Callable[[Page], None]
@@ -453,7 +454,7 @@ def _convert_in_worker(index: int) -> tuple[int, _Converted | None]:
     assert _JOB is not None
     cache, job = _JOB
     page = job.pages[index]
-    job.prepare(page)
+    page.markdown, page.meta = job.read(page)  # The worker's own copy of the page.
     _HEARD.count = 0
     recording = _RecordingFiles(job.files, cache._targets)
     cache._converter(job.config).convert(page, job.config, recording)  # type: ignore[arg-type]
@@ -499,8 +500,6 @@ def _start_worker() -> None:
 
 def _clean_key(content: str) -> str:
     return digest(versions(), content)
-
-
 
 
 class _RecordingFiles:

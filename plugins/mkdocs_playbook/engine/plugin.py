@@ -37,6 +37,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
+from mkdocs.utils.meta import get_data
 
 from ..authoring.author_pages import AUTHORS_SECTION
 from ..cache import Store, digest, stable_repr
@@ -463,15 +464,14 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             return
         pages = [page for path in self.pages if (page := _page(files, path)) is not None]
 
-        def prepare(page: Page) -> str:
-            page.read_source(config)
-            meta = self._meta.get(page.file.src_uri)
-            if meta is not None:
-                page.meta = dict(meta)
-            return page.markdown or ""
+        def read(page: Page) -> tuple[str, dict[str, Any]]:
+            # As `Page.read_source` reads a generated file, without its event: the page
+            # must not change before MkDocs' loop reaches it.
+            markdown, meta = get_data(page.file.content_string)
+            return markdown, dict(self._meta.get(page.file.src_uri, meta))
 
         started = time.perf_counter()
-        job = Ahead(pages, prepare, config, files, _finish)
+        job = Ahead(pages, read, config, files, _finish)
         done, processes = self.page_cache.convert_ahead(job, workers)
         if done:
             took = time.perf_counter() - started
