@@ -11,6 +11,7 @@ from typing import Any, get_args
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from .. import reads
 from ..diagnostics import Diagnostic, Severity, did_you_mean
 from ..model import (
     ID_PATTERN,
@@ -212,10 +213,15 @@ class Links:
             self._seen.add(key)
             self.backlinks.setdefault(target, []).append(Backlink(relation, source))
 
+    def of(self, target: Target) -> list[Backlink]:
+        """The backlinks of a target, in the order they were found."""
+        reads.note(("backlinks", target.kind, target.id))  # plain strings hash fastest
+        return self.backlinks.get(target, [])
+
     def grouped(self, target: Target) -> list[tuple[str, list[Entity]]]:
         """Backlinks of a target grouped by relation, strongest relations first."""
         groups: dict[str, list[Entity]] = {}
-        backlinks = self.backlinks.get(target, [])
+        backlinks = self.of(target)
         typed = {b.source.ref for b in backlinks if b.relation != MENTIONED_IN}
         for backlink in backlinks:
             # A mention adds nothing when the same entity already names the relation.
