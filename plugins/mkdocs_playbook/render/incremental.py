@@ -50,7 +50,7 @@ class RenderCache:
                 continue
             with reads.reading() as found:
                 text = make()
-            pages[path] = (text, frozenset(_as_key(read) for read in found))
+            pages[path] = (text, frozenset(found))
             rendered.append(path)
         for path in rendered:
             for read in pages[path][1]:
@@ -62,20 +62,14 @@ class RenderCache:
         return {path: text for path, (text, _) in pages.items()}
 
 
-def _as_key(read: Hashable) -> Hashable:
-    # An entity read is noted as the object (cheap while rendering); it is kept by kind and
-    # id, so the next render asks for the entity of that kind and id, whichever object it is.
-    if isinstance(read, Entity):
-        return ("entity", read.kind.name, read.id)
-    return read
-
-
 def answer(renderer: Renderer, read: Hashable) -> object:
     """What a noted read answers in this render, as a value to compare with another's."""
     playbook, links = renderer.playbook, renderer.links
+    if isinstance(read, Entity):
+        # Noted as the object it read (cheapest while rendering); asked again by kind and
+        # id, whichever object has them now.
+        return playbook.entities.get((read.kind.name, read.id))
     match read:
-        case ("entity", str(kind), str(ident)):
-            return playbook.entities.get((kind, ident))
         case ("get", str(kind), str(ident)):
             return (kind, ident) in playbook.entities
         case ("kind", str(name)):
