@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, get_args
@@ -26,7 +27,7 @@ from ..model import (
     format_field_path,
     kind_index_path,
 )
-from ..render.markup import find_links, line_of
+from ..render.markup import Link, find_links, line_of
 
 MENTIONED_IN = "Mentioned in"
 """The backlink group of inline Markdown refs."""
@@ -156,18 +157,42 @@ def _walk_value(
         yield path, value, relation, ref, markdown
 
 
+@dataclass(frozen=True)
+class _Scan:
+    """What one entity's fields say about links: its refs, its Markdown and the links in it."""
+
+    refs: tuple[FieldRef, ...]
+    markdown: tuple[tuple[FieldPath, str, tuple[Link, ...]], ...]
+
+
+_scans: weakref.WeakKeyDictionary[Entity, _Scan] = weakref.WeakKeyDictionary()
+"""Each entity's scan, while the entity lives. Entities are immutable, and `mkdocs serve`
+keeps the entities of unchanged files (`LoadCache`): a rebuild scans only the edited ones."""
+
+
+def _scan(entity: Entity) -> _Scan:
+    reads.note(entity)  # a page that asks for its refs reads its fields, scanned or not
+    found = _scans.get(entity)
+    if found is None:
+        refs: list[FieldRef] = []
+        markdown: list[tuple[FieldPath, str, tuple[Link, ...]]] = []
+        for path, value, relation, ref, is_markdown in _walk(entity.data, ()):
+            if ref is not None:
+                refs.append(FieldRef(path, value, ref.kind, relation))
+            if is_markdown:
+                markdown.append((path, value, tuple(find_links(value))))
+        found = _scans[entity] = _Scan(tuple(refs), tuple(markdown))
+    return found
+
+
 def field_refs(entity: Entity) -> Iterator[FieldRef]:
     """Every ref written in the entity's YAML fields, in field order."""
-    for path, value, relation, ref, _ in _walk(entity.data, ()):
-        if ref is not None:
-            yield FieldRef(path, value, ref.kind, relation)
+    return iter(_scan(entity).refs)
 
 
 def markdown_fields(entity: Entity) -> Iterator[tuple[FieldPath, str]]:
     """Every Markdown text in the entity's fields, in field order."""
-    for path, value, _, _, markdown in _walk(entity.data, ()):
-        if markdown:
-            yield path, value
+    return ((path, text) for path, text, _ in _scan(entity).markdown)
 
 
 def inline_ref(target: str, kinds: frozenset[str]) -> Target | None:
@@ -285,9 +310,9 @@ def resolve_refs(playbook: Playbook) -> tuple[Links, list[Diagnostic]]:
                     format_field_path(ref.path),
                     diagnostics,
                 )
-        for path, text in markdown_fields(entity):
+        for path, text, links_in_text in _scan(entity).markdown:
             base = entity.position_of(path)
-            for link in find_links(text):
+            for link in links_in_text:
                 try:
                     target = inline_ref(link.target, playbook.kinds.names)
                 except RefError as error:
