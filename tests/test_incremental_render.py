@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from mkdocs_playbook.diagnostics import Diagnostic
 from mkdocs_playbook.load.loader import LoadCache
 from mkdocs_playbook.options import PlaybookOptions
 from mkdocs_playbook.pipeline import Pipeline, SiteSettings
@@ -40,6 +41,10 @@ class Served:
     def render(self) -> dict[str, str]:
         """The pages of this render."""
         return _render(self.pipeline)
+
+    def diagnostics(self) -> list[Diagnostic]:
+        """What checking the project finds now."""
+        return self.pipeline.check().diagnostics
 
 
 def _pipeline(root: Path, **caches: object) -> Pipeline:
@@ -82,6 +87,7 @@ def assert_renders_what_changed(served: Served, before: dict[str, str]) -> dict[
     assert list(pages.items()) == list(fresh.items())
     changed = {path for path, text in fresh.items() if before.get(path) != text}
     assert changed <= set(served.cache.rendered)
+    assert served.diagnostics() == _pipeline(served.root).check().diagnostics
     return pages
 
 
@@ -105,6 +111,44 @@ def test_a_render_with_nothing_changed_renders_nothing(tmp_path: Path) -> None:
     before = served.render()
     assert served.render() == before
     assert served.cache.rendered == []
+
+
+def test_a_page_that_looked_up_a_missing_entity_is_rendered_again_when_it_comes(
+    tmp_path: Path,
+) -> None:
+    root = _copy(EVERYTHING, tmp_path)
+    # An override template may look anything up: what it asks is noted, not what the
+    # packaged templates happen to ask.
+    (root / "overrides/persona.md.jinja").write_text(
+        '{% extends "entity.md.jinja" %}{% block under_title %}'
+        '{% set found = lookup("metric:branch-visits") %}'
+        "Tracked by {{ found.data.title if found else 'nothing yet' }}.{% endblock %}",
+        encoding="utf-8",
+    )
+    served = Served(root)
+    before = served.render()
+    assert "Tracked by nothing yet." in before["personas/busy-parent.md"]
+    EDITS["new file"][1](root)
+    pages = assert_renders_what_changed(served, before)
+    assert "Tracked by Branch visits." in pages["personas/busy-parent.md"]
+    personas = {path for path in pages if path.startswith("personas/") and "index" not in path}
+    assert personas <= set(served.cache.rendered)
+
+
+def test_a_page_that_counted_backlinks_is_rendered_again_when_one_comes(tmp_path: Path) -> None:
+    root = _copy(EVERYTHING, tmp_path)
+    # Play pages that read nothing of the entities that link to them but their number.
+    (root / "overrides/play.md.jinja").write_text(
+        "# {{ e.title }}\n\n{% for relation, sources in backlinks(target) %}"
+        "{{ relation }}: {{ sources | length }}\n{% endfor %}",
+        encoding="utf-8",
+    )
+    served = Served(root)
+    before = served.render()
+    EDITS["new ref"][1](root)  # the busy parent now names this play under "related"
+    pages = assert_renders_what_changed(served, before)
+    assert "Related from: 1\n" in before["plays/ask-at-the-desk.md"]
+    assert "Related from: 2\n" in pages["plays/ask-at-the-desk.md"]
 
 
 # -- edits any project can take: they read and write the YAML, not lines of one fixture ------
