@@ -288,8 +288,16 @@ def resolve_refs(playbook: Playbook) -> tuple[Links, list[Diagnostic]]:
     """Check every ref of every entity, and gather the backlinks."""
     links = Links()
     diagnostics: list[Diagnostic] = []
+    names = playbook.kinds.names
     for entity in playbook:
+        itself = target_of(entity)
         for ref in field_refs(entity):
+            # Most refs resolve: link them without working out where they are written,
+            # which only a problem needs.
+            target = _resolved(playbook, ref.value, ref.kind)
+            if target is not None and target != itself:
+                links.add(target, ref.relation, entity)
+                continue
             position = entity.position_of(ref.path)
             target = _check(
                 playbook,
@@ -311,11 +319,11 @@ def resolve_refs(playbook: Playbook) -> tuple[Links, list[Diagnostic]]:
                     diagnostics,
                 )
         for path, text, links_in_text in _scan(entity).markdown:
-            base = entity.position_of(path)
             for link in links_in_text:
                 try:
-                    target = inline_ref(link.target, playbook.kinds.names)
+                    target = inline_ref(link.target, names)
                 except RefError as error:
+                    base = entity.position_of(path)
                     position = Position(base.line + line_of(text, link.offset), base.column)
                     diagnostics.append(
                         _at(entity.path, position, format_field_path(path), str(error))
@@ -323,6 +331,10 @@ def resolve_refs(playbook: Playbook) -> tuple[Links, list[Diagnostic]]:
                     continue
                 if target is None:
                     continue
+                if target != itself and resolve_target(playbook, target) is not None:
+                    links.add(target, MENTIONED_IN, entity)
+                    continue
+                base = entity.position_of(path)
                 position = Position(base.line + line_of(text, link.offset), base.column)
                 if _exists(
                     playbook, entity.path, position, format_field_path(path), target, diagnostics
@@ -337,6 +349,15 @@ def resolve_refs(playbook: Playbook) -> tuple[Links, list[Diagnostic]]:
                         diagnostics,
                     )
     return links, diagnostics
+
+
+def _resolved(playbook: Playbook, value: str, fixed_kind: str | None) -> Target | None:
+    """The target of a well-formed ref that exists, or None (`_check` says what is wrong)."""
+    try:
+        target = parse_ref(value, fixed_kind, playbook.kinds.names)
+    except RefError:
+        return None
+    return target if resolve_target(playbook, target) is not None else None
 
 
 def check_page_refs(playbook: Playbook, text: str, path: str) -> list[Diagnostic]:
