@@ -129,3 +129,16 @@ def test_runner_end_to_end(tmp_path: Path, engine: str) -> None:
     assert "stopped at the cap" not in build_rows[0]
     # A changed YAML file must show in the serve-style rebuild: never a stale page.
     assert "edited page fresh after rebuild | yes / yes |" in text
+
+
+def test_render_edit_benchmark_renders_what_a_fresh_render_does(tmp_path: Path) -> None:
+    _generator().generate(tmp_path, 200, seed=0)
+    spec = importlib.util.spec_from_file_location("render_edit", BENCHMARKS / "render_edit.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    lines: list[str] = []
+    module.measure(tmp_path, log=lines.append)
+    assert len(lines) == 4
+    for line in lines[1:]:
+        assert "same as a fresh render: yes" in line, line

@@ -27,6 +27,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from . import reads
+
 if TYPE_CHECKING:
     from .kinds.registry import KindRegistry
     from .kinds.spec import KindSpec
@@ -385,7 +387,7 @@ class Entity:
         default_factory=dict, compare=False, repr=False
     )
 
-    @property
+    @functools.cached_property
     def ref(self) -> str:
         """The full ref, `kind:id`."""
         return f"{self.kind.name}:{self.id}"
@@ -398,6 +400,38 @@ class Entity:
     def position_of(self, path: FieldPath) -> Position:
         """The position of a field's value, or of its nearest enclosing value."""
         return nearest_position(self.positions, path)
+
+
+class _NotedField:
+    """An `Entity` field whose every read is noted as a read of the entity (see `reads`).
+
+    On the object, not in the templates, so what an override template reads is noted too.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __get__(self, entity: Entity | None, owner: type[Entity] | None = None) -> Any:
+        if entity is None:
+            return self
+        if reads.current is not None:
+            reads.current.add(entity)
+        return entity.__dict__[self.name]
+
+    def __set__(self, entity: Entity, value: Any) -> None:
+        # Only the dataclass's __init__ sets fields (the entity is frozen).
+        entity.__dict__[self.name] = value
+
+
+# Its kind and id are what it is, not what it says: reading them notes nothing.
+for _name in ("data", "path", "positions", "key_positions"):
+    setattr(Entity, _name, _NotedField(_name))
+
+
+def entity_content(entity: Entity) -> tuple[Any, ...]:
+    """Everything a page may read of an entity beyond its kind and id."""
+    with reads.unnoted():
+        return entity.data, entity.path, entity.positions, entity.key_positions
 
 
 def kind_index_path(kind: Kind) -> str:
@@ -428,21 +462,30 @@ class Playbook:
 
     def get(self, kind: str, ident: str) -> Entity | None:
         """The entity of that kind and id, if any."""
+        if reads.current is not None:
+            reads.current.add(("get", kind, ident))  # one that is missing may come
         return self.entities.get((kind, ident))
 
     def of_kind(self, kind: Kind) -> list[Entity]:
         """The entities of a kind in reading order: by its `order_by` field (default: title)."""
+        reads.note(("kind", kind.name))
         return list(self._by_kind.get(kind.name, ()))
 
     @functools.cached_property
     def _by_kind(self) -> dict[str, tuple[Entity, ...]]:
-        # Pages ask for a kind's entities over and over; sort each kind once.
+        # Pages ask for a kind's entities over and over; sort each kind once. The sort reads
+        # every entity: a page notes the order it gets (`of_kind`), not what made it.
+        with reads.unnoted():
+            return self._sort_by_kind()
+
+    def _sort_by_kind(self) -> dict[str, tuple[Entity, ...]]:
         grouped: dict[str, list[Entity]] = {}
         for (name, _), entity in self.entities.items():
             grouped.setdefault(name, []).append(entity)
         return {name: tuple(sorted(found, key=reading_order)) for name, found in grouped.items()}
 
     def __iter__(self) -> Iterator[Entity]:
+        reads.note(("all",))
         return iter(self._in_order)
 
     @functools.cached_property

@@ -17,6 +17,7 @@ from .diagnostics import Diagnostic, Severity, sorted_diagnostics
 from .load.loader import LoadCache, load_playbook
 from .model import Playbook, kind_index_path
 from .options import PlaybookOptions
+from .render.incremental import RenderCache
 from .render.pages import EditUrl, Renderer
 from .resolve.refs import Links, resolve_refs
 
@@ -140,6 +141,7 @@ class Pipeline:
         playbooks_dir: Path | None = None,
         override_dirs: Sequence[Path] = (),
         load_cache: LoadCache | None = None,
+        render_cache: RenderCache | None = None,
     ) -> None:
         self.options = options
         self.project_dir = project_dir
@@ -150,6 +152,9 @@ class Pipeline:
         """How messages show a path (relative to the project, or to the current folder)."""
         self.override_dirs = override_dirs
         self.load_cache = load_cache
+        self.render_cache = render_cache
+        """The last render's pages and what each read: with it, `render` renders again only
+        the pages an edit touches."""
 
     def check(self, *, display_dir: Path | None = None) -> Checked:
         """Load and validate every file, then resolve every ref and gather the backlinks."""
@@ -184,7 +189,7 @@ class Pipeline:
         Raises `TemplateProblem` when a page template fails.
         """
         renderer = self.renderer(checked, site)
-        pages = renderer.render_site()
+        pages = renderer.render_site(self.render_cache)
         pages.update(
             author_pages(
                 checked.playbook,

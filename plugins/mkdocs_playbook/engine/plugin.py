@@ -46,6 +46,7 @@ from ..load.loader import LoadCache
 from ..options import DEFAULTS, NAV_MODES, PlaybookOptions
 from ..pipeline import Pipeline, SitePlan, SiteSettings
 from ..project import default_display_dir, display_path, key_line
+from ..render.incremental import RenderCache
 from ..render.pages import Renderer, TemplateProblem, read_front_matter
 from ..render.sanitize import sanitize_html, sanitize_text
 from ..render.site_setup import (
@@ -157,6 +158,9 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self.project_dir = Path.cwd()
         self.load_cache = LoadCache()
         """Parsed files by content, kept while `mkdocs serve` keeps this plugin object."""
+        self.render_cache = RenderCache()
+        """Under serve, the last render's pages and what each read: a rebuild renders again
+        only the pages the edit touches."""
         self.page_cache: PageCache | None = None
         """Stored results of earlier builds (`build_cache`); none when the cache is off."""
         self._cache_path: str | None = None
@@ -237,6 +241,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             display=lambda path: self._project_relative(str(path)),
             override_dirs=self.template_dirs(config),
             load_cache=self.load_cache,
+            # A build renders once: noting what each page reads would be wasted there.
+            render_cache=self.render_cache if self.serving else None,
         )
 
     def site_settings(self, config: MkDocsConfig) -> SiteSettings:

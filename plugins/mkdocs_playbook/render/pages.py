@@ -11,15 +11,16 @@ import functools
 import html
 import json
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import jinja2
 import yaml
 
+from .. import reads
 from ..diagnostics import Diagnostic, DiagnosticError
 from ..kinds.spec import FieldSpec
 from ..model import (
@@ -54,6 +55,9 @@ from .markup import (
     rewrite_links,
 )
 
+if TYPE_CHECKING:
+    from .incremental import RenderCache
+
 EditUrl = Callable[[str], str | None]
 """Given a source path relative to the project, its edit URL (or None)."""
 
@@ -76,7 +80,7 @@ class Renderer:
     ) -> None:
         self.playbook = playbook
         self.links = links
-        self.edit_url = edit_url or (lambda _path: None)
+        self._edit_url = edit_url or (lambda _path: None)
         self.show_tags = show_tags
         """Whether pages list their tags (not needed where Material's tags plugin does it)."""
         self.icons = icons
@@ -95,25 +99,52 @@ class Renderer:
 
     # -- pages ---------------------------------------------------------------------------
 
-    def render_site(self) -> dict[str, str]:
-        """Every page the playbook makes, by docs-relative path, in a stable order.
+    def render_site(self, cache: RenderCache | None = None) -> dict[str, str]:
+        """Every page the playbook makes, by docs-relative path, in a stable order; with a
+        ``cache`` of the last render, only the pages that read something that changed.
 
         Raises `TemplateProblem` when a template (packaged or overridden) fails.
         """
         try:
-            return self._render_site()
+            if cache is not None:
+                return cache.render(self)
+            return {path: make() for path, make in self.page_makers().items()}
         except jinja2.TemplateError as error:
             raise TemplateProblem.from_jinja(error) from None
 
-    def _render_site(self) -> dict[str, str]:
-        pages: dict[str, str] = {}
+    def page_makers(self) -> dict[str, Callable[[], str]]:
+        """Every page the playbook makes, by docs-relative path, each with what renders it."""
+        pages: dict[str, Callable[[], str]] = {}
         for kind in self.kinds_with_pages():
-            pages[kind_index_path(kind)] = self.render_kind_index(kind)
+            pages[kind_index_path(kind)] = functools.partial(self.render_kind_index, kind)
             for entity in self.playbook.of_kind(kind):
-                pages[entity.page_path] = self.render_entity_page(entity)
+                pages[entity.page_path] = functools.partial(self.render_entity_page, entity)
         for path in self.extra_page_paths():
-            pages[path] = self.render_extra_page(path)
+            pages[path] = functools.partial(self.render_extra_page, path)
         return pages
+
+    def shared_inputs(self) -> tuple[Hashable, ...]:
+        """What every page may read beyond the playbook's entities: the templates (as the
+        environment finds them), the kinds and the site's settings. A change renders all."""
+        loader = self.env.loader
+        assert loader is not None
+        templates = tuple(
+            (name, *loader.get_source(self.env, name)[:2]) for name in self.env.list_templates()
+        )
+        return (
+            templates,
+            self.playbook.kinds.kinds,
+            self.show_tags,
+            self.icons,
+            self.snippets,
+            self.use_directory_urls,
+            self.extra_pages,
+        )
+
+    def edit_url(self, path: str) -> str | None:
+        """The edit URL of a source file, relative to the project (or None)."""
+        reads.note(("edit url", path))
+        return self._edit_url(path)
 
     def extra_page_paths(self, audience: str | None = None) -> list[str]:
         """The generated pages beyond entities and kinds that this playbook has content for;
@@ -169,9 +200,14 @@ class Renderer:
             **self._context(kind_index_path(kind)),
             kind=kind,
             entities=self.playbook.of_kind(kind),
-            intro=self.playbook.intros.get(kind.name),
+            intro=self.intro(kind),
             target=Target("kind", kind.name),
         )
+
+    def intro(self, kind: Kind) -> str | None:
+        """The introduction of a kind's index page (its `_index.md`), if it has one."""
+        reads.note(("intro", kind.name))
+        return self.playbook.intros.get(kind.name)
 
     def rewrite_page_refs(self, markdown: str, page_path: str) -> str:
         """Turn inline refs of a hand-written page into links (its HTML is trusted)."""
@@ -202,7 +238,9 @@ class Renderer:
             # Pages of one folder link to an entity alike (see `relative_link`).
             key = (folder, item, label)
             link = entity_links.get(key)
-            if link is None:
+            if link is not None:
+                reads.note(item)  # made from its title and summary for an earlier page
+            else:
                 hint = _link_title(item.data.summary)
                 text = escape_text(label or item.data.title)
                 link = entity_links[key] = f'[{text}]({url(item.page_path)} "{hint}")'
@@ -303,10 +341,10 @@ class Renderer:
             "md_in_html": md_in_html,
             "lookup": self.lookup,
             "backlinks": self.links.grouped,
-            "related": self._related.groups,
-            "comparisons_of": lambda target: self._comparisons.get(target, []),
+            "related": self.related_index.groups,
+            "comparisons_of": self.comparisons_of,
             "subject_columns": self.subject_columns,
-            "stages": self.flow,
+            "stages": _KindList(self.playbook, self._flow_kind),
             "siblings": self.siblings,
             "source_url": _source_url,
         }
@@ -330,11 +368,19 @@ class Renderer:
             for key, subject in zip(subject_keys(subjects), subjects, strict=True)
         ]
 
-    @functools.cached_property
+    def comparisons_of(self, target: Target) -> list[Entity]:
+        """The comparisons that name a target (an entity or a whole kind) as a subject."""
+        reads.note(("comparisons", target.kind, target.id))
+        return self._comparisons.get(target, [])
+
+    @property
     def flow(self) -> list[Entity]:
         """The entities of the kind whose pages draw the whole flow (the stages), in order."""
-        kind = next((k for k in self.playbook.kinds if k.spec.flow), None)
-        return self.playbook.of_kind(kind) if kind else []
+        return self.playbook.of_kind(self._flow_kind) if self._flow_kind else []
+
+    @functools.cached_property
+    def _flow_kind(self) -> Kind | None:
+        return next((k for k in self.playbook.kinds if k.spec.flow), None)
 
     def index_groups(self, kind: Kind) -> list[tuple[Entity | None, list[Entity]]]:
         """A kind's entities grouped by the target of its `group_by` field, in the target
@@ -377,11 +423,13 @@ class Renderer:
     @functools.cached_property
     def _places(self) -> dict[Entity, int]:
         # Every page asks for its place: index the kinds once, not a list scan per page.
-        return {
-            entity: index
-            for kind in self.playbook.kinds
-            for index, entity in enumerate(self.playbook.of_kind(kind))
-        }
+        # (A page notes its kind's order through `siblings`.)
+        with reads.unnoted():
+            return {
+                entity: index
+                for kind in self.playbook.kinds
+                for index, entity in enumerate(self.playbook.of_kind(kind))
+            }
 
     def neighbours(self, entity: Entity, limit: int = 12) -> tuple[list[Entity], list[Entity]]:
         """What refers to the entity and what it refers to, at most ``limit`` in all."""
@@ -402,16 +450,26 @@ class Renderer:
 
     def referrers(self, entity: Entity, kind_name: str, field_name: str) -> list[Entity]:
         """The entities of a kind whose top-level ref field names this entity, in order."""
+        reads.note(("referrers", kind_name, field_name, entity.ref))
+        return self.referrers_of(entity.ref, kind_name, field_name)
+
+    def referrers_of(self, ref: str, kind_name: str, field_name: str) -> list[Entity]:
+        """`referrers` by the entity's ref, noting nothing."""
         index = self._referrers.get((kind_name, field_name))
         if index is None:
-            index = self._referrers[(kind_name, field_name)] = self._index_referrers(
-                kind_name, field_name
-            )
-        return index.get(entity.ref, [])
+            # Made once for all pages from every entity of the kind: each page notes the
+            # answer it gets (`referrers`), not what made it.
+            with reads.unnoted():
+                index = self._referrers[(kind_name, field_name)] = self._index_referrers(
+                    kind_name, field_name
+                )
+        return index.get(ref, [])
 
     @functools.cached_property
-    def _related(self) -> RelatedIndex:
-        return RelatedIndex(self.playbook, self.links)
+    def related_index(self) -> RelatedIndex:
+        """What each entity links to, for the "Related" blocks."""
+        with reads.unnoted():
+            return RelatedIndex(self.playbook, self.links)
 
     @functools.cached_property
     def _referrers(self) -> dict[tuple[str, str], dict[str, list[Entity]]]:
@@ -454,6 +512,29 @@ class Renderer:
         )
         page = kind_index_path(found) if isinstance(found, Kind) else found.page_path
         return f"[{label}]({relative_link(page_path, page)})"
+
+
+class _KindList(Sequence[Entity]):
+    """A kind's entities in reading order, asked for only when a page looks at them.
+
+    Every page's context has the stages, but only the pages that show them depend on them.
+    """
+
+    def __init__(self, playbook: Playbook, kind: Kind | None) -> None:
+        self._playbook = playbook
+        self._kind = kind
+
+    def _entities(self) -> list[Entity]:
+        return self._playbook.of_kind(self._kind) if self._kind else []
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._entities()[index]
+
+    def __len__(self) -> int:
+        return len(self._entities())
+
+    def __iter__(self) -> Iterator[Entity]:
+        return iter(self._entities())
 
 
 GENERIC_TEMPLATE = "generic.md.jinja"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, get_args
@@ -11,6 +12,7 @@ from typing import Any, get_args
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from .. import reads
 from ..diagnostics import Diagnostic, Severity, did_you_mean
 from ..model import (
     ID_PATTERN,
@@ -25,7 +27,7 @@ from ..model import (
     format_field_path,
     kind_index_path,
 )
-from ..render.markup import find_links, line_of
+from ..render.markup import Link, find_links, line_of
 
 MENTIONED_IN = "Mentioned in"
 """The backlink group of inline Markdown refs."""
@@ -155,18 +157,42 @@ def _walk_value(
         yield path, value, relation, ref, markdown
 
 
+@dataclass(frozen=True)
+class _Scan:
+    """What one entity's fields say about links: its refs, its Markdown and the links in it."""
+
+    refs: tuple[FieldRef, ...]
+    markdown: tuple[tuple[FieldPath, str, tuple[Link, ...]], ...]
+
+
+_scans: weakref.WeakKeyDictionary[Entity, _Scan] = weakref.WeakKeyDictionary()
+"""Each entity's scan, while the entity lives. Entities are immutable, and `mkdocs serve`
+keeps the entities of unchanged files (`LoadCache`): a rebuild scans only the edited ones."""
+
+
+def _scan(entity: Entity) -> _Scan:
+    reads.note(entity)  # a page that asks for its refs reads its fields, scanned or not
+    found = _scans.get(entity)
+    if found is None:
+        refs: list[FieldRef] = []
+        markdown: list[tuple[FieldPath, str, tuple[Link, ...]]] = []
+        for path, value, relation, ref, is_markdown in _walk(entity.data, ()):
+            if ref is not None:
+                refs.append(FieldRef(path, value, ref.kind, relation))
+            if is_markdown:
+                markdown.append((path, value, tuple(find_links(value))))
+        found = _scans[entity] = _Scan(tuple(refs), tuple(markdown))
+    return found
+
+
 def field_refs(entity: Entity) -> Iterator[FieldRef]:
     """Every ref written in the entity's YAML fields, in field order."""
-    for path, value, relation, ref, _ in _walk(entity.data, ()):
-        if ref is not None:
-            yield FieldRef(path, value, ref.kind, relation)
+    return iter(_scan(entity).refs)
 
 
 def markdown_fields(entity: Entity) -> Iterator[tuple[FieldPath, str]]:
     """Every Markdown text in the entity's fields, in field order."""
-    for path, value, _, _, markdown in _walk(entity.data, ()):
-        if markdown:
-            yield path, value
+    return ((path, text) for path, text, _ in _scan(entity).markdown)
 
 
 def inline_ref(target: str, kinds: frozenset[str]) -> Target | None:
@@ -212,10 +238,15 @@ class Links:
             self._seen.add(key)
             self.backlinks.setdefault(target, []).append(Backlink(relation, source))
 
+    def of(self, target: Target) -> list[Backlink]:
+        """The backlinks of a target, in the order they were found."""
+        reads.note(("backlinks", target.kind, target.id))  # plain strings hash fastest
+        return self.backlinks.get(target, [])
+
     def grouped(self, target: Target) -> list[tuple[str, list[Entity]]]:
         """Backlinks of a target grouped by relation, strongest relations first."""
         groups: dict[str, list[Entity]] = {}
-        backlinks = self.backlinks.get(target, [])
+        backlinks = self.of(target)
         typed = {b.source.ref for b in backlinks if b.relation != MENTIONED_IN}
         for backlink in backlinks:
             # A mention adds nothing when the same entity already names the relation.
@@ -257,8 +288,16 @@ def resolve_refs(playbook: Playbook) -> tuple[Links, list[Diagnostic]]:
     """Check every ref of every entity, and gather the backlinks."""
     links = Links()
     diagnostics: list[Diagnostic] = []
+    names = playbook.kinds.names
     for entity in playbook:
+        itself = target_of(entity)
         for ref in field_refs(entity):
+            # Most refs resolve: link them without working out where they are written,
+            # which only a problem needs.
+            target = _resolved(playbook, ref.value, ref.kind)
+            if target is not None and target != itself:
+                links.add(target, ref.relation, entity)
+                continue
             position = entity.position_of(ref.path)
             target = _check(
                 playbook,
@@ -279,12 +318,12 @@ def resolve_refs(playbook: Playbook) -> tuple[Links, list[Diagnostic]]:
                     format_field_path(ref.path),
                     diagnostics,
                 )
-        for path, text in markdown_fields(entity):
-            base = entity.position_of(path)
-            for link in find_links(text):
+        for path, text, links_in_text in _scan(entity).markdown:
+            for link in links_in_text:
                 try:
-                    target = inline_ref(link.target, playbook.kinds.names)
+                    target = inline_ref(link.target, names)
                 except RefError as error:
+                    base = entity.position_of(path)
                     position = Position(base.line + line_of(text, link.offset), base.column)
                     diagnostics.append(
                         _at(entity.path, position, format_field_path(path), str(error))
@@ -292,6 +331,10 @@ def resolve_refs(playbook: Playbook) -> tuple[Links, list[Diagnostic]]:
                     continue
                 if target is None:
                     continue
+                if target != itself and resolve_target(playbook, target) is not None:
+                    links.add(target, MENTIONED_IN, entity)
+                    continue
+                base = entity.position_of(path)
                 position = Position(base.line + line_of(text, link.offset), base.column)
                 if _exists(
                     playbook, entity.path, position, format_field_path(path), target, diagnostics
@@ -306,6 +349,15 @@ def resolve_refs(playbook: Playbook) -> tuple[Links, list[Diagnostic]]:
                         diagnostics,
                     )
     return links, diagnostics
+
+
+def _resolved(playbook: Playbook, value: str, fixed_kind: str | None) -> Target | None:
+    """The target of a well-formed ref that exists, or None (`_check` says what is wrong)."""
+    try:
+        target = parse_ref(value, fixed_kind, playbook.kinds.names)
+    except RefError:
+        return None
+    return target if resolve_target(playbook, target) is not None else None
 
 
 def check_page_refs(playbook: Playbook, text: str, path: str) -> list[Diagnostic]:

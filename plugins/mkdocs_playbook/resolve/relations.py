@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from .. import reads
 from ..model import Entity, Kind, Playbook
 from .refs import MENTIONED_IN, Links, RefError, Target, parse_ref, resolve_target, target_of
 
@@ -40,13 +41,19 @@ class RelatedIndex:
     def __init__(self, playbook: Playbook, links: Links) -> None:
         self.playbook = playbook
         self.links = links
-        self._content: dict[Entity, set[Target]] = {}
+        self._content: dict[str, set[Target]] = {}
         # Built once from the backlinks, so the block costs no parsing per page.
         for target, backlinks in links.backlinks.items():
             for backlink in backlinks:
                 if backlink.relation != RELATED_FROM:
-                    self._content.setdefault(backlink.source, set()).add(target)
+                    self._content.setdefault(backlink.source.ref, set()).add(target)
         self._targets: dict[Entity, Target] = {}
+
+    def linked_from_content(self, ref: str) -> frozenset[Target]:
+        """What the entity of that ref links to from its fields and text (not "see also")."""
+        # Made from every entity's backlinks at once: the page notes the answer it gets.
+        reads.note(("content links", ref))
+        return frozenset(self._content.get(ref, ()))
 
     def _target(self, entity: Entity) -> Target:
         # Every page compares its backlinks' targets: make each entity's target once.
@@ -61,13 +68,13 @@ class RelatedIndex:
         ``on_page``: entities the page's layout links to already (the stage flow).
         """
         target = self._target(entity)
-        seen: set[Target] = {target, *self._content.get(entity, ())}
+        seen: set[Target] = {target, *self.linked_from_content(entity.ref)}
         seen.update(self._target(other) for other in on_page)
         see_also = [
             t for t in dict.fromkeys(_see_also(entity, self.playbook.kinds.names)) if t not in seen
         ]
         groups = [_group(self.playbook, SEE_ALSO, see_also)]
-        backlinks = self.links.backlinks.get(target)
+        backlinks = self.links.of(target)
         if not backlinks:
             return [group for group in groups if group.shown]
         seen.update(see_also)
