@@ -84,6 +84,8 @@ def test_bad_edit_shows_errors_and_good_edit_recovers(
     # While the error stands, the last good page stays up behind the overlay: no 404.
     status, body = fetch(page)
     assert status == 200 and "Busy parent" in body and "playbook-errors" in body
+    status, body = fetch(base + "no-such-page/")
+    assert status == 404 and "playbook-errors" in body
 
     path.write_text(good, encoding="utf-8")
     wait_for(page, lambda status, body: status == 200 and "playbook-errors" not in body)
@@ -93,3 +95,8 @@ def test_bad_edit_shows_errors_and_good_edit_recovers(
     output, _ = process.communicate(timeout=10)
     assert "playbooks/personas/busy-parent.yaml:1:8: title: expected text, got a list" in output
     assert "Traceback" not in output
+    # The site was never rebuilt with the error: the server showed it over the last good
+    # pages, and the fix rebuilt only what changed since then (nothing).
+    broken_at = output.index("expected text, got a list")
+    assert "Rebuilt 0 changed playbook pages" in output[broken_at:], output[broken_at:]
+    assert "Building documentation" not in output[broken_at:], output[broken_at:]

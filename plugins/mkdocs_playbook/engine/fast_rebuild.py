@@ -237,3 +237,27 @@ def watch_file_events(server: Any) -> bool:
                 server.watch(path)
         return False
     return True
+
+
+def overlay_served_pages(server: Any, overlay: Callable[[str], str]) -> bool:
+    """Have the server pass every HTML page it serves, and its error pages, through
+    ``overlay`` (where it adds its reload script); ``False`` when this server cannot."""
+    inject = getattr(server, "_inject_js_into_html", None)
+    error_page = getattr(server, "error_handler", None)
+    if not callable(inject) or not callable(error_page):
+        return False
+
+    def inject_and_overlay(content: bytes, epoch: int) -> bytes:
+        return _through(overlay, inject(content, epoch))
+
+    def error_page_with_overlay(code: int) -> bytes | None:
+        content = error_page(code)
+        return None if content is None else _through(overlay, content)
+
+    server._inject_js_into_html = inject_and_overlay
+    server.error_handler = error_page_with_overlay
+    return True
+
+
+def _through(overlay: Callable[[str], str], content: bytes) -> bytes:
+    return overlay(content.decode("utf-8", "surrogateescape")).encode("utf-8", "surrogateescape")

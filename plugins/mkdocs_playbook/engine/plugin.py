@@ -74,6 +74,7 @@ from .fast_rebuild import (
     LastBuild,
     other_inputs,
     other_plugins_allow,
+    overlay_served_pages,
     rebuild_pages,
     watch_file_events,
 )
@@ -155,6 +156,12 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self._site_key: str | None = None
         """The cache key of this build's inputs, when the cache is on."""
         self.failure: list[Diagnostic] = []
+        """The problems of this build, written over every page it makes (under serve)."""
+        self._shown_problems: list[Diagnostic] = []
+        """Problems a page-by-page check found under serve: the site on disk stays the last
+        good one, and the server shows them over every page it serves."""
+        self._problems_served = False
+        """Whether the server can show problems over the pages it serves."""
         self.project_dir = Path.cwd()
         self.load_cache = LoadCache()
         """Parsed files by content, kept while `mkdocs serve` keeps this plugin object."""
@@ -261,6 +268,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         """Load, validate and resolve; stop before MkDocs touches the site folder."""
         self._nav = None
         self._ahead = True
+        self._shown_problems = []
         self._open_cache()
         if self.page_cache is not None:
             self.page_cache.start(config)
@@ -575,6 +583,9 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
                 server.watch(str(folder))
         if watch_file_events(server):
             log.debug("Watching for file changes with the system's file events")
+        self._problems_served = overlay_served_pages(
+            server, lambda page: _with_error_overlay(page, self._shown_problems)
+        )
         whole_build: Callable[..., None] = server.builder
 
         def build_what_changed(*args: Any) -> None:
@@ -595,6 +606,11 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             return False
         started = time.perf_counter()
         built = self._build_pages(last.config)
+        if isinstance(built, list) and self._problems_served:
+            # Nothing is written: the last good site stays, the server shows the problems.
+            self._shown_problems = built
+            return True
+        self._shown_problems = []
         if isinstance(built, list) or digest(built[0].shape()) != last.plan:
             self._prepared = built
             return False
