@@ -156,6 +156,30 @@ def test_a_warm_build_writes_the_same_site_as_a_build_without_the_cache(project:
     assert " 0 page outputs" not in line and " 0 converted pages" not in line, line
 
 
+WARM_BUILD_MODULES = """
+import sys
+from mkdocs.__main__ import cli
+try:
+    cli(["build", "--strict"])
+except SystemExit as done:
+    assert not done.code, done.code
+print(sorted(m for m in sys.modules if m.startswith(("mkdocs_playbook.", "pydantic"))))
+"""
+
+
+def test_a_build_the_cache_answers_never_loads_the_playbook_code(project: Project) -> None:
+    cached = _make(project, EVERYTHING, cache=True, name="cached")
+    _build(cached)
+    done = run_mkdocs(cached, code=WARM_BUILD_MODULES)
+    assert done.returncode == 0, done.stderr
+    loaded = done.stdout.strip().splitlines()[-1]
+    # The plan, the pages and their HTML come from the cache: nothing reads or renders YAML.
+    for module in ("pipeline", "model", "load.loader", "render.pages", "kinds.registry"):
+        assert f"'mkdocs_playbook.{module}'" not in loaded, loaded
+    assert "'pydantic'" not in loaded, loaded
+    assert "'mkdocs_playbook.plan'" in loaded, loaded
+
+
 def test_a_site_that_keeps_its_own_nav_reuses_page_outputs_too(project: Project) -> None:
     # Unquoted, as the README writes it: mkdocs.yml's YAML reads it as false.
     own_nav = MKDOCS_YML.replace(
@@ -467,9 +491,9 @@ def test_the_shipped_site_is_the_same_with_the_cache_cold_warm_and_off(tmp_path:
 def test_front_matter_read_back_is_what_mkdocs_reads(title: str, tags: list[str]) -> None:
     from mkdocs.utils.meta import get_data
 
-    from mkdocs_playbook.render.pages import _front_matter, read_front_matter
+    from mkdocs_playbook.render.front_matter import front_matter, read_front_matter
 
-    page = _front_matter({"title": title, "tags": tags}) + "\n# Heading\n\nText.\n"
+    page = front_matter({"title": title, "tags": tags}) + "\n# Heading\n\nText.\n"
     markdown, meta = get_data(page)
     read = read_front_matter(page)
     # A header YAML would read differently (a NEL, say, is a line break to YAML) is left to

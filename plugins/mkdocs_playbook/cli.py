@@ -11,11 +11,11 @@ from . import __version__
 from .authoring.init import InitError, init_project
 from .authoring.scaffold import ScaffoldError, new_entity
 from .authoring.schema import SCHEMA_DIR, SCHEMA_MAP_FILE, schema_base_url, write_schemas
-from .diagnostics import Diagnostic, did_you_mean
+from .diagnostics import Diagnostic, did_you_mean, display_path
 from .export import ExportError, export_site
 from .kinds.registry import KindRegistry
 from .load.loader import load_kinds
-from .project import Project, ProjectError, display_path, find_project
+from .project import Project, ProjectError, find_project
 from .report import FORMATS, format_diagnostics, summary
 from .validation import check_project
 

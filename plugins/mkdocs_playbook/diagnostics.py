@@ -6,6 +6,7 @@ import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
+from pathlib import Path
 
 
 class Severity(Enum):
@@ -52,3 +53,26 @@ class DiagnosticError(Exception):
     def __init__(self, diagnostic: Diagnostic) -> None:
         super().__init__(str(diagnostic))
         self.diagnostic = diagnostic
+
+
+def key_line(config_file: Path, key: str) -> int:
+    """The line of a top-level key in a config file, or 1 when it is not written there."""
+    try:
+        lines = config_file.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return 1
+    return next((n for n, line in enumerate(lines, 1) if line.startswith(f"{key}:")), 1)
+
+
+def display_path(path: Path, base: Path) -> str:
+    """``path`` relative to ``base`` when it is inside it, else as it is."""
+    try:
+        return path.resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def default_display_dir(root: Path) -> Path:
+    """The current folder if the project is in it (paths a terminal can open), else the project."""
+    cwd = Path.cwd().resolve()
+    return cwd if root.resolve().is_relative_to(cwd) else root.resolve()

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from .authoring.author_pages import AUTHORS_SECTION, author_page_paths
+from .authoring.author_pages import author_page_paths
 from .diagnostics import Diagnostic, DiagnosticError
 from .model import Kind, kind_index_path
-from .pipeline import SiteSettings
+from .plan import AUTHORS_SECTION, SiteSettings
 from .project import PLUGIN_NAME, Project, Tagged, dump_config
 from .render import site_setup
 from .render.pages import Renderer

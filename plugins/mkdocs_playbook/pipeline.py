@@ -10,32 +10,18 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from .authoring.author_pages import author_files, author_page_paths, author_pages
-from .diagnostics import Diagnostic, Severity, sorted_diagnostics
+from .diagnostics import Diagnostic, sorted_diagnostics
 from .load.loader import LoadCache, load_playbook
 from .model import Playbook, kind_index_path
 from .options import PlaybookOptions
+from .plan import NavSection, SitePlan, SiteSettings, clashes, input_files
 from .render.incremental import RenderCache
-from .render.pages import EditUrl, Renderer
+from .render.pages import Renderer
 from .resolve.refs import Links, resolve_refs
 
-
-@dataclass(frozen=True)
-class SiteSettings:
-    """What the engine knows of the site that shapes the pages."""
-
-    edit_url: EditUrl | None = None
-    show_tags: bool = True
-    """Whether pages list their tags (not where Material's tags plugin does it)."""
-    icons: bool = False
-    """Whether Material's icon shortcodes are available."""
-    snippets: bool = False
-    """Whether `pymdownx.snippets` is on, so YAML text must not reach it."""
-    use_directory_urls: bool = True
-    site_url: str | None = None
-    serving: bool = False
+__all__ = ["Checked", "NavSection", "Pipeline", "SitePlan", "SiteSettings"]
 
 
 @dataclass
@@ -50,82 +36,6 @@ class Checked:
     def errors(self) -> list[Diagnostic]:
         """The problems that stop a build."""
         return [d for d in self.diagnostics if d.is_error]
-
-
-@dataclass(frozen=True)
-class NavSection:
-    """One kind's place in the nav: its index page and the pages of its entities."""
-
-    title: str
-    index: str
-    entities: list[str]
-
-
-@dataclass(frozen=True)
-class SitePlan:
-    """A build's generated pages and where they go: all an engine needs to place them.
-
-    It holds plain values only, so a build cache can store it as JSON and a build with
-    nothing changed can take it without loading the playbook.
-    """
-
-    pages: dict[str, str]
-    """Every generated file by docs-relative path."""
-    sources: dict[str, str]
-    """The YAML (or `_index.md`) file each page is made from, relative to the project."""
-    entity_pages: list[str]
-    sections: list[NavSection]
-    reader_pages: list[str]
-    """Site pages for readers (the nav puts them after the home page)."""
-    author_pages: list[str]
-    """Pages for authors, in nav order (the nav's "For authors" section)."""
-    diagnostics: list[Diagnostic]
-    """The warnings the playbook has (a plan is made only when it has no errors)."""
-
-    def shape(self) -> str:
-        """Everything but the pages' text: two plans of one shape put the same files in the
-        same places."""
-        return repr(
-            (
-                sorted(self.pages),
-                sorted(self.sources.items()),
-                self.entity_pages,
-                [(s.title, s.index, s.entities) for s in self.sections],
-                self.reader_pages,
-                self.author_pages,
-            )
-        )
-
-    def to_json(self) -> dict[str, Any]:
-        """The plan as JSON values."""
-        return {
-            "pages": self.pages,
-            "sources": self.sources,
-            "entity_pages": self.entity_pages,
-            "sections": [[s.title, s.index, s.entities] for s in self.sections],
-            "reader_pages": self.reader_pages,
-            "author_pages": self.author_pages,
-            "diagnostics": [
-                [d.path, d.line, d.column, d.field, d.message, d.severity.value]
-                for d in self.diagnostics
-            ],
-        }
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> SitePlan:
-        """A plan from what `to_json` gave."""
-        return cls(
-            pages=dict(data["pages"]),
-            sources=dict(data["sources"]),
-            entity_pages=list(data["entity_pages"]),
-            sections=[NavSection(t, i, list(e)) for t, i, e in data["sections"]],
-            reader_pages=list(data["reader_pages"]),
-            author_pages=list(data["author_pages"]),
-            diagnostics=[
-                Diagnostic(path, line, column, name, message, Severity(severity))
-                for path, line, column, name, message, severity in data["diagnostics"]
-            ],
-        )
 
 
 class Pipeline:
@@ -231,13 +141,7 @@ class Pipeline:
     def inputs(self) -> list[str | bytes]:
         """Every file the pages are made from (the playbook's and the override templates),
         by path and content, for a cache key."""
-        parts: list[str | bytes] = []
-        for root in (self.playbooks_dir, *self.override_dirs):
-            if root.is_dir():
-                for path in sorted(p for p in root.rglob("*") if p.is_file()):
-                    parts += [path.relative_to(root).as_posix(), path.read_bytes()]
-            parts.append("\0")
-        return parts
+        return input_files([self.playbooks_dir, *self.override_dirs])
 
     def page_paths(self, checked: Checked) -> list[str]:
         """The paths `render` writes for a build, without rendering anything."""
@@ -249,14 +153,4 @@ class Pipeline:
 
     def clashes(self, generated: Iterable[str]) -> list[Diagnostic]:
         """A problem for each hand-written file in the docs folder where a generated one goes."""
-        return [
-            Diagnostic(
-                self.display(self.docs_dir / src_uri),
-                1,
-                1,
-                "file",
-                "the playbook generates this page; remove or rename the hand-written file",
-            )
-            for src_uri in generated
-            if (self.docs_dir / src_uri).exists()
-        ]
+        return clashes(self.docs_dir, self.display, generated)

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from .diagnostics import Diagnostic, DiagnosticError
+from .diagnostics import Diagnostic, DiagnosticError, default_display_dir, display_path, key_line
 from .kinds.registry import KIND_FILE, builtin_kinds
 from .options import DEFAULTS, PlaybookOptions
 from .pipeline import Pipeline
@@ -122,29 +122,6 @@ def setup_problems(project: Project) -> list[Diagnostic]:
             "writes a project that builds)",
         )
     ]
-
-
-def key_line(config_file: Path, key: str) -> int:
-    """The line of a top-level key in a config file, or 1 when it is not written there."""
-    try:
-        lines = config_file.read_text(encoding="utf-8-sig").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return 1
-    return next((n for n, line in enumerate(lines, 1) if line.startswith(f"{key}:")), 1)
-
-
-def display_path(path: Path, base: Path) -> str:
-    """``path`` relative to ``base`` when it is inside it, else as it is."""
-    try:
-        return path.resolve().relative_to(base.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
-def default_display_dir(root: Path) -> Path:
-    """The current folder if the project is in it (paths a terminal can open), else the project."""
-    cwd = Path.cwd().resolve()
-    return cwd if root.resolve().is_relative_to(cwd) else root.resolve()
 
 
 def find_project(path: Path, display_dir: Path | None = None) -> Project:

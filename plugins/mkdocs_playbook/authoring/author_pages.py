@@ -15,8 +15,6 @@ from .guide import render_authoring_guide
 from .health import EditUrl, checks_in_order, content_health, render_health_page
 from .schema import SCHEMA_DIR, SCHEMA_MAP_FILE, published_schemas, schema_file_name
 
-AUTHORS_SECTION = "For authors"
-"""The nav section of the pages for the people who write the playbook."""
 GUIDE_PAGE = "authoring-guide.md"
 HEALTH_PAGE = "playbook-health.md"
 

@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import __version__
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, display_path
 from ..kinds.registry import builtin_kinds
 from ..options import DEFAULTS
-from ..project import display_path
 from .examples import examples
 
 TEMPLATE_DIR = Path(__file__).parent / "project_template"

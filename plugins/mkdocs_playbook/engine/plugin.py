@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, fields
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urljoin
 
 import jinja2
@@ -39,15 +39,11 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 from mkdocs.utils.meta import get_data
 
-from ..authoring.author_pages import AUTHORS_SECTION
 from ..cache import Store, digest, stable_repr
-from ..diagnostics import Diagnostic
-from ..load.loader import LoadCache
+from ..diagnostics import Diagnostic, default_display_dir, display_path, key_line
 from ..options import DEFAULTS, NAV_MODES, PlaybookOptions
-from ..pipeline import Pipeline, SitePlan, SiteSettings
-from ..project import default_display_dir, display_path, key_line
-from ..render.incremental import RenderCache
-from ..render.pages import Renderer, TemplateProblem, read_front_matter
+from ..plan import AUTHORS_SECTION, SitePlan, SiteSettings, clashes, input_files
+from ..render.front_matter import read_front_matter
 from ..render.sanitize import sanitize_html, sanitize_text
 from ..render.site_setup import (
     ASSETS_DIR,
@@ -61,7 +57,6 @@ from ..render.site_setup import (
     MERMAID_FENCE,
     SITE_ASSETS,
 )
-from ..resolve.refs import check_page_refs
 from .build_cache import (
     CACHED_PAGE_SOURCE,
     CACHED_PAGE_TEMPLATE,
@@ -79,9 +74,15 @@ from .fast_rebuild import (
     watch_file_events,
 )
 
+if TYPE_CHECKING:  # Imported when a build first needs the playbook (`pipeline`).
+    from ..load.loader import LoadCache
+    from ..pipeline import Pipeline
+    from ..render.incremental import RenderCache
+    from ..render.pages import Renderer
+
 log = get_plugin_logger(__name__)
 
-_Built = tuple[SitePlan, Renderer | None, str | None]
+_Built = tuple[SitePlan, "Renderer | None", str | None]
 """A build's plan, its renderer (none when the plan came from the cache) and its cache key."""
 
 
@@ -163,9 +164,9 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self._problems_served = False
         """Whether the server can show problems over the pages it serves."""
         self.project_dir = Path.cwd()
-        self.load_cache = LoadCache()
+        self.load_cache: LoadCache | None = None
         """Parsed files by content, kept while `mkdocs serve` keeps this plugin object."""
-        self.render_cache = RenderCache()
+        self.render_cache: RenderCache | None = None
         """Under serve, the last render's pages and what each read: a rebuild renders again
         only the pages the edit touches."""
         self.page_cache: PageCache | None = None
@@ -240,12 +241,19 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         )
 
     def pipeline(self, config: MkDocsConfig) -> Pipeline:
-        """The phases of this site's playbook."""
+        """The phases of this site's playbook. Their code is imported here, when a build
+        first needs the playbook: a build whose plan the cache holds never loads it."""
+        from ..load.loader import LoadCache
+        from ..pipeline import Pipeline
+        from ..render.incremental import RenderCache
+
+        if self.load_cache is None or self.render_cache is None:
+            self.load_cache, self.render_cache = LoadCache(), RenderCache()
         return Pipeline(
             self.options,
             project_dir=self.project_dir,
             docs_dir=Path(config.docs_dir),
-            display=lambda path: self._project_relative(str(path)),
+            display=self._shown,
             override_dirs=self.template_dirs(config),
             load_cache=self.load_cache,
             # A build renders once: noting what each page reads would be wasted there.
@@ -287,14 +295,16 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         """The plan of every page, or (under serve) the problems that stop them. With the
         cache on, a build whose inputs are all as before takes the plan from the cache
         without loading the playbook."""
-        pipeline = self.pipeline(config)
         settings = self.site_settings(config)
-        key = self._inputs_key(pipeline, config, settings)
+        key = self._inputs_key(config, settings)
         stored = self.page_cache.store.get("site", key) if self.page_cache and key else None
         if isinstance(stored, dict):
             plan = SitePlan.from_json(stored)
-            problems = self._report(plan.diagnostics, config) or self._clashes(pipeline, plan)
+            problems = self._report(plan.diagnostics, config) or self._clashes(config, plan)
             return problems or (plan, None, key)
+        pipeline = self.pipeline(config)
+        from ..render.pages import TemplateProblem  # Loaded with the pipeline, above.
+
         checked = pipeline.check()
         problems = self._report(checked.diagnostics, config)
         if problems:
@@ -307,9 +317,9 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
                 return [problem.diagnostic]
             raise PluginError("A page template failed (above); nothing was written.") from None
         plan = pipeline.plan(checked, renderer, pages)
-        clashes = self._clashes(pipeline, plan)
-        if clashes:
-            return clashes
+        clashing = self._clashes(config, plan)
+        if clashing:
+            return clashing
         if self.page_cache is not None and key is not None:
             self.page_cache.store.put("site", key, plan.to_json())
         return plan, renderer, key
@@ -334,21 +344,19 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             )
         return []
 
-    def _clashes(self, pipeline: Pipeline, plan: SitePlan) -> list[Diagnostic]:
-        clashes = pipeline.clashes(plan.pages)
-        if clashes:
-            for clash in clashes:
+    def _clashes(self, config: MkDocsConfig, plan: SitePlan) -> list[Diagnostic]:
+        found = clashes(Path(config.docs_dir), self._shown, plan.pages)
+        if found:
+            for clash in found:
                 log.error(str(clash))
             if self.serving:
                 # The clashing pages must not come back: their hand-written twins stand.
                 self._last_good = None
-                return clashes
+                return found
             raise PluginError("Generated pages clash with hand-written ones; nothing was written.")
         return []
 
-    def _inputs_key(
-        self, pipeline: Pipeline, config: MkDocsConfig, settings: SiteSettings
-    ) -> str | None:
+    def _inputs_key(self, config: MkDocsConfig, settings: SiteSettings) -> str | None:
         """A hash of everything the plan is made from, or ``None`` without the cache."""
         if self.page_cache is None:
             return None
@@ -359,7 +367,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             stable_repr({k: v for k, v in asdict(settings).items() if k != "edit_url"}),
             stable_repr(edit),
             str(self.project_dir),
-            *pipeline.inputs(),
+            *input_files([self.playbooks_dir, *self.template_dirs(config)]),
         )
 
     @property
@@ -517,6 +525,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         renderer = self._refs_renderer(config)
         if renderer is None:
             return markdown
+        from ..resolve.refs import check_page_refs  # Loaded with the renderer, above.
+
         warnings = [str(d) for d in check_page_refs(renderer.playbook, markdown, path)]
         for warning in warnings:
             log.warning(warning)
@@ -678,6 +688,10 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         return _with_error_overlay(output_content, self.failure)
 
     # -- paths ---------------------------------------------------------------------------
+
+    def _shown(self, path: Path) -> str:
+        """A path as messages show it."""
+        return self._project_relative(str(path))
 
     def _project_relative(self, path: str) -> str:
         try:

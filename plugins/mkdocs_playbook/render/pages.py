@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import jinja2
-import yaml
 
 from .. import reads
 from ..diagnostics import Diagnostic, DiagnosticError
@@ -31,6 +30,7 @@ from ..model import (
     kind_index_path,
     subject_keys,
 )
+from ..plan import EditUrl
 from ..resolve.refs import (
     FieldRef as FieldRefLike,
 )
@@ -45,6 +45,7 @@ from ..resolve.refs import (
     target_of,
 )
 from ..resolve.relations import RelatedIndex
+from .front_matter import front_matter
 from .layout import is_table, page_sections
 from .markup import (
     Link,
@@ -57,9 +58,6 @@ from .markup import (
 
 if TYPE_CHECKING:
     from .incremental import RenderCache
-
-EditUrl = Callable[[str], str | None]
-"""Given a source path relative to the project, its edit URL (or None)."""
 
 
 class Renderer:
@@ -760,47 +758,6 @@ def _source_url(url: str) -> str:
 # -- the Jinja environment ------------------------------------------------------------------
 
 
-def _front_matter(values: dict[str, Any]) -> str:
-    # MkDocs and themes print the title and tags into HTML without escaping them.
-    escaped = {
-        key: [html.escape(str(v)) for v in value]
-        if isinstance(value, list | tuple)
-        else html.escape(str(value))
-        for key, value in values.items()
-    }
-    # JSON values are valid YAML, and far cheaper to write than yaml.safe_dump.
-    lines = [f"{key}: {json.dumps(escaped[key], ensure_ascii=False)}" for key in sorted(escaped)]
-    return "---\n" + "\n".join(lines) + "\n---\n"
-
-
-_YAML_SPECIAL = re.compile(f"[\x85\u2028\u2029]|{yaml.reader.Reader.NON_PRINTABLE.pattern}")
-"""Characters YAML reads as line breaks, or refuses: a header with one is left to YAML."""
-
-
-def read_front_matter(text: str) -> tuple[dict[str, Any], str] | None:
-    """The metadata and the Markdown of a page `_front_matter` began, as an engine reads
-    them from its YAML front matter (the body without the blank lines that open it); or
-    ``None`` when the page has none, or one this did not write."""
-    if not text.startswith("---\n"):
-        return None
-    end = text.find("\n---\n", 3)
-    if end < 0:
-        return None
-    header = text[4:end] if end > 3 else ""
-    if _YAML_SPECIAL.search(header):
-        return None  # YAML would fold or refuse these: let the engine read them its way.
-    meta: dict[str, Any] = {}
-    for line in header.split("\n") if header else []:
-        key, separator, value = line.partition(": ")
-        if not separator:
-            return None
-        try:
-            meta[key] = json.loads(value)
-        except ValueError:
-            return None
-    return meta, text[end + 5 :].lstrip("\n")
-
-
 _MERMAID_CODES = str.maketrans({'"': "#quot;", "<": "#lt;", ">": "#gt;", "`": "#96;", "#": "#35;"})
 
 
@@ -848,5 +805,5 @@ def _environment(override_dirs: tuple[str, ...]) -> jinja2.Environment:
     env.filters["play_time"] = _play_time
     env.filters["quoted"] = _link_title
     env.filters["tag_code"] = _tag_code
-    env.filters["front_matter"] = _front_matter
+    env.filters["front_matter"] = front_matter
     return env

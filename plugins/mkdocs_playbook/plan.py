@@ -1,0 +1,141 @@
+"""What a build makes of a playbook, as plain values: the pages, where they go, the settings.
+
+An engine needs nothing else to place the pages, and a build cache stores a plan as JSON:
+a build whose inputs are all as before takes its plan from the cache. This module holds no
+more than that, so such a build never loads the code that reads and renders a playbook.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .diagnostics import Diagnostic, Severity
+
+EditUrl = Callable[[str], str | None]
+"""Given a source path relative to the project, its edit URL (or None)."""
+
+AUTHORS_SECTION = "For authors"
+"""The nav section of the pages for authors."""
+
+
+@dataclass(frozen=True)
+class SiteSettings:
+    """What the engine knows of the site that shapes the pages."""
+
+    edit_url: EditUrl | None = None
+    show_tags: bool = True
+    """Whether pages list their tags (not where Material's tags plugin does it)."""
+    icons: bool = False
+    """Whether Material's icon shortcodes are available."""
+    snippets: bool = False
+    """Whether `pymdownx.snippets` is on, so YAML text must not reach it."""
+    use_directory_urls: bool = True
+    site_url: str | None = None
+    serving: bool = False
+
+
+@dataclass(frozen=True)
+class NavSection:
+    """One kind's place in the nav: its index page and the pages of its entities."""
+
+    title: str
+    index: str
+    entities: list[str]
+
+
+@dataclass(frozen=True)
+class SitePlan:
+    """A build's generated pages and where they go: all an engine needs to place them.
+
+    It holds plain values only, so a build cache can store it as JSON and a build with
+    nothing changed can take it without loading the playbook.
+    """
+
+    pages: dict[str, str]
+    """Every generated file by docs-relative path."""
+    sources: dict[str, str]
+    """The YAML (or `_index.md`) file each page is made from, relative to the project."""
+    entity_pages: list[str]
+    sections: list[NavSection]
+    reader_pages: list[str]
+    """Site pages for readers (the nav puts them after the home page)."""
+    author_pages: list[str]
+    """Pages for authors, in nav order (the nav's "For authors" section)."""
+    diagnostics: list[Diagnostic]
+    """The warnings the playbook has (a plan is made only when it has no errors)."""
+
+    def shape(self) -> str:
+        """Everything but the pages' text: two plans of one shape put the same files in the
+        same places."""
+        return repr(
+            (
+                sorted(self.pages),
+                sorted(self.sources.items()),
+                self.entity_pages,
+                [(s.title, s.index, s.entities) for s in self.sections],
+                self.reader_pages,
+                self.author_pages,
+            )
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        """The plan as JSON values."""
+        return {
+            "pages": self.pages,
+            "sources": self.sources,
+            "entity_pages": self.entity_pages,
+            "sections": [[s.title, s.index, s.entities] for s in self.sections],
+            "reader_pages": self.reader_pages,
+            "author_pages": self.author_pages,
+            "diagnostics": [
+                [d.path, d.line, d.column, d.field, d.message, d.severity.value]
+                for d in self.diagnostics
+            ],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> SitePlan:
+        """A plan from what `to_json` gave."""
+        return cls(
+            pages=dict(data["pages"]),
+            sources=dict(data["sources"]),
+            entity_pages=list(data["entity_pages"]),
+            sections=[NavSection(t, i, list(e)) for t, i, e in data["sections"]],
+            reader_pages=list(data["reader_pages"]),
+            author_pages=list(data["author_pages"]),
+            diagnostics=[
+                Diagnostic(path, line, column, name, message, Severity(severity))
+                for path, line, column, name, message, severity in data["diagnostics"]
+            ],
+        )
+
+
+def input_files(roots: Iterable[Path]) -> list[str | bytes]:
+    """Every file under these folders, by path and content, for a cache key."""
+    parts: list[str | bytes] = []
+    for root in roots:
+        if root.is_dir():
+            for path in sorted(p for p in root.rglob("*") if p.is_file()):
+                parts += [path.relative_to(root).as_posix(), path.read_bytes()]
+        parts.append("\0")
+    return parts
+
+
+def clashes(
+    docs_dir: Path, display: Callable[[Path], str], generated: Iterable[str]
+) -> list[Diagnostic]:
+    """A problem for each hand-written file in the docs folder where a generated one goes."""
+    return [
+        Diagnostic(
+            display(docs_dir / src_uri),
+            1,
+            1,
+            "file",
+            "the playbook generates this page; remove or rename the hand-written file",
+        )
+        for src_uri in generated
+        if (docs_dir / src_uri).exists()
+    ]
