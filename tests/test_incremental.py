@@ -316,6 +316,33 @@ def test_a_damaged_cache_is_set_aside_with_a_note_and_the_site_is_the_same(
     assert_same_site(cached / "site", plain / "site")
 
 
+def test_a_cache_damaged_inside_is_noticed_and_set_aside_after_the_build(
+    project: Project,
+) -> None:
+    cached = _make(project, EVERYTHING, cache=True, name="cached")
+    plain = _make(project, EVERYTHING, cache=False, name="plain")
+    _build(cached)
+    _build(plain)
+    store = cached / ".cache/playbook/build-cache.sqlite"
+    data = bytearray(store.read_bytes())
+    # The header and the first pages (the tables' roots) stay; the rest is overwritten.
+    data[16384:] = b"\xa5" * (len(data) - 16384)
+    store.write_bytes(bytes(data))
+    shutil.rmtree(cached / "site")
+    done = run_mkdocs(cached, "build", "--strict")
+    assert done.returncode == 0, done.stderr
+    assert "the build cache is damaged" in done.stderr, done.stderr
+    assert "is damaged; it is set aside for a new one" in done.stderr, done.stderr
+    assert_same_site(cached / "site", plain / "site")
+    again = run_mkdocs(cached, "build", "--strict", "--verbose")
+    assert again.returncode == 0, again.stderr
+    assert "the build cache is damaged" not in again.stderr
+    assert "set aside" not in again.stderr
+    line = next(x for x in again.stderr.splitlines() if "Build cache:" in x)
+    assert line.endswith("converted 0"), line  # The new file holds the last build's results.
+    assert_same_site(cached / "site", plain / "site")
+
+
 def test_a_cache_of_another_format_is_not_read(project: Project) -> None:
     cached = _make(project, EVERYTHING, cache=True, name="cached")
     _build(cached)

@@ -6,8 +6,9 @@ nothing is ever served stale, and a build with nothing changed finds everything 
 
 The store is one SQLite file in the cache folder (by default `.cache/playbook/`). It is a
 cache, never a source of truth:
-- a file that is not ours, from another format version, or damaged is set aside with a
-  note, and the build starts afresh;
+- a file that is not ours or from another format version is set aside with a note, and
+  the build starts afresh; one found damaged while it is read is checked at the end of
+  the build and, if SQLite finds it broken, set aside too;
 - each value carries its own checksum, and a value whose checksum fails is a miss;
 - results that no recent build used are dropped, so the file holds about one site.
 
@@ -29,7 +30,7 @@ from typing import Any
 
 from pydantic_core import from_json
 
-FORMAT = "mkdocs-playbook build cache 2"
+FORMAT = "mkdocs-playbook build cache 3"
 """Written into the file; a file with another value is not read."""
 FILE_NAME = "build-cache.sqlite"
 FLUSH_BYTES = 32 * 1024 * 1024
@@ -129,10 +130,18 @@ class Store:
     Writes are kept in memory and saved in one transaction by `save`.
     """
 
-    def __init__(self, connection: sqlite3.Connection, build: int, note: Callable[[str], None]):
+    def __init__(
+        self,
+        connection: sqlite3.Connection,
+        build: int,
+        note: Callable[[str], None],
+        path: Path | None = None,
+    ):
         self.memo: dict[bytes, Any] | None = None
         """Values as read, kept in memory when `remember` is on (a long-lived process)."""
         self._db = connection
+        self._path = path
+        """The file, or ``None`` in memory."""
         self._build = build
         self._note = note
         self._new: dict[bytes, tuple[bytes, bytes]] = {}
@@ -178,6 +187,8 @@ class Store:
 
     @classmethod
     def _connect(cls, path: Path | str, note: Callable[[str], None]) -> Store:
+        # No integrity check here: it would read the whole file on every build. A damaged
+        # file shows itself when it is read (see `_damage` and `save`).
         db = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
         try:
             db.execute("PRAGMA synchronous = NORMAL")
@@ -187,7 +198,13 @@ class Store:
                 db.execute("BEGIN IMMEDIATE")
                 db.execute(
                     "CREATE TABLE IF NOT EXISTS results (key BLOB PRIMARY KEY, "
-                    "value BLOB NOT NULL, checksum BLOB NOT NULL, build INTEGER NOT NULL)"
+                    "value BLOB NOT NULL, checksum BLOB NOT NULL)"
+                )
+                # The last build that used each result, apart from the results: SQLite
+                # rewrites a whole row to change one column, blobs and all.
+                db.execute(
+                    "CREATE TABLE IF NOT EXISTS used (key BLOB PRIMARY KEY, "
+                    "build INTEGER NOT NULL) WITHOUT ROWID"
                 )
                 db.executemany(
                     "INSERT INTO meta VALUES (?, ?)", [("format", FORMAT), ("build", "0")]
@@ -196,13 +213,11 @@ class Store:
                 found = {"format": FORMAT, "build": "0"}
             if found.get("format") != FORMAT:
                 raise _Foreign("from another program or version")
-            if db.execute("PRAGMA quick_check").fetchone() != ("ok",):
-                raise _Foreign("damaged")
             build = int(found.get("build") or 0) + 1
         except BaseException:
             db.close()
             raise
-        return cls(db, build, note)
+        return cls(db, build, note, None if path == ":memory:" else Path(path))
 
     def remember(self) -> None:
         """Keep values in memory once read or written (for `mkdocs serve`, which builds
@@ -263,10 +278,7 @@ class Store:
         self._made.update(new)
         try:
             self._db.execute("BEGIN IMMEDIATE")
-            self._db.executemany(
-                "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?)",
-                ((key, value, checksum, self._build) for key, (value, checksum) in new.items()),
-            )
+            self._insert(new, self._build)
             self._db.execute("COMMIT")
         except sqlite3.Error as problem:
             if self._db.in_transaction:
@@ -279,6 +291,9 @@ class Store:
         A build of some pages only (``whole=False``) drops nothing: the results of the
         pages it did not touch are still the site's.
         """
+        if self._damaged:  # This build's new results go to the new file, if there is one.
+            self._damaged = False
+            self._set_aside_if_broken()
         made = self._made | set(self._new)
         new, used = self._new, self._used - made
         self._new, self._used, self._made, self._pending_bytes = {}, set(), set(), 0
@@ -287,15 +302,17 @@ class Store:
         build = self._build
         try:
             self._db.execute("BEGIN IMMEDIATE")
+            self._insert(new, build)
             self._db.executemany(
-                "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?)",
-                ((key, value, checksum, build) for key, (value, checksum) in new.items()),
-            )
-            self._db.executemany(
-                "UPDATE results SET build = ? WHERE key = ?", ((build, key) for key in used)
+                "INSERT OR REPLACE INTO used VALUES (?, ?)", ((key, build) for key in used)
             )
             if whole:
-                self._db.execute("DELETE FROM results WHERE build <= ?", (build - KEEP_BUILDS,))
+                stale = build - KEEP_BUILDS
+                self._db.execute(
+                    "DELETE FROM results WHERE key IN (SELECT key FROM used WHERE build <= ?)",
+                    (stale,),
+                )
+                self._db.execute("DELETE FROM used WHERE build <= ?", (stale,))
                 self._db.execute("UPDATE meta SET value = ? WHERE name = 'build'", (str(build),))
             self._db.execute("COMMIT")
         except sqlite3.Error as problem:
@@ -306,6 +323,36 @@ class Store:
             )
         self._build += 1 if whole else 0
         self.hits = self.misses = 0
+
+    def _insert(self, new: Mapping[bytes, tuple[bytes, bytes]], build: int) -> None:
+        self._db.executemany(
+            "INSERT OR REPLACE INTO results VALUES (?, ?, ?)",
+            ((key, value, checksum) for key, (value, checksum) in new.items()),
+        )
+        self._db.executemany(
+            "INSERT OR REPLACE INTO used VALUES (?, ?)", ((key, build) for key in new)
+        )
+
+    def _set_aside_if_broken(self) -> None:
+        """After a build that found the file damaged: if SQLite finds it broken, start a new
+        one, so that the next build does not meet the same damage (the results this build
+        wrote before are lost with the old file; the ones it still holds are kept)."""
+        if self._path is None:
+            return
+        try:
+            broken = self._db.execute("PRAGMA quick_check").fetchone() != ("ok",)
+        except sqlite3.DatabaseError:
+            broken = True
+        if not broken:
+            return
+        self._db.close()
+        _remove(self._path)
+        self._note(f"the build cache '{self._path}' is damaged; it is set aside for a new one")
+        try:
+            fresh = Store._connect(self._path, self._note)
+        except (sqlite3.Error, _Foreign, OSError):
+            fresh = Store._connect(":memory:", self._note)
+        self._db, self._build, self._path = fresh._db, fresh._build, fresh._path
 
     def close(self) -> None:
         """Let go of the file."""

@@ -91,6 +91,9 @@ class PageCache:
     """Link targets looked up in this build, by path (the files do not change within it)."""
     _ahead: set[str] = field(default_factory=set)
     """Keys of the conversions and search entries this build made ahead, in workers."""
+    _found: dict[str, tuple[dict[str, Any], str]] = field(default_factory=dict)
+    """Conversions looked up or made before MkDocs' loop asks for them, by key: each is
+    taken once, so the loop does not read it from the store again."""
     _search: tuple[str, Callable[[Page], None], list[Any]] | None = None
     """Material's search: the key of its setup, its own `add_entry_from_context` and the
     list that collects the entries."""
@@ -108,6 +111,7 @@ class PageCache:
         self._theme_setup = None
         self._targets = {}
         self._ahead = set()
+        self._found = {}
         self._search = None
         self._markdown_setup = digest(
             versions(),
@@ -162,7 +166,7 @@ class PageCache:
         def render(config: MkDocsConfig, files: Files) -> None:
             # Keyed by the Markdown as every plugin's `on_page_markdown` left it.
             key = self._conversion_key(page, page.markdown or "")
-            found = self._stored_conversion(key, files)
+            found = self._found.pop(key, None) or self._stored_conversion(key, files)
             if found is not None:
                 if key in self._ahead:
                     self.converted += 1
@@ -222,8 +226,11 @@ class PageCache:
         todo: list[tuple[int, str]] = []
         for index, page in enumerate(job.pages):
             key = self._conversion_key(page, job.read(page)[0])
-            if self._stored_conversion(key, job.files) is None:
+            found = self._stored_conversion(key, job.files)
+            if found is None:
                 todo.append((index, key))
+            else:
+                self._found[key] = found
         if len(todo) < PARALLEL_FROM or not can_fork():
             return 0, 0
         keys = dict(todo)
@@ -242,6 +249,7 @@ class PageCache:
                     key = keys[index]
                     self.store.put("html", key, snapshot)
                     self.store.put("html-content", key, content)
+                    self._found[key] = (snapshot, content)
                     self.store.put("clean", _clean_key(content), cleaned)
                     if search is not None:
                         self.store.put("search", *search)
