@@ -125,6 +125,14 @@ def _make(project: Project, fixture: Path, *, cache: bool, name: str) -> Path:
     return root
 
 
+def _cached_and_plain(project: Project) -> tuple[Path, Path]:
+    """The usual test site twice: with the cache on, and with it off."""
+    return (
+        _make(project, EVERYTHING, cache=True, name="cached"),
+        _make(project, EVERYTHING, cache=False, name="plain"),
+    )
+
+
 def _build(root: Path) -> None:
     done = run_mkdocs(root, "build", "--strict")
     assert done.returncode == 0, done.stderr
@@ -140,8 +148,7 @@ def assert_same_site(built: Path, expected: Path) -> None:
 
 
 def test_a_warm_build_writes_the_same_site_as_a_build_without_the_cache(project: Project) -> None:
-    cached = _make(project, EVERYTHING, cache=True, name="cached")
-    plain = _make(project, EVERYTHING, cache=False, name="plain")
+    cached, plain = _cached_and_plain(project)
     _build(plain)
     assert not (plain / ".cache").exists()
     _build(cached)
@@ -186,8 +193,7 @@ def test_a_site_that_keeps_its_own_nav_reuses_page_outputs_too(project: Project)
         "templates_dir: overrides\n", "templates_dir: overrides\n      nav: off\n"
     )
     assert "nav: off" in own_nav
-    cached = _make(project, EVERYTHING, cache=True, name="cached")
-    plain = _make(project, EVERYTHING, cache=False, name="plain")
+    cached, plain = _cached_and_plain(project)
     for root, cache in ((cached, "true"), (plain, "false")):
         (root / "mkdocs.yml").write_text(own_nav.format(cache=cache), encoding="utf-8")
     _build(plain)
@@ -304,8 +310,7 @@ def _serve_and_edit(root: Path, change: Callable[[Path], None]) -> bool:
 def test_a_damaged_cache_is_set_aside_with_a_note_and_the_site_is_the_same(
     project: Project,
 ) -> None:
-    cached = _make(project, EVERYTHING, cache=True, name="cached")
-    plain = _make(project, EVERYTHING, cache=False, name="plain")
+    cached, plain = _cached_and_plain(project)
     _build(plain)
     store = cached / ".cache/playbook/build-cache.sqlite"
     store.parent.mkdir(parents=True)
@@ -319,8 +324,7 @@ def test_a_damaged_cache_is_set_aside_with_a_note_and_the_site_is_the_same(
 def test_a_cache_damaged_inside_is_noticed_and_set_aside_after_the_build(
     project: Project,
 ) -> None:
-    cached = _make(project, EVERYTHING, cache=True, name="cached")
-    plain = _make(project, EVERYTHING, cache=False, name="plain")
+    cached, plain = _cached_and_plain(project)
     _build(cached)
     _build(plain)
     store = cached / ".cache/playbook/build-cache.sqlite"
@@ -357,8 +361,7 @@ def test_a_cache_of_another_format_is_not_read(project: Project) -> None:
 
 
 def test_a_tampered_result_fails_its_checksum_and_is_made_again(project: Project) -> None:
-    cached = _make(project, EVERYTHING, cache=True, name="cached")
-    plain = _make(project, EVERYTHING, cache=False, name="plain")
+    cached, plain = _cached_and_plain(project)
     _build(cached)
     _build(plain)
     store = cached / ".cache/playbook/build-cache.sqlite"
