@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from mkdocs_playbook.engine.build_cache import cpu_quota
+
 from .conftest import run_mkdocs
 from .test_benchmarks import _generator
 from .test_incremental import _replace, assert_same_site
@@ -93,3 +95,24 @@ def test_a_negative_number_of_workers_is_refused(tmp_path: Path) -> None:
         "or more"
     ) in done.stderr
     assert not (root / "site").exists()
+
+
+@pytest.mark.parametrize(
+    ("files", "quota"),
+    [
+        ({"cpu.max": "200000 100000\n"}, 2.0),
+        ({"cpu.max": "150000 100000\n"}, 1.5),
+        ({"cpu.max": "max 100000\n"}, None),
+        ({"cpu/cpu.cfs_quota_us": "300000\n", "cpu/cpu.cfs_period_us": "100000\n"}, 3.0),
+        ({"cpu/cpu.cfs_quota_us": "-1\n", "cpu/cpu.cfs_period_us": "100000\n"}, None),
+        ({"cpu.max": "lots\n"}, None),
+        ({}, None),
+    ],
+)
+def test_a_containers_cpu_quota_is_read_from_its_control_group(
+    tmp_path: Path, files: dict[str, str], quota: float | None
+) -> None:
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="ascii")
+    assert cpu_quota(tmp_path) == quota

@@ -46,7 +46,8 @@ class PlaybookOptions:
     """The folder of the build cache, relative to mkdocs.yml."""
     workers: int = 0
     """How many processes convert the generated pages' Markdown at once (with the cache on,
-    on Linux): 0 for one per processor (at most 8), 1 to convert in MkDocs' own process."""
+    on Linux): 0 for one per processor the build may use, within its CPU quota (at most 8), 1
+    to convert in MkDocs' own process."""
 
     @classmethod
     def from_config(cls, values: Mapping[str, Any]) -> PlaybookOptions:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import math
 import multiprocessing
 import os
 import sys
@@ -237,6 +238,9 @@ class PageCache:
         processes = min(workers, len(todo) // PARALLEL_EACH)
         global _JOB  # What the forked workers inherit; nothing else reads it.
         _JOB = (self, job)
+        # Made before the fork, so that every worker inherits one Markdown instance with its
+        # extensions loaded instead of loading them again (Material's emoji index and all).
+        self._converter(job.config)
         done = 0
         try:
             context = multiprocessing.get_context("fork")
@@ -443,12 +447,37 @@ def can_fork() -> bool:
 
 
 def default_workers() -> int:
-    """The processors this process may run on, at most 8."""
+    """The processors this process may run on, as many as its CPU quota allows (a
+    container's `--cpus`), at most 8."""
     try:
         available = len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not on Linux
         available = os.cpu_count() or 1
+    quota = cpu_quota()
+    if quota is not None:
+        available = min(available, math.ceil(quota))
     return max(1, min(available, 8))
+
+
+def cpu_quota(cgroup: Path = Path("/sys/fs/cgroup")) -> float | None:
+    """The processors' worth of time the control group allows, or ``None`` without a limit.
+
+    Read where a container sees its own group: cgroup v2's `cpu.max` ("200000 100000":
+    two processors), else v1's `cpu.cfs_quota_us` over `cpu.cfs_period_us`.
+    """
+    try:
+        v2 = cgroup / "cpu.max"
+        if v2.is_file():
+            quota, period = v2.read_text(encoding="ascii").split()[:2]
+        else:
+            quota = (cgroup / "cpu/cpu.cfs_quota_us").read_text(encoding="ascii").strip()
+            period = (cgroup / "cpu/cpu.cfs_period_us").read_text(encoding="ascii").strip()
+        if quota in ("max", "-1"):
+            return None
+        allowed = int(quota) / int(period)
+    except (OSError, ValueError, ZeroDivisionError):
+        return None
+    return allowed if allowed > 0 else None
 
 
 _Converted = tuple[dict[str, Any], str, str, tuple[str, list[Any]] | None]

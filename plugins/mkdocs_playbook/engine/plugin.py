@@ -139,7 +139,8 @@ class PlaybookConfig(base.Config):
     """The folder of the build cache, relative to mkdocs.yml."""
     workers = _Workers(default=DEFAULTS.workers)
     """How many processes convert the generated pages' Markdown at once (with the cache
-    on, on Linux): 0 for one per processor (at most 8), 1 for none besides MkDocs'."""
+    on, on Linux): 0 for one per processor the build may use, within its CPU quota (at most
+    8), 1 for none besides MkDocs'."""
 
 
 class PlaybookPlugin(BasePlugin[PlaybookConfig]):
