@@ -113,13 +113,19 @@ def stable_json(value: Any, describe: Callable[[Any], Any] | None = None) -> str
 def folder_digest(folder: Path, skip: str | None = None) -> str:
     """A hash of every file in a folder, by relative path and content (but for files in a
     subfolder named ``skip``)."""
+    return digest(*folder_files(folder, skip))
+
+
+def folder_files(folder: Path, skip: str | None = None) -> list[str | bytes]:
+    """Every file in a folder as its relative path and its content, in path order (but for
+    files in a subfolder named ``skip``); nothing for a folder that does not exist."""
     parts: list[str | bytes] = []
     if folder.is_dir():
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
             relative = path.relative_to(folder)
             if skip is None or skip not in relative.parts[:-1]:
                 parts += [relative.as_posix(), path.read_bytes()]
-    return digest(*parts)
+    return parts
 
 
 class Store:

@@ -16,7 +16,7 @@ from .diagnostics import Diagnostic, sorted_diagnostics
 from .load.loader import LoadCache, load_playbook
 from .model import Playbook, kind_index_path
 from .options import PlaybookOptions
-from .plan import NavSection, SitePlan, SiteSettings, clashes, input_files
+from .plan import NavSection, SitePlan, SiteSettings, clashes
 from .render.incremental import RenderCache
 from .render.pages import Renderer
 from .resolve.refs import Links, resolve_refs
@@ -137,11 +137,6 @@ class Pipeline:
             author_pages=[*renderer.extra_page_paths("authors"), *author_page_paths(pages)],
             diagnostics=list(checked.diagnostics),
         )
-
-    def inputs(self) -> list[str | bytes]:
-        """Every file the pages are made from (the playbook's and the override templates),
-        by path and content, for a cache key."""
-        return input_files([self.playbooks_dir, *self.override_dirs])
 
     def page_paths(self, checked: Checked) -> list[str]:
         """The paths `render` writes for a build, without rendering anything."""

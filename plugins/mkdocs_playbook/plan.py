@@ -113,17 +113,6 @@ class SitePlan:
         )
 
 
-def input_files(roots: Iterable[Path]) -> list[str | bytes]:
-    """Every file under these folders, by path and content, for a cache key."""
-    parts: list[str | bytes] = []
-    for root in roots:
-        if root.is_dir():
-            for path in sorted(p for p in root.rglob("*") if p.is_file()):
-                parts += [path.relative_to(root).as_posix(), path.read_bytes()]
-        parts.append("\0")
-    return parts
-
-
 def clashes(
     docs_dir: Path, display: Callable[[Path], str], generated: Iterable[str]
 ) -> list[Diagnostic]:

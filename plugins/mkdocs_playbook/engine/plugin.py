@@ -39,10 +39,10 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 from mkdocs.utils.meta import get_data
 
-from ..cache import Store, digest, stable_repr
+from ..cache import Store, digest, folder_files, stable_repr
 from ..diagnostics import Diagnostic, default_display_dir, display_path, key_line
 from ..options import DEFAULTS, NAV_MODES, PlaybookOptions
-from ..plan import AUTHORS_SECTION, SitePlan, SiteSettings, clashes, input_files
+from ..plan import AUTHORS_SECTION, SitePlan, SiteSettings, clashes
 from ..render.front_matter import read_front_matter
 from ..render.sanitize import sanitize_html, sanitize_text
 from ..render.site_setup import (
@@ -368,7 +368,11 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             stable_repr({k: v for k, v in asdict(settings).items() if k != "edit_url"}),
             stable_repr(edit),
             str(self.project_dir),
-            *input_files([self.playbooks_dir, *self.template_dirs(config)]),
+            *(
+                part
+                for folder in (self.playbooks_dir, *self.template_dirs(config))
+                for part in (*folder_files(folder), "\0")
+            ),
         )
 
     @property
