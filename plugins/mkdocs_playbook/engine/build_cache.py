@@ -175,23 +175,32 @@ class PageCache:
                     self.reused["html"] += 1
                 _restore(page, *found, files)
                 return
-            recording = _RecordingFiles(files, self._targets)
             counter = _Counter(logging.WARNING)
             loggers = [logging.getLogger(name) for name in ENGINE_LOGGERS]
             for logger in loggers:
                 logger.addHandler(counter)
             try:
-                self._converter(config).convert(page, config, recording)  # type: ignore[arg-type]
+                snapshot = self._convert(page, config, files)
             finally:
                 for logger in loggers:
                     logger.removeHandler(counter)
             self.converted += 1
             if not counter.count and page.content is not None:
-                self.store.put("html", key, _snapshot(page, recording.lookups))
-                self.store.put("html-content", key, page.content)
+                self._keep_conversion(key, snapshot, page.content)
 
         # An instance attribute shadows the method for this page object only.
         setattr(page, "render", render)  # noqa: B010
+
+    def _convert(self, page: Page, config: MkDocsConfig, files: Files) -> dict[str, Any]:
+        """Convert the page with this build's converter; what `_restore` needs of it, with
+        the files it looked up."""
+        recording = _RecordingFiles(files, self._targets)
+        self._converter(config).convert(page, config, recording)  # type: ignore[arg-type]
+        return _snapshot(page, recording.lookups)
+
+    def _keep_conversion(self, key: str, snapshot: dict[str, Any], content: str) -> None:
+        self.store.put("html", key, snapshot)
+        self.store.put("html-content", key, content)
 
     def _links_unchanged(self, lookups: dict[str, Any], files: Files) -> bool:
         """Whether every file a stored conversion looked up is where it was."""
@@ -251,8 +260,7 @@ class PageCache:
                         continue
                     snapshot, content, cleaned, search = result
                     key = keys[index]
-                    self.store.put("html", key, snapshot)
-                    self.store.put("html-content", key, content)
+                    self._keep_conversion(key, snapshot, content)
                     self._found[key] = (snapshot, content)
                     self.store.put("clean", _clean_key(content), cleaned)
                     if search is not None:
@@ -313,7 +321,7 @@ class PageCache:
                 str(page.title),
                 page.content or "",
                 _toc_text(page.toc),
-                stable_json({k: v for k, v in page.meta.items() if k != "template"}),
+                stable_json(_shown_meta(page)),
                 stable_json(
                     [
                         page.edit_url,
@@ -493,12 +501,10 @@ def _convert_in_worker(index: int) -> tuple[int, _Converted | None]:
     page = job.pages[index]
     page.markdown, page.meta = job.read(page)  # The worker's own copy of the page.
     _HEARD.count = 0
-    recording = _RecordingFiles(job.files, cache._targets)
-    cache._converter(job.config).convert(page, job.config, recording)  # type: ignore[arg-type]
+    snapshot = cache._convert(page, job.config, job.files)
     content = page.content
     if content is None:
         return index, None
-    snapshot = _snapshot(page, recording.lookups)
     job.finish(page)
     cleaned = page.content or ""
     search = None
@@ -517,10 +523,15 @@ def _search_key(setup: str, page: Page) -> str:
         setup,
         page.url,
         str(page.title),
-        stable_json({k: v for k, v in page.meta.items() if k != "template"}),
+        stable_json(_shown_meta(page)),
         page.content or "",
         _toc_text(page.toc),
     )
+
+
+def _shown_meta(page: Page) -> dict[str, Any]:
+    """A page's metadata as its key holds it: the template it is routed through is ours."""
+    return {k: v for k, v in page.meta.items() if k != "template"}
 
 
 _HEARD = _Counter(logging.NOTSET)

@@ -486,8 +486,9 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         """With the cache on, convert the generated pages it has no result for in worker
         processes (`PageCache.convert_ahead`), so that MkDocs' loop finds them converted."""
         workers = self.config.workers or default_workers()
-        snippets = "pymdownx.snippets" in config.markdown_extensions
-        if self.page_cache is None or self.site is None or workers < 2 or snippets:
+        if self.page_cache is None or self.site is None or workers < 2:
+            return
+        if not _cache_converts(config):  # Then MkDocs' loop converts every page itself.
             return
         pages = [page for path in self.pages if (page := _page(files, path)) is not None]
 
@@ -514,9 +515,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             meta = self._meta.get(page.file.src_uri)
             if meta is not None:
                 page.meta = dict(meta)
-            # Snippets copy in files the cache cannot see, so their pages are converted anew.
-            snippets = "pymdownx.snippets" in config.markdown_extensions
-            if self.page_cache is not None and not snippets:
+            if self.page_cache is not None and _cache_converts(config):
                 self.page_cache.wrap_render(page)
             return markdown
         path = self._project_relative(page.file.abs_src_path or page.file.src_uri)
@@ -867,6 +866,12 @@ def _drop_generated(items: list[Any], generated: set[str]) -> list[Any]:
                 continue
         kept.append(item)
     return kept
+
+
+def _cache_converts(config: MkDocsConfig) -> bool:
+    """Whether the cache may convert generated pages (and keep what it converts): not when
+    `pymdownx.snippets` copies in files its keys cannot see."""
+    return "pymdownx.snippets" not in config.markdown_extensions
 
 
 def _finish(page: Page) -> None:
