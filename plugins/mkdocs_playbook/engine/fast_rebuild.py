@@ -221,20 +221,19 @@ def watch_file_events(server: Any) -> bool:
             return super().schedule(handler, path, **options)
 
     counts = dict(watched)
+
+    def watch_with(observer: Any) -> None:
+        watched.clear()
+        refs.clear()
+        server.observer = observer
+        for path, count in counts.items():
+            for _ in range(count):
+                server.watch(path)
+
     try:
-        watched.clear()
-        refs.clear()
-        server.observer = ChangesObserver()
-        for path, count in counts.items():
-            for _ in range(count):
-                server.watch(path)
+        watch_with(ChangesObserver())
     except OSError:  # No more inotify watches, say: poll as before.
-        watched.clear()
-        refs.clear()
-        server.observer = old
-        for path, count in counts.items():
-            for _ in range(count):
-                server.watch(path)
+        watch_with(old)
         return False
     return True
 
