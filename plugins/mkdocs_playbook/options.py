@@ -19,6 +19,11 @@ DEFAULT_MAX_FILE_SIZE = 1024 * 1024
 """Files larger than this (in bytes) are refused: a playbook entity is a page, not a dataset."""
 
 
+def as_written(nav: object) -> object:
+    """A `nav` value as its author wrote it: mkdocs.yml's YAML (1.1) reads `off` as false."""
+    return "off" if nav is False else nav
+
+
 @dataclass(frozen=True)
 class PlaybookOptions:
     """Every option of the plugin, with its default."""
@@ -60,7 +65,7 @@ class PlaybookOptions:
                 continue
             default = option.default
             if option.name == "nav":
-                value = "off" if value is False else value  # YAML 1.1 reads `off` as false.
+                value = as_written(value)
                 ok = value in NAV_MODES
             elif option.name in ("templates_dir", "playbooks_dir", "cache_dir"):
                 ok = isinstance(value, str) and bool(value)

@@ -41,7 +41,7 @@ from mkdocs.utils.meta import get_data
 
 from ..cache import Store, digest, folder_files, stable_repr
 from ..diagnostics import Diagnostic, default_display_dir, display_path, key_line
-from ..options import DEFAULTS, NAV_MODES, PlaybookOptions
+from ..options import DEFAULTS, NAV_MODES, PlaybookOptions, as_written
 from ..plan import AUTHORS_SECTION, SitePlan, SiteSettings, clashes
 from ..render.front_matter import read_front_matter
 from ..render.sanitize import sanitize_html, sanitize_text
@@ -106,7 +106,7 @@ class _NavMode(c.Choice[str]):
     """`kinds`, `entities` or `off`; mkdocs.yml's YAML reads an unquoted `off` as false."""
 
     def run_validation(self, value: object) -> str:
-        return str(super().run_validation("off" if value is False else value))
+        return str(super().run_validation(as_written(value)))
 
 
 class PlaybookConfig(base.Config):
