@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import filecmp
 import json
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -109,6 +110,8 @@ EDITS: dict[str, tuple[Path, Callable[[Path], None]]] = {
     "_kind.yaml plural": (OWN_KINDS, _kind_plural),
     "template": (EVERYTHING, _template),
 }
+WHOLE_RENDER = {"template", "_kind.yaml description", "_kind.yaml plural"}
+"""Edits that every page may read (the templates, the kinds): they render every page."""
 PAGE_BY_PAGE = {"summary", "title", "new ref", "removed ref"}
 """Edits that keep the site's shape and change Markdown pages only: `mkdocs serve` rebuilds
 just the pages they change. (A `_kind.yaml` edit also changes the JSON Schemas.)"""
@@ -215,9 +218,17 @@ def test_a_warm_build_after_an_edit_matches_a_build_without_the_cache(
     _build(cached)
     change(cached)
     change(plain)
-    _build(cached)
+    done = run_mkdocs(cached, "build", "--strict", "--verbose")
+    assert done.returncode == 0, done.stderr
     _build(plain)
     assert_same_site(cached / "site", plain / "site")
+    # The render started from what the last build's noted: only the pages the edit touches
+    # were rendered again (every page, for an edit of what every page reads).
+    rendered, total = map(int, re.findall(r"Rendered (\d+) of (\d+) entity", done.stderr)[0])
+    if edit in WHOLE_RENDER:
+        assert rendered == total
+    else:
+        assert 0 < rendered <= total // 3, (rendered, total)
 
 
 SERVE = """

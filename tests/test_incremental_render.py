@@ -8,6 +8,7 @@ that starts from nothing.
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import shutil
@@ -25,11 +26,9 @@ from mkdocs_playbook.pipeline import Pipeline, SiteSettings
 from mkdocs_playbook.render.incremental import RenderCache
 
 from .conftest import EVERYTHING, REPO
-from .test_incremental import EDITS, OWN_KINDS, PERSONA_TEMPLATE
+from .test_incremental import EDITS, OWN_KINDS, PERSONA_TEMPLATE, WHOLE_RENDER
 
 SITE = SiteSettings(edit_url=lambda path: f"https://example.org/edit/{path}", icons=True)
-WHOLE_RENDER = {"template", "_kind.yaml description", "_kind.yaml plural"}
-"""Edits that every page may read (the templates, the kinds): they render every page."""
 
 
 class Served:
@@ -47,6 +46,31 @@ class Served:
     def diagnostics(self) -> list[Diagnostic]:
         """What checking the project finds now."""
         return self.pipeline.check().diagnostics
+
+
+class Restarted(Served):
+    """A project rendered by a new process each time, as `mkdocs build` does with the build
+    cache: each render starts from what the last one noted, passed through JSON."""
+
+    def __init__(self, root: Path) -> None:
+        super().__init__(root)
+        self.last: tuple[object, dict[str, str]] | None = None
+
+    def render(self) -> dict[str, str]:
+        if self.last is not None:
+            state, texts = self.last
+            self.cache = RenderCache()
+            self.cache.restore(json.loads(json.dumps(state)), texts)
+            self.pipeline = _pipeline(self.root, load_cache=LoadCache(), render_cache=self.cache)
+        pages = super().render()
+        state = self.cache.state()
+        assert state is not None
+        self.last = (state, pages)
+        return pages
+
+
+RUNS = [Served, Restarted]
+"""Every test runs in one process (serve) and in one process a render (builds)."""
 
 
 def _pipeline(root: Path, **caches: object) -> Pipeline:
@@ -93,10 +117,13 @@ def assert_renders_what_changed(served: Served, before: dict[str, str]) -> dict[
     return pages
 
 
+@pytest.mark.parametrize("run", RUNS)
 @pytest.mark.parametrize("edit", list(EDITS))
-def test_a_render_after_an_edit_renders_only_what_it_touches(tmp_path: Path, edit: str) -> None:
+def test_a_render_after_an_edit_renders_only_what_it_touches(
+    tmp_path: Path, edit: str, run: type[Served]
+) -> None:
     fixture, change = EDITS[edit]
-    served = Served(_copy(fixture, tmp_path))
+    served = run(_copy(fixture, tmp_path))
     before = served.render()
     assert served.cache.rendered == list(before)
     change(served.root)
@@ -108,15 +135,17 @@ def test_a_render_after_an_edit_renders_only_what_it_touches(tmp_path: Path, edi
         assert 0 < len(rendered) <= len(before) // 3, rendered
 
 
-def test_a_render_with_nothing_changed_renders_nothing(tmp_path: Path) -> None:
-    served = Served(_copy(EVERYTHING, tmp_path))
+@pytest.mark.parametrize("run", RUNS)
+def test_a_render_with_nothing_changed_renders_nothing(tmp_path: Path, run: type[Served]) -> None:
+    served = run(_copy(EVERYTHING, tmp_path))
     before = served.render()
     assert served.render() == before
     assert served.cache.rendered == []
 
 
+@pytest.mark.parametrize("run", RUNS)
 def test_a_page_that_looked_up_a_missing_entity_is_rendered_again_when_it_comes(
-    tmp_path: Path,
+    tmp_path: Path, run: type[Served]
 ) -> None:
     root = _copy(EVERYTHING, tmp_path)
     # An override template may look anything up: what it asks is noted, not what the
@@ -127,7 +156,7 @@ def test_a_page_that_looked_up_a_missing_entity_is_rendered_again_when_it_comes(
         "Tracked by {{ found.data.title if found else 'nothing yet' }}.{% endblock %}",
         encoding="utf-8",
     )
-    served = Served(root)
+    served = run(root)
     before = served.render()
     assert "Tracked by nothing yet." in before["personas/busy-parent.md"]
     EDITS["new file"][1](root)
@@ -137,7 +166,10 @@ def test_a_page_that_looked_up_a_missing_entity_is_rendered_again_when_it_comes(
     assert personas <= set(served.cache.rendered)
 
 
-def test_a_page_that_counted_backlinks_is_rendered_again_when_one_comes(tmp_path: Path) -> None:
+@pytest.mark.parametrize("run", RUNS)
+def test_a_page_that_counted_backlinks_is_rendered_again_when_one_comes(
+    tmp_path: Path, run: type[Served]
+) -> None:
     root = _copy(EVERYTHING, tmp_path)
     # Play pages that read nothing of the entities that link to them but their number.
     (root / "overrides/play.md.jinja").write_text(
@@ -145,7 +177,7 @@ def test_a_page_that_counted_backlinks_is_rendered_again_when_one_comes(tmp_path
         "{{ relation }}: {{ sources | length }}\n{% endfor %}",
         encoding="utf-8",
     )
-    served = Served(root)
+    served = run(root)
     before = served.render()
     EDITS["new ref"][1](root)  # the busy parent now names this play under "related"
     pages = assert_renders_what_changed(served, before)
@@ -207,14 +239,15 @@ def _any_edit(root: Path, pick: random.Random) -> str:
     return f"{what} {path.relative_to(root)}"
 
 
+@pytest.mark.parametrize("run", RUNS)
 @pytest.mark.parametrize(
     "fixture", [EVERYTHING, OWN_KINDS, REPO], ids=["everything", "own kinds", "shipped"]
 )
 def test_a_run_of_random_edits_renders_what_a_fresh_render_does(
-    tmp_path: Path, fixture: Path
+    tmp_path: Path, fixture: Path, run: type[Served]
 ) -> None:
     root = _copy(fixture, tmp_path)
-    served = Served(root)
+    served = run(root)
     pages = served.render()
     pick = random.Random(f"{fixture.name} 14")
     for _ in range(12):
@@ -222,3 +255,21 @@ def test_a_run_of_random_edits_renders_what_a_fresh_render_does(
         whole = what.startswith("template")
         pages = assert_renders_what_changed(served, pages)
         assert (len(served.cache.rendered) == len(pages)) is whole, what
+
+
+def test_a_state_of_other_inputs_or_another_shape_renders_every_page(tmp_path: Path) -> None:
+    served = Restarted(_copy(EVERYTHING, tmp_path))
+    pages = served.render()
+    assert served.last is not None
+    state, texts = served.last
+    assert isinstance(state, dict)
+    for broken in (
+        {**state, "shared": "other templates"},
+        {**state, "answers": state["answers"][:-1]},
+        {**state, "reads": "junk"},
+        {**state, "pages": {"personas/nobody.md": [0]}},
+        {},
+    ):
+        served.last = (broken, texts)
+        assert served.render() == pages
+        assert served.cache.rendered == list(pages)

@@ -265,6 +265,11 @@ class Store:
             self.memo[name] = found
         return found
 
+    def touch(self, namespace: str, key: str) -> None:
+        """Mark the value under this key (if any) as used by this build, without reading
+        it: it is kept for a later build that needs it."""
+        self._used.add(_key(namespace, key))
+
     def put(self, namespace: str, key: str, value: Any) -> None:
         """Keep a text or JSON-able value under this key; `save` writes it (or, once a
         build has made `FLUSH_BYTES` of them, the next `put`)."""

@@ -386,6 +386,9 @@ class Entity:
     key_positions: dict[FieldPath, Position] = field(
         default_factory=dict, compare=False, repr=False
     )
+    source_hash: str = field(default="", compare=False, repr=False)
+    """A hash of the file's bytes (empty if unknown): the same file at the same path, read
+    by the same kind, gives the same entity, in this process or in another one."""
 
     @functools.cached_property
     def ref(self) -> str:

@@ -257,8 +257,9 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             display=self._shown,
             override_dirs=self.template_dirs(config),
             load_cache=self.load_cache,
-            # A build renders once: noting what each page reads would be wasted there.
-            render_cache=self.render_cache if self.serving else None,
+            # What each page reads is worth noting where a later render can use it: under
+            # serve, and with the build cache, which keeps it for the next build.
+            render_cache=self.render_cache if self.serving or self.page_cache else None,
         )
 
     def site_settings(self, config: MkDocsConfig) -> SiteSettings:
@@ -302,6 +303,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         if isinstance(stored, dict):
             plan = SitePlan.from_json(stored)
             problems = self._report(plan.diagnostics, config) or self._clashes(config, plan)
+            if self.page_cache is not None:
+                self.page_cache.store.touch("render", self._render_key())
             return problems or (plan, None, key)
         pipeline = self.pipeline(config)
         from ..render.pages import TemplateProblem  # Loaded with the pipeline, above.
@@ -310,6 +313,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         problems = self._report(checked.diagnostics, config)
         if problems:
             return problems
+        self._restore_render(pipeline)
         try:
             renderer, pages = pipeline.render(checked, settings)
         except TemplateProblem as problem:
@@ -317,13 +321,41 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             if self.serving:
                 return [problem.diagnostic]
             raise PluginError("A page template failed (above); nothing was written.") from None
+        if pipeline.render_cache is not None:
+            cache = pipeline.render_cache
+            log.debug(
+                f"Rendered {len(cache.rendered)} of {cache.page_count} entity and index pages; "
+                "the others were kept from the last render"
+            )
         plan = pipeline.plan(checked, renderer, pages)
         clashing = self._clashes(config, plan)
         if clashing:
             return clashing
         if self.page_cache is not None and key is not None:
             self.page_cache.store.put("site", key, plan.to_json())
+            state = pipeline.render_cache.state() if pipeline.render_cache else None
+            if state is not None:
+                self.page_cache.store.put("render", self._render_key(), {**state, "plan": key})
         return plan, renderer, key
+
+    def _render_key(self) -> str:
+        """Where the store keeps what the last render of this project noted."""
+        return digest("render notes", versions(), str(self.project_dir))
+
+    def _restore_render(self, pipeline: Pipeline) -> None:
+        """Hand a process's first render what the last build's render noted, with the
+        texts of its pages (from that build's plan), so that it renders only the pages
+        whose reads answer otherwise now."""
+        cache = pipeline.render_cache
+        if cache is None or self.page_cache is None or not cache.empty:
+            return
+        store = self.page_cache.store
+        state = store.get("render", self._render_key())
+        if not isinstance(state, dict) or not isinstance(state.get("plan"), str):
+            return
+        plan = store.get("site", state["plan"])
+        if isinstance(plan, dict) and isinstance(plan.get("pages"), dict):
+            cache.restore(state, plan["pages"])
 
     def _report(self, diagnostics: list[Diagnostic], config: MkDocsConfig) -> list[Diagnostic]:
         """Log every problem; the ones that stop the build (raised, or under serve returned)."""

@@ -326,7 +326,7 @@ class _Loading:
         cached = self.cache.get(key) if self.cache is not None else None
         if cached is None:
             before = len(self.diagnostics)
-            entity = self.parse_entity(kind, ident, path, raw, shown)
+            entity = self.parse_entity(kind, ident, path, raw, shown, key[1].hex())
             cached = CachedFile(entity, tuple(self.diagnostics[before:]))
             if self.cache is not None:
                 self.cache.put(key, cached)
@@ -337,7 +337,7 @@ class _Loading:
             self.entities[(kind.name, ident)] = cached.entity
 
     def parse_entity(
-        self, kind: Kind, ident: str, path: Path, raw: bytes, shown: str
+        self, kind: Kind, ident: str, path: Path, raw: bytes, shown: str, source_hash: str
     ) -> Entity | None:
         """The entity of one file, or None with its problems recorded; ``shown`` is the
         file's path as messages and pages show it (`display`), worked out once a file."""
@@ -381,6 +381,7 @@ class _Loading:
             data=data,
             positions=document.positions,
             key_positions=document.key_positions,
+            source_hash=source_hash,
         )
         problems = check_keyed_mappings(entity)
         self.diagnostics.extend(problems)

@@ -6,15 +6,22 @@ found nothing too: a new file can make them resolve). The next render asks each 
 reads again; a page is rendered again when one of its reads answers otherwise now, and
 taken as it was when none does. The templates, the kinds and the site's settings are read
 by every page: a change to any of them renders every page.
+
+What a render noted can outlive its process: `RenderCache.state` gives it as JSON values
+(every answer in a plain form: an entity as its file's path and content hash), and
+`RenderCache.restore` hands it, with the pages' texts, to the next process's first render.
+So a build after one edit renders the pages the edit touches, not the whole site.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable
-from typing import TYPE_CHECKING
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from .. import reads
-from ..model import Entity, entity_content
+from ..cache import Unstable, digest, stable_json
+from ..model import Entity, Kind, entity_content
 from ..resolve.refs import Target
 
 if TYPE_CHECKING:
@@ -30,6 +37,17 @@ class RenderCache:
         self._answers: dict[Hashable, object] = {}
         self.rendered: list[str] = []
         """The pages the last render rendered (the others it took from the one before)."""
+        self._restored: tuple[Mapping[str, Any], Mapping[str, str]] | None = None
+
+    @property
+    def page_count(self) -> int:
+        """How many pages the last render made."""
+        return len(self._pages)
+
+    @property
+    def empty(self) -> bool:
+        """Whether it holds no render yet (nor one restored)."""
+        return self._shared is None and self._restored is None
 
     def render(self, renderer: Renderer) -> dict[str, str]:
         """Every page `renderer` makes, rendering only those whose reads answer otherwise now.
@@ -37,6 +55,10 @@ class RenderCache:
         Raises what the templates raise; the cache is then as it was.
         """
         shared = renderer.shared_inputs()
+        if self._restored is not None:
+            state, texts = self._restored
+            self._restored = None
+            self._take(state, texts, shared)
         if shared != self._shared:
             self._pages, self._answers = {}, {}
         answers = {read: answer(renderer, read) for read in self._answers}
@@ -61,6 +83,105 @@ class RenderCache:
         self._answers = {read: now for read, now in answers.items() if read in kept}
         return {path: text for path, (text, _) in pages.items()}
 
+    # -- across processes ----------------------------------------------------------------
+
+    def state(self) -> dict[str, Any] | None:
+        """What the last render noted, as JSON values (without the pages' texts, which the
+        caller keeps); ``None`` if there is no render, or an answer has no plain form."""
+        if self._shared is None:
+            return None
+        try:
+            keys: dict[Hashable, int] = {}
+            table: list[list[Any]] = []
+            answers: list[Any] = []
+            for read, now in self._answers.items():
+                key = _entity_read(read) if isinstance(read, Entity) else read
+                if key not in keys:
+                    keys[key] = len(table)
+                    table.append(list(key))  # type: ignore[call-overload]
+                    answers.append(plain(now))
+            pages = {
+                path: sorted(
+                    keys[_entity_read(r) if isinstance(r, Entity) else r] for r in page_reads
+                )
+                for path, (_, page_reads) in self._pages.items()
+            }
+            return {
+                "shared": shared_digest(self._shared),
+                "reads": table,
+                "answers": answers,
+                "pages": pages,
+            }
+        except (Unstable, TypeError, KeyError):
+            return None
+
+    def restore(self, state: Mapping[str, Any], texts: Mapping[str, str]) -> None:
+        """Start from a render of another process: what `state` gave, with the pages' texts
+        by path. The next `render` takes it if the templates, kinds and settings are the
+        same, and checks every read against the playbook it renders."""
+        self._restored = (state, texts)
+
+    def _take(
+        self, state: Mapping[str, Any], texts: Mapping[str, str], shared: tuple[Hashable, ...]
+    ) -> None:
+        try:
+            if state.get("shared") != shared_digest(shared):
+                return
+            table = [tuple(read) for read in state["reads"]]
+            answers = {
+                read: _Stored(value) for read, value in zip(table, state["answers"], strict=True)
+            }
+            pages = {
+                path: (texts[path], frozenset(table[i] for i in indexes))
+                for path, indexes in state["pages"].items()
+            }
+        except (Unstable, TypeError, KeyError, IndexError, ValueError, AttributeError):
+            return  # Not a state this code wrote: render everything, as without one.
+        self._shared, self._pages, self._answers = shared, pages, dict(answers)
+
+
+@dataclass(frozen=True)
+class _Stored:
+    """An answer read back from another process: its plain form (see `plain`)."""
+
+    value: Any
+
+
+def _entity_read(entity: Entity) -> tuple[str, str, str]:
+    return ("entity", entity.kind.name, entity.id)
+
+
+def plain(value: object) -> Any:
+    """An answer as JSON values: an entity as its file's path and content hash, a target as
+    its kind and id, tuples as lists and sets as sorted lists. Raises TypeError for anything
+    else."""
+    if value is None or isinstance(value, (str, bool, int)):
+        return value
+    if isinstance(value, Entity):
+        if not value.source_hash:
+            raise TypeError("an entity without a content hash")
+        with reads.unnoted():
+            return ["entity", value.path, value.source_hash]
+    if isinstance(value, Target):
+        return [value.kind, value.id]
+    if isinstance(value, (tuple, list)):
+        return [plain(item) for item in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted((plain(item) for item in value), key=stable_json)
+    raise TypeError(f"no plain form for {type(value).__name__}")
+
+
+def shared_digest(shared: tuple[Hashable, ...]) -> str:
+    """A hash of what every page reads, the same in every process for the same inputs.
+
+    Raises `Unstable` if some part has no stable description."""
+    return digest(stable_json(shared, describe=_kind_spec))
+
+
+def _kind_spec(value: Any) -> Any:
+    # A kind is what its kind file says; its model is made from that.
+    return value.spec if isinstance(value, Kind) else None
+
 
 def answer(renderer: Renderer, read: Hashable) -> object:
     """What a noted read answers in this render, as a value to compare with another's."""
@@ -70,6 +191,8 @@ def answer(renderer: Renderer, read: Hashable) -> object:
         # id, whichever object has them now.
         return playbook.entities.get((read.kind.name, read.id))
     match read:
+        case ("entity", str(kind), str(ident)):  # An entity read of another process.
+            return playbook.entities.get((kind, ident))
         case ("get", str(kind), str(ident)):
             return (kind, ident) in playbook.entities
         case ("kind", str(name)):
@@ -95,6 +218,11 @@ def answer(renderer: Renderer, read: Hashable) -> object:
 
 def same(before: object, now: object) -> bool:
     """Whether a read answers now as it did: an entity by what a page may read of it."""
+    if isinstance(before, _Stored):
+        try:
+            return bool(before.value == plain(now))
+        except TypeError:
+            return False
     if isinstance(before, Entity) and isinstance(now, Entity):
         return before is now or entity_content(before) == entity_content(now)
     return before == now
