@@ -19,6 +19,7 @@ This module talks to MkDocs' objects; the store itself (`..cache`) does not know
 from __future__ import annotations
 
 import functools
+import gc
 import logging
 import math
 import multiprocessing
@@ -251,6 +252,10 @@ class PageCache:
         # extensions loaded instead of loading them again (Material's emoji index and all).
         self._converter(job.config)
         done = 0
+        # Every object made so far goes to the collector's permanent generation: a worker's
+        # collections then never walk (and copy, page by page) the heap it inherited, nor
+        # do this process's while it waits. They are collectable again after the pool.
+        gc.freeze()
         try:
             context = multiprocessing.get_context("fork")
             with context.Pool(processes, initializer=_start_worker) as pool:
@@ -272,6 +277,7 @@ class PageCache:
             log.info(f"Worker processes stopped converting pages ({problem!r}); MkDocs goes on")
         finally:
             _JOB = None
+            gc.unfreeze()
         return done, processes
 
     # -- search --------------------------------------------------------------------------
