@@ -231,6 +231,37 @@ def test_a_warm_build_after_an_edit_matches_a_build_without_the_cache(
         assert 0 < rendered <= total // 3, (rendered, total)
 
 
+def test_a_build_after_builds_of_other_inputs_still_renders_only_what_an_edit_touches(
+    project: Project,
+) -> None:
+    # The notes of the last render point at that build's plan, which holds the pages'
+    # texts: builds that take another plan from the cache keep both.
+    root = _make(project, EVERYTHING, cache=True, name="cached")
+    _build(root)
+    _summary(root)
+    _build(root)  # Its render's notes are the ones kept.
+    _replace(root / "playbooks/personas/busy-parent.yaml", "no spare hour", "no free evenings")
+    for _ in range(4):  # Each takes the first build's plan: more than the cache keeps.
+        _build(root)
+    _title(root)
+    done = run_mkdocs(root, "build", "--strict", "--verbose")
+    assert done.returncode == 0, done.stderr
+    rendered, total = map(int, re.findall(r"Rendered (\d+) of (\d+) entity", done.stderr)[0])
+    assert 0 < rendered <= total // 3, (rendered, total)
+
+
+def test_a_file_in_the_override_folder_that_is_not_text_stops_nothing(project: Project) -> None:
+    root = _make(project, EVERYTHING, cache=True, name="cached")
+    (root / "overrides/.DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1\xff\xfe\x80")
+    _build(root)
+    _summary(root)
+    _build(root)
+    plain = _make(project, EVERYTHING, cache=False, name="plain")
+    _summary(plain)
+    _build(plain)
+    assert_same_site(root / "site", plain / "site")
+
+
 SERVE = """
 import json, shutil, sys
 from pathlib import Path

@@ -126,11 +126,14 @@ class Renderer:
         environment finds them), the kinds and the site's settings. A change renders all."""
         loader = self.env.loader
         assert loader is not None
-        templates = tuple(
-            (name, *loader.get_source(self.env, name)[:2]) for name in self.env.list_templates()
-        )
+        templates = []
+        for name in self.env.list_templates():
+            try:
+                templates.append((name, *loader.get_source(self.env, name)[:2]))
+            except UnicodeDecodeError:
+                continue  # Not a template (an image, a `.DS_Store`): no page can use it.
         return (
-            templates,
+            tuple(templates),
             self.playbook.kinds.kinds,
             self.show_tags,
             self.icons,
