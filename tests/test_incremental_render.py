@@ -267,6 +267,7 @@ def test_a_state_of_other_inputs_or_another_shape_renders_every_page(tmp_path: P
         {**state, "shared": "other templates"},
         {**state, "answers": state["answers"][:-1]},
         {**state, "reads": "junk"},
+        {**state, "reads": [["no such read", "x"]] * len(state["reads"])},
         {**state, "pages": {"personas/nobody.md": [0]}},
         {},
     ):

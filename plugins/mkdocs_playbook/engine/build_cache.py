@@ -255,6 +255,7 @@ class PageCache:
         # Every object made so far goes to the collector's permanent generation: a worker's
         # collections then never walk (and copy, page by page) the heap it inherited, nor
         # do this process's while it waits. They are collectable again after the pool.
+        frozen_before = gc.get_freeze_count()
         gc.freeze()
         try:
             context = multiprocessing.get_context("fork")
@@ -277,7 +278,8 @@ class PageCache:
             log.info(f"Worker processes stopped converting pages ({problem!r}); MkDocs goes on")
         finally:
             _JOB = None
-            gc.unfreeze()
+            if not frozen_before:  # What the program that runs MkDocs froze stays frozen.
+                gc.unfreeze()
         return done, processes
 
     # -- search --------------------------------------------------------------------------

@@ -304,7 +304,12 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             plan = SitePlan.from_json(stored)
             problems = self._report(plan.diagnostics, config) or self._clashes(config, plan)
             if self.page_cache is not None:
-                self.page_cache.store.touch("render", self._render_key())
+                # Kept for the next edit: what the last render noted, and its pages' texts.
+                store = self.page_cache.store
+                store.touch("render", self._render_key())
+                noted = store.get("render-plan", self._render_key())
+                if isinstance(noted, str):
+                    store.touch("site", noted)
             return problems or (plan, None, key)
         pipeline = self.pipeline(config)
         from ..render.pages import TemplateProblem  # Loaded with the pipeline, above.
@@ -336,6 +341,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             state = pipeline.render_cache.state() if pipeline.render_cache else None
             if state is not None:
                 self.page_cache.store.put("render", self._render_key(), {**state, "plan": key})
+                self.page_cache.store.put("render-plan", self._render_key(), key)
         return plan, renderer, key
 
     def _render_key(self) -> str:

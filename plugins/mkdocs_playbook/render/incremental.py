@@ -61,7 +61,10 @@ class RenderCache:
             self._take(state, texts, shared)
         if shared != self._shared:
             self._pages, self._answers = {}, {}
-        answers = {read: answer(renderer, read) for read in self._answers}
+        try:
+            answers = {read: answer(renderer, read) for read in self._answers}
+        except ValueError:  # A read this code does not know: notes it did not write.
+            self._pages, self._answers, answers = {}, {}, {}
         changed = {read for read, now in answers.items() if not same(self._answers[read], now)}
         pages: dict[str, tuple[str, frozenset[Hashable]]] = {}
         rendered: list[str] = []
