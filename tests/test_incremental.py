@@ -349,6 +349,50 @@ def _serve_and_edit(root: Path, change: Callable[[Path], None]) -> bool:
     return bool(json.loads(out.strip().splitlines()[-1])["in_place"])
 
 
+SERVE_AND_STOP = """
+import sys
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+served = load_config(config_file="mkdocs.yml", site_dir="served")
+served.plugins.on_startup(command="serve", dirty=False)
+build(served, serve_url="http://127.0.0.1:8000/")
+print("ready", flush=True)
+sys.stdin.readline()  # The test edits the project now.
+assert served.plugins["playbook"]._rebuild_in_place()
+served.plugins.on_shutdown()  # What `mkdocs serve` runs when it stops.
+"""
+
+
+def test_a_build_after_serve_stops_renders_only_what_was_edited_since(project: Project) -> None:
+    # Under serve, what the last render noted is kept once, when the server stops (keeping
+    # it at every edit would slow every edit down).
+    root = _make(project, EVERYTHING, cache=True, name="cached")
+    process = subprocess.Popen(
+        [sys.executable, "-c", SERVE_AND_STOP],
+        cwd=root,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    assert process.stdout.readline().strip() == "ready"
+    _summary(root)
+    _, err = process.communicate("go\n", timeout=300)
+    assert process.returncode == 0, err
+    _title(root)
+    done = run_mkdocs(root, "build", "--strict", "--verbose")
+    assert done.returncode == 0, done.stderr
+    rendered, total = map(int, re.findall(r"Rendered (\d+) of (\d+) entity", done.stderr)[0])
+    assert 0 < rendered <= total // 3, (rendered, total)
+    plain = _make(project, EVERYTHING, cache=False, name="plain")
+    _summary(plain)
+    _title(plain)
+    _build(plain)
+    assert_same_site(root / "site", plain / "site")
+
+
 def test_a_damaged_cache_is_set_aside_with_a_note_and_the_site_is_the_same(
     project: Project,
 ) -> None:

@@ -168,8 +168,10 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self.load_cache: LoadCache | None = None
         """Parsed files by content, kept while `mkdocs serve` keeps this plugin object."""
         self.render_cache: RenderCache | None = None
-        """Under serve, the last render's pages and what each read: a rebuild renders again
-        only the pages the edit touches."""
+        """The last render's pages and what each read: the next render renders again only
+        the pages an edit touches (under serve; with the cache, in the next build too)."""
+        self._notes_for: str | None = None
+        """The plan key of the last render whose notes the cache does not hold yet."""
         self.page_cache: PageCache | None = None
         """Stored results of earlier builds (`build_cache`); none when the cache is off."""
         self._cache_path: str | None = None
@@ -338,11 +340,27 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             return clashing
         if self.page_cache is not None and key is not None:
             self.page_cache.store.put("site", key, plan.to_json())
-            state = pipeline.render_cache.state() if pipeline.render_cache else None
-            if state is not None:
-                self.page_cache.store.put("render", self._render_key(), {**state, "plan": key})
-                self.page_cache.store.put("render-plan", self._render_key(), key)
+            self._notes_for = key
+            if not self.serving:
+                self._keep_notes()
         return plan, renderer, key
+
+    def _keep_notes(self) -> None:
+        """Put what the last render noted in the cache, for the next process: after each
+        build, and under serve once, when it stops (every edit would pay for it)."""
+        key, self._notes_for = self._notes_for, None
+        cache = self.render_cache if self.page_cache is not None else None
+        state = cache.state() if cache is not None and key is not None else None
+        if state is None or self.page_cache is None:
+            return
+        self.page_cache.store.put("render", self._render_key(), {**state, "plan": key})
+        self.page_cache.store.put("render-plan", self._render_key(), key)
+
+    def on_shutdown(self) -> None:
+        """Under serve, keep what the last render noted for the next build."""
+        if self.serving and self._notes_for is not None and self.page_cache is not None:
+            self._keep_notes()
+            self.page_cache.store.save(whole=False)
 
     def _render_key(self) -> str:
         """Where the store keeps what the last render of this project noted."""
