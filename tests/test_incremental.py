@@ -330,8 +330,15 @@ def test_with_the_tags_plugin_a_serve_rebuild_is_page_by_page_while_listings_sta
 def _serve_and_edit(root: Path, change: Callable[[Path], None]) -> bool:
     """Build as `mkdocs serve` does, edit, rebuild as it does (into `served/`) and build
     afresh (into `fresh/`); whether the rebuild was page by page."""
+    out = _run_serving(SERVE, root, change)
+    return bool(json.loads(out.strip().splitlines()[-1])["in_place"])
+
+
+def _run_serving(script: str, root: Path, change: Callable[[Path], None]) -> str:
+    """Run a script that builds as `mkdocs serve` does, prints "ready" and waits; make the
+    change, let it go on; what it printed."""
     process = subprocess.Popen(
-        [sys.executable, "-c", SERVE],
+        [sys.executable, "-c", script],
         cwd=root,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
@@ -346,7 +353,7 @@ def _serve_and_edit(root: Path, change: Callable[[Path], None]) -> bool:
     change(root)
     out, err = process.communicate("go\n", timeout=300)
     assert process.returncode == 0, err
-    return bool(json.loads(out.strip().splitlines()[-1])["in_place"])
+    return out
 
 
 SERVE_AND_STOP = """
@@ -368,19 +375,7 @@ def test_a_build_after_serve_stops_renders_only_what_was_edited_since(project: P
     # Under serve, what the last render noted is kept once, when the server stops (keeping
     # it at every edit would slow every edit down).
     root = _make(project, EVERYTHING, cache=True, name="cached")
-    process = subprocess.Popen(
-        [sys.executable, "-c", SERVE_AND_STOP],
-        cwd=root,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdout is not None
-    assert process.stdout.readline().strip() == "ready"
-    _summary(root)
-    _, err = process.communicate("go\n", timeout=300)
-    assert process.returncode == 0, err
+    _run_serving(SERVE_AND_STOP, root, _summary)
     _title(root)
     done = run_mkdocs(root, "build", "--strict", "--verbose")
     assert done.returncode == 0, done.stderr
