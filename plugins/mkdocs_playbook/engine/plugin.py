@@ -349,11 +349,12 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         """Put what the last render noted in the cache, for the next process: after each
         build, and under serve once, when it stops (every edit would pay for it)."""
         key, self._notes_for = self._notes_for, None
-        cache = self.render_cache if self.page_cache is not None else None
-        state = cache.state() if cache is not None and key is not None else None
+        state = self.render_cache.state() if key is not None and self.render_cache else None
         if state is None or self.page_cache is None:
             return
-        self.page_cache.store.put("render", self._render_key(), {**state, "plan": key})
+        # The plan that holds the pages' texts, apart: a build that takes another plan from
+        # the cache keeps this one without reading the notes (see `_build_pages`).
+        self.page_cache.store.put("render", self._render_key(), state)
         self.page_cache.store.put("render-plan", self._render_key(), key)
 
     def on_shutdown(self) -> None:
@@ -375,9 +376,10 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             return
         store = self.page_cache.store
         state = store.get("render", self._render_key())
-        if not isinstance(state, dict) or not isinstance(state.get("plan"), str):
+        plan_key = store.get("render-plan", self._render_key())
+        if not isinstance(state, dict) or not isinstance(plan_key, str):
             return
-        plan = store.get("site", state["plan"])
+        plan = store.get("site", plan_key)
         if isinstance(plan, dict) and isinstance(plan.get("pages"), dict):
             cache.restore(state, plan["pages"])
 

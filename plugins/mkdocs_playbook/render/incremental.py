@@ -98,15 +98,13 @@ class RenderCache:
             table: list[list[Any]] = []
             answers: list[Any] = []
             for read, now in self._answers.items():
-                key = _entity_read(read) if isinstance(read, Entity) else read
+                key = _portable(read)
                 if key not in keys:
                     keys[key] = len(table)
                     table.append(list(key))  # type: ignore[call-overload]
                     answers.append(plain(now))
             pages = {
-                path: sorted(
-                    keys[_entity_read(r) if isinstance(r, Entity) else r] for r in page_reads
-                )
+                path: sorted(keys[_portable(read)] for read in page_reads)
                 for path, (_, page_reads) in self._pages.items()
             }
             return {
@@ -131,7 +129,7 @@ class RenderCache:
             if state.get("shared") != shared_digest(shared):
                 return
             table = [tuple(read) for read in state["reads"]]
-            answers = {
+            answers: dict[Hashable, object] = {
                 read: _Stored(value) for read, value in zip(table, state["answers"], strict=True)
             }
             pages = {
@@ -140,7 +138,7 @@ class RenderCache:
             }
         except (Unstable, TypeError, KeyError, IndexError, ValueError, AttributeError):
             return  # Not a state this code wrote: render everything, as without one.
-        self._shared, self._pages, self._answers = shared, pages, dict(answers)
+        self._shared, self._pages, self._answers = shared, pages, answers
 
 
 @dataclass(frozen=True)
@@ -150,8 +148,9 @@ class _Stored:
     value: Any
 
 
-def _entity_read(entity: Entity) -> tuple[str, str, str]:
-    return ("entity", entity.kind.name, entity.id)
+def _portable(read: Hashable) -> Hashable:
+    """A read as another process can ask it: an entity by its kind and id (see `answer`)."""
+    return ("entity", read.kind.name, read.id) if isinstance(read, Entity) else read
 
 
 def plain(value: object) -> Any:
