@@ -105,6 +105,17 @@ def _copy(fixture: Path, tmp_path: Path) -> Path:
     return root
 
 
+def _render_with_override(
+    tmp_path: Path, run: type[Served], name: str, template: str
+) -> tuple[Path, Served, dict[str, str]]:
+    """The fixture with one override template, rendered once by ``run``: its folder, the
+    run and the pages."""
+    root = _copy(EVERYTHING, tmp_path)
+    (root / "overrides" / name).write_text(template, encoding="utf-8")
+    served = run(root)
+    return root, served, served.render()
+
+
 def assert_renders_what_changed(served: Served, before: dict[str, str]) -> dict[str, str]:
     """The served render makes the pages of a fresh one, rendering at least those that
     changed; gives its pages."""
@@ -147,17 +158,16 @@ def test_a_render_with_nothing_changed_renders_nothing(tmp_path: Path, run: type
 def test_a_page_that_looked_up_a_missing_entity_is_rendered_again_when_it_comes(
     tmp_path: Path, run: type[Served]
 ) -> None:
-    root = _copy(EVERYTHING, tmp_path)
     # An override template may look anything up: what it asks is noted, not what the
     # packaged templates happen to ask.
-    (root / "overrides/persona.md.jinja").write_text(
+    root, served, before = _render_with_override(
+        tmp_path,
+        run,
+        "persona.md.jinja",
         '{% extends "entity.md.jinja" %}{% block under_title %}'
         '{% set found = lookup("metric:branch-visits") %}'
         "Tracked by {{ found.data.title if found else 'nothing yet' }}.{% endblock %}",
-        encoding="utf-8",
     )
-    served = run(root)
-    before = served.render()
     assert "Tracked by nothing yet." in before["personas/busy-parent.md"]
     EDITS["new file"][1](root)
     pages = assert_renders_what_changed(served, before)
@@ -170,15 +180,14 @@ def test_a_page_that_looked_up_a_missing_entity_is_rendered_again_when_it_comes(
 def test_a_page_that_counted_backlinks_is_rendered_again_when_one_comes(
     tmp_path: Path, run: type[Served]
 ) -> None:
-    root = _copy(EVERYTHING, tmp_path)
     # Play pages that read nothing of the entities that link to them but their number.
-    (root / "overrides/play.md.jinja").write_text(
+    root, served, before = _render_with_override(
+        tmp_path,
+        run,
+        "play.md.jinja",
         "# {{ e.title }}\n\n{% for relation, sources in backlinks(target) %}"
         "{{ relation }}: {{ sources | length }}\n{% endfor %}",
-        encoding="utf-8",
     )
-    served = run(root)
-    before = served.render()
     EDITS["new ref"][1](root)  # the busy parent now names this play under "related"
     pages = assert_renders_what_changed(served, before)
     assert "Related from: 1\n" in before["plays/ask-at-the-desk.md"]
