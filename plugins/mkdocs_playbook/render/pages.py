@@ -374,13 +374,9 @@ class Renderer:
         reads.note(("comparisons", target.kind, target.id))
         return self._comparisons.get(target, [])
 
-    @property
-    def flow(self) -> list[Entity]:
-        """The entities of the kind whose pages draw the whole flow (the stages), in order."""
-        return self.playbook.of_kind(self._flow_kind) if self._flow_kind else []
-
     @functools.cached_property
     def _flow_kind(self) -> Kind | None:
+        """The kind whose pages draw the whole flow (the stages), if any."""
         return next((k for k in self.playbook.kinds if k.spec.flow), None)
 
     def index_groups(self, kind: Kind) -> list[tuple[Entity | None, list[Entity]]]:
