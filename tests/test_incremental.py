@@ -572,6 +572,25 @@ def test_results_written_during_a_build_are_found_and_kept(
     assert {key: reopened.get("page", key) for key in pages} == pages
 
 
+def test_a_value_json_cannot_hold_is_not_kept_and_stops_nothing(tmp_path: Path) -> None:
+    from mkdocs_playbook.cache import Store
+
+    store = Store.open(tmp_path, note=pytest.fail)
+    assert store is not None
+    # YAML's "\ud800" escape makes a lone surrogate, which UTF-8 (and so JSON) cannot hold.
+    store.put("search", "odd", [{"title": "Half \ud800 a pair"}])
+    store.put("search", "fine", [{"title": "Café", "level": 2, "ratio": 0.5}])
+    store.put("page", "odd text", "<p>\ud800</p>")  # Text is kept as it is.
+    assert store.get("search", "odd") is None
+    store.save()
+    store.close()
+    reopened = Store.open(tmp_path, note=pytest.fail)
+    assert reopened is not None
+    assert reopened.get("search", "odd") is None
+    assert reopened.get("search", "fine") == [{"title": "Café", "level": 2, "ratio": 0.5}]
+    assert reopened.get("page", "odd text") == "<p>\ud800</p>"
+
+
 def test_the_shipped_site_is_the_same_with_the_cache_cold_warm_and_off(tmp_path: Path) -> None:
     # The shipped mkdocs.yml has Material's tags plugin, whose tags the cached pages show.
     copies = {}
