@@ -16,12 +16,13 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from .conftest import EVERYTHING, FIXTURES, REPO, run_mkdocs
+from .conftest import EVERYTHING, FIXTURES, REPO, run_mkdocs, write
 from .conftest import MKDOCS_YML as BASE_MKDOCS_YML
 
 Project = Callable[..., Path]
@@ -206,6 +207,129 @@ def test_a_site_that_keeps_its_own_nav_reuses_page_outputs_too(project: Project)
     assert_same_site(cached / "site", plain / "site")
     line = next(x for x in done.stderr.splitlines() if "Build cache:" in x)
     assert line.endswith("converted 0") and " 0 page outputs" not in line, line
+
+
+NAV_SETTINGS = {
+    "every nav feature": """\
+site_name: Test playbook
+site_url: https://example.org/library/
+repo_url: https://example.org/library.git
+theme:
+  name: material
+  logo: assets/logo.svg
+  features: [navigation.tabs, navigation.sections, navigation.indexes, navigation.prune,
+             navigation.expand, toc.integrate]
+extra:
+  homepage: https://example.org/
+plugins:
+  - search
+  - playbook:
+      cache: {cache}
+""",
+    "pages as files": """\
+site_name: Test playbook
+use_directory_urls: false
+theme:
+  name: material
+plugins:
+  - search
+  - playbook:
+      cache: {cache}
+""",
+    "every page in the nav": """\
+site_name: Test playbook
+theme:
+  name: material
+plugins:
+  - search
+  - playbook:
+      nav: entities
+      cache: {cache}
+""",
+    "the site's own nav template": """\
+site_name: Test playbook
+theme:
+  name: material
+  custom_dir: theme
+plugins:
+  - search
+  - playbook:
+      cache: {cache}
+""",
+}
+
+
+def _shared_navs(root: Path) -> int:
+    done = run_mkdocs(root, "build", "--strict", "--verbose")
+    assert done.returncode == 0, done.stderr
+    line = next(x for x in done.stderr.splitlines() if "Build cache:" in x)
+    return int(re.findall(r"shared the sidebar nav of (\d+) pages", line)[0])
+
+
+@pytest.mark.parametrize("setting", list(NAV_SETTINGS))
+def test_pages_that_share_a_sidebar_nav_show_the_one_they_would_make(
+    project: Project, setting: str
+) -> None:
+    cached, plain = _cached_and_plain(project)
+    for root, cache in ((cached, "true"), (plain, "false")):
+        (root / "mkdocs.yml").write_text(
+            NAV_SETTINGS[setting].format(cache=cache), encoding="utf-8"
+        )
+        write(root, {"docs/assets/logo.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>"})
+        if setting == "the site's own nav template":
+            # It shows the page it is on: no two pages may share it.
+            write(root, {"theme/partials/nav.html": "<p>{{ page.title }}</p>"})
+    _build(plain)
+    shared = _shared_navs(cached)
+    assert_same_site(cached / "site", plain / "site")
+    if setting in ("every page in the nav", "the site's own nav template"):
+        assert shared == 0
+    else:
+        # One nav per kind section is made; the other pages of the section take it.
+        assert shared > 0
+    if setting == "the site's own nav template":
+        page = (cached / "site/personas/busy-parent/index.html").read_text(encoding="utf-8")
+        assert "<p>Busy parent</p>" in page
+
+
+def test_a_page_whose_folder_holds_a_nav_url_makes_its_own_sidebar_nav() -> None:
+    from types import SimpleNamespace
+
+    import material
+
+    from mkdocs_playbook.cache import Store
+    from mkdocs_playbook.engine.build_cache import PageCache
+
+    section, other = SimpleNamespace(url=None), SimpleNamespace(url=None)
+    section.children = [SimpleNamespace(url="plays/"), SimpleNamespace(url="plays/deep/more/")]
+    listed = SimpleNamespace(url="guides/", ancestors=[])
+    nav = SimpleNamespace(items=[section, listed], pages=[listed], homepage=None)
+    theme = {"logo": None}
+    config = SimpleNamespace(
+        theme=SimpleNamespace(dirs=[Path(material.__file__).parent / "templates"], get=theme.get),
+        extra={},
+    )
+    cache = PageCache(Store.in_memory(note=pytest.fail))
+    assert cache.nav_ready(config, nav)  # type: ignore[arg-type]
+
+    def nav_of(page: SimpleNamespace) -> object:
+        context: dict[str, Any] = {}
+        cache.nav_context(context, page)  # type: ignore[arg-type]
+        if "playbook_nav_keep" in context:
+            context["playbook_nav_keep"](f"nav made for {page.url}")
+        return context.get("playbook_nav", "not shared")
+
+    def at(url: str, *ancestors: object) -> SimpleNamespace:
+        return SimpleNamespace(url=url, ancestors=list(ancestors))
+
+    assert nav_of(at("plays/a/", section)) is None  # The first of its folder and section.
+    assert nav_of(at("plays/b/", section)) == "nav made for plays/a/"
+    assert nav_of(at("plays/c/", other)) is None  # Another section is open.
+    assert nav_of(at("cards/a/", section)) is None  # Its URLs start from another folder.
+    assert nav_of(at("plays/deep/", section)) == "not shared"  # The nav links inside it.
+    assert nav_of(listed) == "not shared"  # In the nav: it shows its own entry open.
+    assert nav_of(at("plays/a.html", section)) is None  # URLs start from plays/, not plays/a/.
+    assert nav_of(at("plays/b.html", section)) == "nav made for plays/a.html"
 
 
 @pytest.mark.parametrize("edit", list(EDITS))

@@ -60,6 +60,25 @@ CACHED_PAGE_SOURCE = (
     "{%- endif -%}"
 )
 
+NAV_PARTIAL = "partials/nav.html"
+THEME_NAV_PARTIAL = "playbook-theme-nav.html"
+"""The theme's own `partials/nav.html`, under a name of its own, for `NAV_SOURCE` to include."""
+NAV_SOURCE = (
+    "{%- if playbook_nav is defined and playbook_nav is not none -%}"
+    "{{ playbook_nav }}"
+    "{%- elif playbook_nav_keep is defined -%}"
+    f'{{%- set nav_output %}}{{% include "{THEME_NAV_PARTIAL}" %}}{{% endset -%}}'
+    "{{ playbook_nav_keep(nav_output) }}"
+    "{%- else -%}"
+    f'{{% include "{THEME_NAV_PARTIAL}" %}}'
+    "{%- endif -%}"
+)
+"""`partials/nav.html` for a build that reuses the nav: the sidebar nav a generated page
+outside the nav shows is the same for every such page in the same folder and section, so
+it is rendered once for them (see `PageCache.nav_context`)."""
+NAV_PARTIALS = (NAV_PARTIAL, "partials/nav-item.html", "partials/logo.html", "partials/source.html")
+"""The templates the sidebar nav is made of: reused only when all are the theme's own."""
+
 PLUGINS_THE_KEY_COVERS = frozenset({"search", "material/search", "tags", "material/tags"})
 """Plugins whose effect on a page's theme output is a function of what the key holds."""
 VERSIONED = (
@@ -73,7 +92,10 @@ VERSIONED = (
     "mkdocs-playbook",
 )
 _STANDARD_CONTEXT = frozenset(
-    {"page", "nav", "config", "pages", "build_date_utc", "playbook_output", "playbook_keep"}
+    {
+        *("page", "nav", "config", "pages", "build_date_utc"),
+        *("playbook_output", "playbook_keep", "playbook_nav", "playbook_nav_keep"),
+    }
 )
 
 
@@ -83,7 +105,9 @@ class PageCache:
 
     store: Store
     converted: int = 0
-    reused: dict[str, int] = field(default_factory=lambda: {"html": 0, "search": 0, "page": 0})
+    reused: dict[str, int] = field(
+        default_factory=lambda: {"html": 0, "search": 0, "page": 0, "nav": 0}
+    )
     _markdown_setup: str = ""
     _theme_setup: str | None = None
     _nav: str = ""
@@ -99,6 +123,12 @@ class PageCache:
     _search: tuple[str, Callable[[Page], None], list[Any]] | None = None
     """Material's search: the key of its setup, its own `add_entry_from_context` and the
     list that collects the entries."""
+    _nav_pages: set[int] | None = None
+    """The pages the nav lists, by identity, when this build reuses the sidebar nav."""
+    _nav_targets: set[tuple[str, ...]] = field(default_factory=set)
+    """Every folder a URL the nav shows lies in, as path parts."""
+    _navs: dict[tuple[Any, ...], str] = field(default_factory=dict)
+    """The sidebar navs rendered in this build, by what they depend on."""
 
     # -- the build's fingerprints ------------------------------------------------------
 
@@ -106,6 +136,7 @@ class PageCache:
         """Count what the next pages reuse from zero."""
         self.reused = dict.fromkeys(self.reused, 0)
         self.converted = 0
+        self._navs = {}
 
     def start(self, config: MkDocsConfig) -> None:
         """Fingerprint the Markdown setup; the theme's fingerprint waits for `theme_ready`."""
@@ -115,6 +146,7 @@ class PageCache:
         self._ahead = set()
         self._found = {}
         self._search = None
+        self._nav_pages = None
         self._markdown_setup = digest(
             versions(),
             stable_repr(config.markdown_extensions),
@@ -145,6 +177,65 @@ class PageCache:
         except Unstable:
             return False
         return True
+
+    def nav_ready(self, config: MkDocsConfig, nav: Navigation) -> bool:
+        """Whether generated pages outside the nav can share their sidebar nav: only when
+        its templates are the installed theme's, whose nav reads nothing else of a page
+        outside it than its folder and its sections (a site's own may read anything)."""
+        self._nav_pages = None
+        for name in NAV_PARTIALS:
+            found = next((Path(d) for d in config.theme.dirs if (Path(d) / name).is_file()), None)
+            if found is None or not installed(found):
+                return False
+        targets = [config.extra.get("homepage"), config.theme.get("logo")]
+        if nav.homepage is not None:
+            targets.append(nav.homepage.url)
+        items = list(nav.items)
+        while items:
+            item = items.pop()
+            targets.append(getattr(item, "url", None))
+            items.extend(getattr(item, "children", None) or [])
+        self._nav_targets = set()
+        for target in targets:
+            parts = _url_parts(target) if isinstance(target, str) else ()
+            if ".." in parts:  # It may lead anywhere once MkDocs resolves it.
+                return False
+            self._nav_targets.update(parts[:end] for end in range(1, len(parts) + 1))
+        self._nav_pages = {id(page) for page in nav.pages}
+        return True
+
+    def nav_context(self, context: dict[str, Any], page: Page) -> None:
+        """Hand a generated page outside the nav the sidebar nav another page in the same
+        folder and sections had, or a hook that keeps its own for the next one.
+
+        The theme's nav shows the page's sections as open and every URL relative to the
+        page. For a page outside the nav, relative URLs depend on the folder the page's
+        own folder is in, as long as no URL of the nav lies inside the page's folder.
+        """
+        if self._nav_pages is None or id(page) in self._nav_pages:
+            return
+        url = page.url
+        folder, _, name = url.rpartition("/")
+        if "." in name:  # A page written as `name.html`: its URLs start from its folder.
+            place: tuple[Any, ...] = ("file", _url_parts(folder))
+        else:
+            parts = _url_parts(url)
+            if not parts or parts in self._nav_targets:
+                return
+            place = ("folder", parts[:-1])
+        key = (place, tuple(id(section) for section in page.ancestors))
+        found = self._navs.get(key)
+        if found is not None:
+            self.reused["nav"] += 1
+            context["playbook_nav"] = found
+            return
+
+        def keep(output: str) -> str:
+            self._navs[key] = output
+            return output
+
+        context["playbook_nav"] = None
+        context["playbook_nav_keep"] = keep
 
     # -- conversion ----------------------------------------------------------------------
 
@@ -359,12 +450,14 @@ class PageCache:
 
         context["playbook_output"] = None
         context["playbook_keep"] = keep
+        self.nav_context(context, page)
 
     def summary(self) -> str:
         """What this build reused, for the log."""
         return (
             f"reused {self.reused['html']} converted pages, {self.reused['page']} page "
-            f"outputs and {self.reused['search']} search entries; converted {self.converted}"
+            f"outputs and {self.reused['search']} search entries; shared the sidebar nav of "
+            f"{self.reused['nav']} pages; converted {self.converted}"
         )
 
 
@@ -632,6 +725,11 @@ def _neighbour(item: Any) -> list[Any] | None:
     if item is None:
         return None
     return [type(item).__name__, str(getattr(item, "title", "")), getattr(item, "url", None)]
+
+
+def _url_parts(url: str) -> tuple[str, ...]:
+    """A site-relative URL's path as parts, the way MkDocs' relative URLs read it."""
+    return tuple(part for part in url.split("/") if part and part != ".")
 
 
 def nav_digest(nav: Navigation) -> str:

@@ -60,6 +60,9 @@ from ..render.site_setup import (
 from .build_cache import (
     CACHED_PAGE_SOURCE,
     CACHED_PAGE_TEMPLATE,
+    NAV_PARTIAL,
+    NAV_SOURCE,
+    THEME_NAV_PARTIAL,
     Ahead,
     PageCache,
     default_workers,
@@ -612,18 +615,27 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
     def on_env(
         self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files
     ) -> jinja2.Environment:
-        """Route generated pages through the template that can reuse their stored output."""
+        """Route generated pages through the template that can reuse their stored output,
+        and the sidebar nav through one that renders it once for the pages that share it."""
         self._env = env
         if self.page_cache is None or self.site is None:
             return env
         name = next((n for n, plugin in config.plugins.items() if plugin is self), "playbook")
         if not self.page_cache.theme_ready(config, self._nav, name):
             return env
-        env.loader = jinja2.ChoiceLoader(
-            [jinja2.DictLoader({CACHED_PAGE_TEMPLATE: CACHED_PAGE_SOURCE}), env.loader]
-            if env.loader is not None
-            else [jinja2.DictLoader({CACHED_PAGE_TEMPLATE: CACHED_PAGE_SOURCE})]
-        )
+        ours = {CACHED_PAGE_TEMPLATE: CACHED_PAGE_SOURCE}
+        theirs = env.loader
+        if theirs is not None and self._nav and self.page_cache.nav_ready(config, self._nav):
+            ours[NAV_PARTIAL] = NAV_SOURCE
+
+            def theme_nav(name: str) -> tuple[str, str | None, Callable[[], bool] | None] | None:
+                return theirs.get_source(env, NAV_PARTIAL) if name == THEME_NAV_PARTIAL else None
+
+            loaders: list[jinja2.BaseLoader] = [jinja2.DictLoader(ours)]
+            loaders.append(jinja2.FunctionLoader(theme_nav))
+        else:
+            loaders = [jinja2.DictLoader(ours)]
+        env.loader = jinja2.ChoiceLoader([*loaders, theirs] if theirs is not None else loaders)
         for src_uri in self.pages:
             page = _page(files, src_uri)
             if page is not None and "template" not in page.meta:
