@@ -116,3 +116,38 @@ def test_a_containers_cpu_quota_is_read_from_its_control_group(
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(text, encoding="ascii")
     assert cpu_quota(tmp_path) == quota
+
+
+FROZEN_AFTER = """
+import gc, sys
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+if sys.argv[1] == "host":
+    gc.freeze()  # The program that runs MkDocs froze its own objects.
+host = gc.get_freeze_count()
+config = load_config(config_file="mkdocs.yml")
+config.plugins.on_startup(command="build", dirty=False)
+seen = []
+original = config.plugins.on_nav
+def on_nav(*args, **kwargs):
+    seen.append(gc.get_freeze_count())
+    return original(*args, **kwargs)
+config.plugins.on_nav = on_nav
+build(config)
+print(host, seen[0], gc.get_freeze_count())
+"""
+
+
+@pytest.mark.parametrize("host", ["host", "none"])
+def test_the_build_freezes_its_heap_for_the_page_loop_and_thaws_it_after(
+    tmp_path: Path, host: str
+) -> None:
+    root = _project(tmp_path / "project", workers=2)
+    done = run_mkdocs(root, host, code=FROZEN_AFTER)
+    assert done.returncode == 0, done.stderr
+    before, during, after = map(int, done.stdout.split())
+    if host == "host":  # Left as the host made it: nothing added (some of its objects die).
+        assert before > 0 and during <= before and after <= before
+    else:  # Frozen from the end of pre_build to the end of the build.
+        assert before == 0 and during > 0 and after == 0

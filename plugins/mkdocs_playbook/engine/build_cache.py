@@ -319,7 +319,7 @@ class PageCache:
         self.store.put("clean", key, cleaned)
         return cleaned
 
-    def convert_ahead(self, job: Ahead, workers: int) -> tuple[int, int]:
+    def convert_ahead(self, job: Ahead, workers: int, heap: HeapFreeze) -> tuple[int, int]:
         """Convert (and clean) the pages the store has no result for in ``workers`` forked
         processes, before MkDocs' page loop asks for them one by one; its `render` and
         `sanitized` then find the results stored. A page whose conversion logs anything is
@@ -345,9 +345,8 @@ class PageCache:
         done = 0
         # Every object made so far goes to the collector's permanent generation: a worker's
         # collections then never walk (and copy, page by page) the heap it inherited, nor
-        # do this process's while it waits. They are collectable again after the pool.
-        frozen_before = gc.get_freeze_count()
-        gc.freeze()
+        # do this process's while it waits. They are collectable again after the build.
+        heap.freeze()
         try:
             context = multiprocessing.get_context("fork")
             with context.Pool(processes, initializer=_start_worker) as pool:
@@ -369,8 +368,6 @@ class PageCache:
             log.info(f"Worker processes stopped converting pages ({problem!r}); MkDocs goes on")
         finally:
             _JOB = None
-            if not frozen_before:  # What the program that runs MkDocs froze stays frozen.
-                gc.unfreeze()
         return done, processes
 
     # -- search --------------------------------------------------------------------------
@@ -459,6 +456,29 @@ class PageCache:
             f"outputs and {self.reused['search']} search entries; shared the sidebar nav of "
             f"{self.reused['nav']} pages; converted {self.converted}"
         )
+
+
+class HeapFreeze:
+    """The collector's permanent generation, for the objects a build has made before its
+    page loop: the playbook, its pages, MkDocs' config and files. Each full collection in
+    the loop would walk them all again (a tenth of a second at 1,000 pages) and find
+    nothing to free. A freeze made by the program that hosts MkDocs is left as it was."""
+
+    def __init__(self) -> None:
+        self.ours = False
+
+    def freeze(self) -> None:
+        """Freeze every object made so far; nothing when the host froze some (all frozen
+        objects thaw together, and the host's must stay as they are)."""
+        if self.ours or gc.get_freeze_count() == 0:
+            gc.freeze()
+            self.ours = True
+
+    def thaw(self) -> None:
+        """Make them collectable again, once the build is over."""
+        if self.ours:
+            gc.unfreeze()
+            self.ours = False
 
 
 @functools.cache

@@ -64,6 +64,7 @@ from .build_cache import (
     NAV_SOURCE,
     THEME_NAV_PARTIAL,
     Ahead,
+    HeapFreeze,
     PageCache,
     default_workers,
     versions,
@@ -194,6 +195,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         whole build: its `on_pre_build` takes them instead of making and logging them again."""
         self._last_good: _Built | None = None
         """The plan and renderer of the last build without errors, shown while one stands."""
+        self._heap = HeapFreeze()
 
     # -- lifecycle -----------------------------------------------------------------------
 
@@ -297,6 +299,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self.failure = []
         self.site, self.renderer, self._site_key = built
         self._last_good = built
+        self._heap.freeze()
 
     def _build_pages(self, config: MkDocsConfig) -> _Built | list[Diagnostic]:
         """The plan of every page, or (under serve) the problems that stop them. With the
@@ -360,8 +363,13 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self.page_cache.store.put("render", self._render_key(), state)
         self.page_cache.store.put("render-plan", self._render_key(), key)
 
+    def on_build_error(self, *, error: Exception) -> None:
+        """A failed build's objects are collectable again (under serve, builds go on)."""
+        self._heap.thaw()
+
     def on_shutdown(self) -> None:
         """Under serve, keep what the last render noted for the next build."""
+        self._heap.thaw()
         if self.serving and self._notes_for is not None and self.page_cache is not None:
             self._keep_notes()
             self.page_cache.store.save(whole=False)
@@ -561,7 +569,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
 
         started = time.perf_counter()
         job = Ahead(pages, read, config, files, _finish)
-        done, processes = self.page_cache.convert_ahead(job, workers)
+        done, processes = self.page_cache.convert_ahead(job, workers, self._heap)
         if done:
             took = time.perf_counter() - started
             log.debug(f"Converted {done} pages in {processes} worker processes in {took:.2f} s")
@@ -726,6 +734,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Save what this build made to the cache, and say what it reused; under serve,
         keep a whole build's objects for the page-by-page rebuilds that follow it."""
+        self._heap.thaw()
         if not self._partial:  # A page-by-page rebuild keeps its inputs and shape.
             self._last_build = self._whole_build(config)
         if self.page_cache is None:
