@@ -715,6 +715,101 @@ def test_a_value_json_cannot_hold_is_not_kept_and_stops_nothing(tmp_path: Path) 
     assert reopened.get("page", "odd text") == "<p>\ud800</p>"
 
 
+def test_a_result_flushed_by_the_last_write_of_a_build_is_read_back_later(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mkdocs_playbook import cache
+
+    monkeypatch.setattr(cache, "FLUSH_BYTES", 10)
+    store = cache.Store.open(tmp_path, note=pytest.fail)
+    assert store is not None
+    store.remember()  # As under serve: one store for build after build.
+    store.put("page", "kept", "a value longer than FLUSH_BYTES")  # Written at once.
+    store.save()
+    store.save()  # A build that does not use it: the memory lets it go, the file keeps it.
+    assert store.get("page", "kept") == "a value longer than FLUSH_BYTES"
+
+
+def test_two_builds_that_make_the_cache_at_once_both_keep_it(tmp_path: Path) -> None:
+    import threading
+
+    from mkdocs_playbook import cache
+
+    connect = sqlite3.connect
+    read, made = threading.Event(), threading.Event()
+
+    class Paused:
+        """The first build's connection stops after it read the (empty) meta table."""
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            self.db = connect(*args, **kwargs)
+
+        def execute(self, sql: str, *args: Any) -> Any:
+            done = self.db.execute(sql, *args)
+            if sql.startswith("SELECT name, value FROM meta") and not read.is_set():
+                read.set()
+                made.wait(10)
+            return done
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self.db, name)
+
+    notes: list[str] = []
+    first: list[cache.Store | None] = []
+
+    def first_build() -> None:
+        first.append(cache.Store.open(tmp_path, note=notes.append))
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(cache.sqlite3, "connect", Paused)
+        thread = threading.Thread(target=first_build)
+        thread.start()
+        assert read.wait(10)
+    second = cache.Store.open(tmp_path, note=notes.append)  # It makes the file meanwhile.
+    assert second is not None
+    made.set()
+    thread.join()
+    assert first[0] is not None
+    second.put("page", "second", "<p>made by the second build</p>")
+    second.save()
+    first[0].put("page", "first", "<p>made by the first build</p>")
+    first[0].save()
+    assert notes == []
+    again = cache.Store.open(tmp_path, note=pytest.fail)
+    assert again is not None
+    assert again.get("page", "second") == "<p>made by the second build</p>"
+    assert again.get("page", "first") == "<p>made by the first build</p>"
+
+
+def test_a_cache_that_cannot_be_saved_to_is_set_aside(tmp_path: Path) -> None:
+    from mkdocs_playbook.cache import Store
+
+    store = Store.open(tmp_path, note=pytest.fail)
+    assert store is not None
+    store.close()
+    path = tmp_path / "build-cache.sqlite"
+    with sqlite3.connect(path) as db:
+        (root,) = db.execute("SELECT rootpage FROM sqlite_master WHERE name='results'").fetchone()
+        (size,) = db.execute("PRAGMA page_size").fetchone()
+    db.close()
+    data = bytearray(path.read_bytes())
+    data[(root - 1) * size : root * size] = bytes(size)  # The results' index: zeroed.
+    path.write_bytes(bytes(data))
+    notes: list[str] = []
+    damaged = Store.open(tmp_path, note=notes.append)
+    assert damaged is not None
+    damaged.put("page", "lost", "<p>this build's result</p>")
+    damaged.save()
+    damaged.close()
+    assert any("could not be saved" in note for note in notes), notes
+    assert any("set aside for a new one" in note for note in notes), notes
+    fresh = Store.open(tmp_path, note=pytest.fail)  # The next build starts clean and keeps.
+    assert fresh is not None
+    fresh.put("page", "kept", "<p>the next build's result</p>")
+    fresh.save()
+    assert fresh.get("page", "kept") == "<p>the next build's result</p>"
+
+
 def test_the_shipped_site_is_the_same_with_the_cache_cold_warm_and_off(tmp_path: Path) -> None:
     # The shipped mkdocs.yml has Material's tags plugin, whose tags the cached pages show.
     copies = {}

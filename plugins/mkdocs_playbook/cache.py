@@ -218,11 +218,13 @@ class Store:
                     "CREATE TABLE IF NOT EXISTS used (key BLOB PRIMARY KEY, "
                     "build INTEGER NOT NULL) WITHOUT ROWID"
                 )
+                # Another build may have made the file since the read above: its rows stand.
                 db.executemany(
-                    "INSERT INTO meta VALUES (?, ?)", [("format", FORMAT), ("build", "0")]
+                    "INSERT OR IGNORE INTO meta VALUES (?, ?)",
+                    [("format", FORMAT), ("build", "0")],
                 )
                 db.execute("COMMIT")
-                found = {"format": FORMAT, "build": "0"}
+                found = dict(db.execute("SELECT name, value FROM meta").fetchall())
             if found.get("format") != FORMAT:
                 raise _Foreign("from another program or version")
             build = int(found.get("build") or 0) + 1
@@ -339,13 +341,16 @@ class Store:
                 self._db.execute("UPDATE meta SET value = ? WHERE name = 'build'", (str(build),))
             self._db.execute("COMMIT")
         except sqlite3.Error as problem:
-            if self._db.in_transaction:
-                self._db.execute("ROLLBACK")
+            with contextlib.suppress(sqlite3.Error):
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
             self._note(
                 f"the build cache could not be saved ({problem}); the next build starts without it"
             )
+            if _is_damage(problem):  # Not a lock or a full disk: the file itself is broken.
+                self._set_aside_if_broken()
         self._build += 1 if whole else 0
-        self._empty = self._empty and not new
+        self._empty = self._empty and not made
         self.hits = self.misses = 0
 
     def _insert(self, new: Mapping[bytes, tuple[bytes, bytes]], build: int) -> None:
@@ -377,6 +382,7 @@ class Store:
         except (sqlite3.Error, _Foreign, OSError):
             fresh = Store._connect(":memory:", self._note)
         self._db, self._build, self._path = fresh._db, fresh._build, fresh._path
+        self._empty = fresh._empty
 
     def close(self) -> None:
         """Let go of the file."""
@@ -417,6 +423,14 @@ def _decode(data: bytes) -> Any:
     if data[:1] == _TEXT:
         return data[1:].decode("utf-8", "surrogatepass")
     return from_json(data[1:])
+
+
+def _is_damage(problem: sqlite3.Error) -> bool:
+    """Whether SQLite says the file is damaged (its "operational" errors are locks, a full
+    disk, a read-only file: the file may be sound)."""
+    return isinstance(problem, sqlite3.DatabaseError) and not isinstance(
+        problem, sqlite3.OperationalError
+    )
 
 
 def _holds_nothing(db: sqlite3.Connection) -> bool:
