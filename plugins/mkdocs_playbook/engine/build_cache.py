@@ -198,7 +198,7 @@ class PageCache:
         self._nav_targets = set()
         for target in targets:
             parts = _url_parts(target) if isinstance(target, str) else ()
-            if ".." in parts:  # It may lead anywhere once MkDocs resolves it.
+            if ".." in parts or "\\" in str(target):  # It leads elsewhere once MkDocs reads it.
                 return False
             self._nav_targets.update(parts[:end] for end in range(1, len(parts) + 1))
         self._nav_pages = {id(page) for page in nav.pages}
@@ -757,9 +757,15 @@ def nav_digest(nav: Navigation) -> str:
     return digest(stable_repr([_nav_item(item) for item in nav.items]))
 
 
+NAV_META = ("icon", "subtitle", "status")
+"""What Material's nav shows of a page's metadata, besides its title."""
+
+
 def _nav_item(item: Any) -> list[Any]:
     children = getattr(item, "children", None) or []
-    return [*(_neighbour(item) or []), [_nav_item(child) for child in children]]
+    meta = getattr(item, "meta", None)
+    shown = {key: meta.get(key) for key in NAV_META} if isinstance(meta, dict) else {}
+    return [*(_neighbour(item) or []), shown, [_nav_item(child) for child in children]]
 
 
 def _describe_mkdocs(value: Any) -> Any:
