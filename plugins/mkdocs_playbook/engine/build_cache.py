@@ -753,7 +753,8 @@ def _url_parts(url: str) -> tuple[str, ...]:
 
 
 def nav_digest(nav: Navigation) -> str:
-    """The nav as readers see it: every item's kind, title and URL, in order and nesting."""
+    """The nav as readers see it: every item's kind, title, URL and the metadata the theme
+    shows of it (`NAV_META`), in order and nesting."""
     return digest(stable_repr([_nav_item(item) for item in nav.items]))
 
 

@@ -632,6 +632,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         if not self.page_cache.theme_ready(config, self._nav, name):
             return env
         ours = {CACHED_PAGE_TEMPLATE: CACHED_PAGE_SOURCE}
+        loaders: list[jinja2.BaseLoader] = [jinja2.DictLoader(ours)]
         theirs = env.loader
         if theirs is not None and self._nav and self.page_cache.nav_ready(config, self._nav):
             ours[NAV_PARTIAL] = NAV_SOURCE
@@ -639,10 +640,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             def theme_nav(name: str) -> tuple[str, str | None, Callable[[], bool] | None] | None:
                 return theirs.get_source(env, NAV_PARTIAL) if name == THEME_NAV_PARTIAL else None
 
-            loaders: list[jinja2.BaseLoader] = [jinja2.DictLoader(ours)]
             loaders.append(jinja2.FunctionLoader(theme_nav))
-        else:
-            loaders = [jinja2.DictLoader(ours)]
         env.loader = jinja2.ChoiceLoader([*loaders, theirs] if theirs is not None else loaders)
         for src_uri in self.pages:
             page = _page(files, src_uri)
