@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from mkdocs_playbook.authoring.guide import render_authoring_guide
+from mkdocs_playbook.authoring.schema import published_schemas
 from mkdocs_playbook.cli import main
 from mkdocs_playbook.load.loader import load_playbook
 from mkdocs_playbook.render.pages import Renderer
@@ -329,3 +330,36 @@ def test_entities_of_a_new_kind_are_validated_with_did_you_mean(tmp_path: Path) 
     assert [str(d) for d in result.diagnostics] == [
         "playbooks/objectives/a.yaml:3:1: dew: unknown field 'dew'; did you mean 'due'?"
     ]
+
+
+# -- kind files are untrusted input (the bad inputs themselves: tests/bad_inputs.py) --------
+
+RISK_ENTITY = {"playbooks/risks/a.yaml": "title: A\nsummary: S.\n"}
+
+
+def test_a_schema_title_may_be_any_text(tmp_path: Path) -> None:
+    record = "    type: record\n    schema_title: {title}\n    fields:\n      note: text\n"
+    write(
+        tmp_path,
+        {
+            "playbooks/risks/_kind.yaml": "name: risk\nfields:\n  impact:\n"
+            + record.format(title="Key result")
+            + "  cause:\n"
+            + record.format(title="Key result")
+            + "  effect:\n"
+            + record.format(title="'<b>Ключ</b> 1'"),
+            **RISK_ENTITY,
+        },
+    )
+    result = load_playbook(tmp_path / "playbooks", project_dir=tmp_path)
+    assert result.diagnostics == []
+    schemas = published_schemas(result.playbook.kinds, None)
+    schema = json.loads(schemas["schemas/risk.schema.json"])
+    titles = {name: definition["title"] for name, definition in schema["$defs"].items()}
+    assert titles == {
+        "KeyResult": "Key result",
+        "KeyResult2": "Key result",
+        "BB1": "<b>Ключ</b> 1",
+        "Source": "Source",
+    }
+    assert schema["properties"]["impact"]["anyOf"][0] == {"$ref": "#/$defs/KeyResult"}
