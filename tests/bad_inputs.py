@@ -41,6 +41,32 @@ def _persona(extra: str) -> str:
     return PERSONA + extra
 
 
+RISK = "playbooks/risks/_kind.yaml"
+"""A new kind's file; its cases give it one bad key."""
+NOT_AN_ICON = (
+    "is not an icon name: write a Material icon as set/name, such as 'material/target', in "
+    "lowercase letters, digits, hyphens and underscores"
+)
+A_PARTIAL = (
+    "is a partial that page templates import, not a page template; name a page template "
+    "such as 'generic.md.jinja', or one of your own"
+)
+
+
+def _risk(kind_file: str) -> dict[str, str | bytes]:
+    return {RISK: "name: risk\n" + kind_file, "playbooks/risks/a.yaml": "title: A\nsummary: s\n"}
+
+
+def _field_named(name: str) -> Case:
+    return Case(
+        "Kind files",
+        f"a field named {name}",
+        _risk(f"fields:\n  {name}: {{type: text}}\n"),
+        f"{RISK}:3:3: fields.{name}: '{name}' is a name the validating model keeps for "
+        f"itself; rename the field, e.g. to '{name.removeprefix('model_')}_value'",
+    )
+
+
 CASES: list[Case] = [
     # -- YAML ------------------------------------------------------------------------------
     Case(
@@ -396,6 +422,69 @@ CASES: list[Case] = [
         {},
         "playbooks/personas/eve.yaml:1:1: file: cannot be read: No such file or directory",
         links={"playbooks/personas/eve.yaml": "playbooks/personas/_gone.yaml"},
+    ),
+    # -- kind files ----------------------------------------------------------------------------
+    Case(
+        "Kind files",
+        "an icon that climbs out of the icon folder",
+        _risk("icon: material/../../../etc/passwd\n"),
+        f"{RISK}:2:7: icon: 'material/../../../etc/passwd' {NOT_AN_ICON}",
+    ),
+    Case(
+        "Kind files",
+        "an icon holding markup",
+        _risk("icon: 'material/<img src=x onerror=alert(1)>'\n"),
+        f"{RISK}:2:7: icon: 'material/<img src=x onerror=alert(1)>' {NOT_AN_ICON}",
+    ),
+    Case(
+        "Kind files",
+        "an icon with an attribute list",
+        _risk("icon: 'material/target{ .evil }'\n"),
+        f"{RISK}:2:7: icon: 'material/target{{ .evil }}' {NOT_AN_ICON}",
+    ),
+    Case(
+        "Kind files",
+        "an icon with a space",
+        _risk("icon: material/target outline\n"),
+        f"{RISK}:2:7: icon: 'material/target outline' {NOT_AN_ICON}",
+    ),
+    Case(
+        "Kind files",
+        "an icon Material does not have",
+        _risk("icon: material/targt\n"),
+        f"{RISK}:2:7: icon: 'material/targt' is not one of Material's icons; did you mean "
+        "'material/target'?",
+    ),
+    Case(
+        "Kind files",
+        "an icon set Material does not have",
+        _risk("icon: materal/target\n"),
+        f"{RISK}:2:7: icon: 'materal' is not a set of Material's icons; did you mean 'material'?",
+    ),
+    _field_named("model_config"),
+    _field_named("model_dump"),
+    _field_named("model_validate"),
+    _field_named("model_extra"),
+    _field_named("model_fields_set"),
+    _field_named("json"),
+    Case(
+        "Kind files",
+        "a field name starting with an underscore",
+        _risk("fields:\n  _secret: {type: text}\n"),
+        f"{RISK}:3:3: fields._secret: '_secret' is not a field name: use lowercase letters, "
+        "digits and underscores, starting with a letter",
+    ),
+    Case(
+        "Kind files",
+        "a template that is a partial",
+        _risk("template: _fields.md.jinja\n"),
+        f"{RISK}:2:11: template: '_fields.md.jinja' {A_PARTIAL}",
+    ),
+    Case(
+        "Kind files",
+        "a template of macros",
+        _risk("template: _macros.md.jinja\n"),
+        f"{RISK}:2:11: template: '_macros.md.jinja' {A_PARTIAL}",
     ),
     # -- refs ----------------------------------------------------------------------------------
     Case(

@@ -15,7 +15,11 @@ from click.testing import CliRunner
 from mkdocs_playbook.authoring.guide import render_authoring_guide
 from mkdocs_playbook.authoring.schema import published_schemas
 from mkdocs_playbook.cli import main
+from mkdocs_playbook.kinds import registry
+from mkdocs_playbook.kinds.spec import MODEL_ATTRIBUTES
 from mkdocs_playbook.load.loader import load_playbook
+from mkdocs_playbook.options import DEFAULTS
+from mkdocs_playbook.pipeline import Pipeline
 from mkdocs_playbook.render.pages import Renderer
 from mkdocs_playbook.resolve.refs import resolve_refs
 
@@ -363,3 +367,89 @@ def test_a_schema_title_may_be_any_text(tmp_path: Path) -> None:
         "Source": "Source",
     }
     assert schema["properties"]["impact"]["anyOf"][0] == {"$ref": "#/$defs/KeyResult"}
+
+
+def kind_file_problems(root: Path, kind_file: str) -> list[str]:
+    """What loading a playbook with this `risk` kind file reports, as a build loads it."""
+    write(root, {"playbooks/risks/_kind.yaml": kind_file, **RISK_ENTITY})
+    pipeline = Pipeline(DEFAULTS, project_dir=root, docs_dir=root / "docs", display=str)
+    return [str(d) for d in pipeline.check().diagnostics]
+
+
+@pytest.mark.parametrize(
+    "name", sorted(MODEL_ATTRIBUTES | {"model_dumper", "model_validate_later", "model_name"})
+)
+def test_a_field_named_like_an_attribute_of_the_model_is_a_located_error(
+    tmp_path: Path, name: str
+) -> None:
+    found = kind_file_problems(tmp_path, f"name: risk\nfields:\n  {name}: text\n")
+    assert found == [
+        f"playbooks/risks/_kind.yaml:3:3: fields.{name}: '{name}' is a name the validating "
+        f"model keeps for itself; rename the field, e.g. to '{name.removeprefix('model_')}_value'"
+    ]
+
+
+def test_a_sub_field_named_like_an_attribute_of_the_model_is_a_located_error(
+    tmp_path: Path,
+) -> None:
+    found = kind_file_problems(
+        tmp_path,
+        "name: risk\nfields:\n  impact:\n    type: record\n    fields:\n      model_dump: text\n",
+    )
+    assert found == [
+        "playbooks/risks/_kind.yaml:6:7: fields.impact.fields.model_dump: 'model_dump' is a "
+        "name the validating model keeps for itself; rename the field, e.g. to 'dump_value'"
+    ]
+
+
+def test_field_names_close_to_the_model_s_own_still_work(project: Callable[..., Path]) -> None:
+    root = project(
+        {
+            "playbooks/risks/_kind.yaml": "name: risk\nfields:\n  modelled: text\n"
+            "  json_path: text\n  class: text\n",
+            "playbooks/risks/a.yaml": "title: A\nsummary: S.\nmodelled: M1\njson_path: $.a\n"
+            "class: C2\n",
+        }
+    )
+    result = run_mkdocs(root, "build", "--strict")
+    assert result.returncode == 0, result.stderr
+    html = (root / "site/risks/a/index.html").read_text(encoding="utf-8")
+    assert "M1" in html and "$.a" in html and "C2" in html
+
+
+def test_a_partial_as_template_fails_validate_and_the_build_at_the_kind_file(
+    project: Callable[..., Path],
+) -> None:
+    root = project(
+        {"playbooks/risks/_kind.yaml": "name: risk\ntemplate: _fields.md.jinja\n", **RISK_ENTITY}
+    )
+    line = (
+        "playbooks/risks/_kind.yaml:2:11: template: '_fields.md.jinja' is a partial that "
+        "page templates import, not a page template; name a page template such as "
+        "'generic.md.jinja', or one of your own"
+    )
+    result = CliRunner().invoke(main, ["validate", str(root)])
+    assert result.exit_code == 1
+    assert line in result.output
+    built = run_mkdocs(root, "build", "--strict")
+    assert built.returncode != 0
+    assert line in built.stderr
+    assert not (root / "site").exists()
+
+
+def test_without_material_an_icon_name_is_checked_for_its_form_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(registry, "bundled_icons_folder", lambda: None)
+    assert kind_file_problems(tmp_path, "name: risk\nicon: material/targt\n") == []
+    assert kind_file_problems(tmp_path, "name: risk\nicon: material/../x\n") == [
+        "playbooks/risks/_kind.yaml:2:7: icon: 'material/../x' is not an icon name: write a "
+        "Material icon as set/name, such as 'material/target', in lowercase letters, digits, "
+        "hyphens and underscores"
+    ]
+
+
+def test_icons_of_every_set_material_bundles_are_accepted(tmp_path: Path) -> None:
+    for icon in ("material/target", "fontawesome/solid/heart", "octicons/alert-16"):
+        assert kind_file_problems(tmp_path, f"name: risk\nicon: {icon}\n") == [], icon
+    assert kind_file_problems(tmp_path, "name: risk\nicon: simple/handshake_protocol\n") == []

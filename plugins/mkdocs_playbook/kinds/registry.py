@@ -15,6 +15,7 @@ from importlib import resources
 from ..diagnostics import Diagnostic, DiagnosticError
 from ..load.yamlsource import YamlProblem, parse_yaml
 from ..model import Kind
+from .icons import bundled_icons_folder
 from .models import kind_model
 from .spec import KindFile, KindSpec, read_kind_file
 
@@ -102,7 +103,8 @@ def extend_registry(
     """The registry with a playbook's kind files applied: `(collection, parsed file)` each.
 
     A file in a built-in collection extends that kind; any other defines a new kind. A file
-    with problems is left out, and its problems are returned.
+    with problems is left out, and its problems are returned. An `icon` is checked against
+    Material's icons where Material is installed, else for the form of its name alone.
     """
     new_names = frozenset(
         name
@@ -122,6 +124,7 @@ def extend_registry(
             base=builtin.spec if builtin else None,
             kind_names=kind_names,
             taken=taken,
+            icons=bundled_icons_folder(),
         )
         diagnostics.extend(problems)
         if spec is None or problems:
