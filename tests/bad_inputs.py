@@ -47,6 +47,13 @@ NOT_AN_ICON = (
     "is not an icon name: write a Material icon as set/name, such as 'material/target', in "
     "lowercase letters, digits, hyphens and underscores"
 )
+NOT_A_FOLDER = (
+    "is not a folder name the site can use: use 1 to 64 lowercase letters, digits and "
+    "hyphens, starting with a letter or digit; rename the folder"
+)
+NOT_A_PAGE_TEMPLATE = (
+    "is not a template of entity pages (a template of your own goes in the templates folder)"
+)
 A_PARTIAL = (
     "is a partial that page templates import, not a page template; name a page template "
     "such as 'generic.md.jinja', or one of your own"
@@ -64,6 +71,16 @@ def _field_named(name: str) -> Case:
         _risk(f"fields:\n  {name}: {{type: text}}\n"),
         f"{RISK}:3:3: fields.{name}: '{name}' is a name the validating model keeps for "
         f"itself; rename the field, e.g. to '{name.removeprefix('model_')}_value'",
+    )
+
+
+def _reserved_folder(name: str, path: str) -> Case:
+    return Case(
+        "Kind files",
+        f"a collection folder named {name}",
+        {f"playbooks/{name}/_kind.yaml": "name: thing\n", f"playbooks/{name}/a.yaml": PERSONA},
+        f"playbooks/{name}:1:1: collection: '{name}' is where the site puts {path}; a "
+        "collection there would replace it: rename the folder",
     )
 
 
@@ -461,6 +478,38 @@ CASES: list[Case] = [
         _risk("icon: materal/target\n"),
         f"{RISK}:2:7: icon: 'materal' is not a set of Material's icons; did you mean 'material'?",
     ),
+    Case(
+        "Kind files",
+        "a collection folder with markup in its name",
+        {"playbooks/<b>risks/_kind.yaml": "name: risk\n", "playbooks/<b>risks/a.yaml": PERSONA},
+        f"playbooks/<b>risks:1:1: collection: '<b>risks' {NOT_A_FOLDER}",
+    ),
+    Case(
+        "Kind files",
+        "a collection folder with capitals",
+        {"playbooks/Risks/_kind.yaml": "name: risk\n", "playbooks/Risks/a.yaml": PERSONA},
+        f"playbooks/Risks:1:1: collection: 'Risks' {NOT_A_FOLDER}",
+    ),
+    Case(
+        "Kind files",
+        "a collection folder with a space",
+        {"playbooks/my risks/_kind.yaml": "name: risk\n"},
+        f"playbooks/my risks:1:1: collection: 'my risks' {NOT_A_FOLDER}",
+    ),
+    Case(
+        "Kind files",
+        "a folder of a built-in kind in capitals",
+        {"playbooks/Personas/sally.yaml": PERSONA},
+        f"playbooks/Personas:1:1: collection: 'Personas' {NOT_A_FOLDER}; did you mean 'personas'?",
+    ),
+    _reserved_folder("authoring-guide", "authoring-guide.md"),
+    _reserved_folder("schemas", "schemas/discipline.schema.json"),
+    _reserved_folder("coverage", "coverage.md"),
+    _reserved_folder("which-do-i-need", "which-do-i-need.md"),
+    _reserved_folder("playbook-health", "playbook-health.md"),
+    _reserved_folder("assets", "assets/playbook/"),
+    _reserved_folder("search", "search/search_index.json"),
+    _reserved_folder("404", "404.html"),
     _field_named("model_config"),
     _field_named("model_dump"),
     _field_named("model_validate"),
@@ -485,6 +534,20 @@ CASES: list[Case] = [
         "a template of macros",
         _risk("template: _macros.md.jinja\n"),
         f"{RISK}:2:11: template: '_macros.md.jinja' {A_PARTIAL}",
+    ),
+    Case(
+        "Kind files",
+        "a template of another page (the kind index)",
+        _risk("template: index.md.jinja\n"),
+        f"{RISK}:2:11: template: 'index.md.jinja' makes another page of the site, not an "
+        "entity page; name a page template such as 'generic.md.jinja', or one of your own",
+    ),
+    Case(
+        "Kind files",
+        "a template that does not exist",
+        _risk("template: generik.md.jinja\n"),
+        f"{RISK}:2:11: template: 'generik.md.jinja' {NOT_A_PAGE_TEMPLATE}; did you mean "
+        "'generic.md.jinja'?",
     ),
     # -- refs ----------------------------------------------------------------------------------
     Case(

@@ -16,14 +16,16 @@ from mkdocs_playbook.authoring.guide import render_authoring_guide
 from mkdocs_playbook.authoring.schema import published_schemas
 from mkdocs_playbook.cli import main
 from mkdocs_playbook.kinds import registry
+from mkdocs_playbook.kinds.registry import builtin_kinds
 from mkdocs_playbook.kinds.spec import MODEL_ATTRIBUTES
 from mkdocs_playbook.load.loader import load_playbook
-from mkdocs_playbook.options import DEFAULTS
-from mkdocs_playbook.pipeline import Pipeline
+from mkdocs_playbook.options import DEFAULTS, PlaybookOptions
+from mkdocs_playbook.pipeline import Pipeline, reserved_paths
+from mkdocs_playbook.plan import reserved_names
 from mkdocs_playbook.render.pages import Renderer
 from mkdocs_playbook.resolve.refs import resolve_refs
 
-from .conftest import FIXTURES, MKDOCS_YML, run_mkdocs, write
+from .conftest import EVERYTHING, FIXTURES, MKDOCS_YML, run_mkdocs, write
 
 OWN_KINDS = FIXTURES / "own-kinds"
 GOLDEN = Path(__file__).parent / "golden" / "own-kinds"
@@ -341,34 +343,6 @@ def test_entities_of_a_new_kind_are_validated_with_did_you_mean(tmp_path: Path) 
 RISK_ENTITY = {"playbooks/risks/a.yaml": "title: A\nsummary: S.\n"}
 
 
-def test_a_schema_title_may_be_any_text(tmp_path: Path) -> None:
-    record = "    type: record\n    schema_title: {title}\n    fields:\n      note: text\n"
-    write(
-        tmp_path,
-        {
-            "playbooks/risks/_kind.yaml": "name: risk\nfields:\n  impact:\n"
-            + record.format(title="Key result")
-            + "  cause:\n"
-            + record.format(title="Key result")
-            + "  effect:\n"
-            + record.format(title="'<b>Ключ</b> 1'"),
-            **RISK_ENTITY,
-        },
-    )
-    result = load_playbook(tmp_path / "playbooks", project_dir=tmp_path)
-    assert result.diagnostics == []
-    schemas = published_schemas(result.playbook.kinds, None)
-    schema = json.loads(schemas["schemas/risk.schema.json"])
-    titles = {name: definition["title"] for name, definition in schema["$defs"].items()}
-    assert titles == {
-        "KeyResult": "Key result",
-        "KeyResult2": "Key result",
-        "BB1": "<b>Ключ</b> 1",
-        "Source": "Source",
-    }
-    assert schema["properties"]["impact"]["anyOf"][0] == {"$ref": "#/$defs/KeyResult"}
-
-
 def kind_file_problems(root: Path, kind_file: str) -> list[str]:
     """What loading a playbook with this `risk` kind file reports, as a build loads it."""
     write(root, {"playbooks/risks/_kind.yaml": kind_file, **RISK_ENTITY})
@@ -417,6 +391,53 @@ def test_field_names_close_to_the_model_s_own_still_work(project: Callable[..., 
     assert "M1" in html and "$.a" in html and "C2" in html
 
 
+def test_a_schema_title_may_be_any_text(tmp_path: Path) -> None:
+    record = "    type: record\n    schema_title: {title}\n    fields:\n      note: text\n"
+    write(
+        tmp_path,
+        {
+            "playbooks/risks/_kind.yaml": "name: risk\nfields:\n  impact:\n"
+            + record.format(title="Key result")
+            + "  cause:\n"
+            + record.format(title="Key result")
+            + "  effect:\n"
+            + record.format(title="'<b>Ключ</b> 1'"),
+            **RISK_ENTITY,
+        },
+    )
+    result = load_playbook(tmp_path / "playbooks", project_dir=tmp_path)
+    assert result.diagnostics == []
+    schemas = published_schemas(result.playbook.kinds, None)
+    schema = json.loads(schemas["schemas/risk.schema.json"])
+    titles = {name: definition["title"] for name, definition in schema["$defs"].items()}
+    assert titles == {
+        "KeyResult": "Key result",
+        "KeyResult2": "Key result",
+        "BB1": "<b>Ключ</b> 1",
+        "Source": "Source",
+    }
+    assert schema["properties"]["impact"]["anyOf"][0] == {"$ref": "#/$defs/KeyResult"}
+
+
+def test_a_page_template_of_your_own_may_be_named(project: Callable[..., Path]) -> None:
+    root = project(
+        {
+            "playbooks/risks/_kind.yaml": "name: risk\ntemplate: risk.md.jinja\n",
+            **RISK_ENTITY,
+            "page-templates/risk.md.jinja": '{% extends "entity.md.jinja" %}\n'
+            "{% block lead %}Mind the risk.{% endblock %}\n",
+        },
+        mkdocs_yml=MKDOCS_YML.replace(
+            "  - playbook\n", "  - playbook:\n      templates_dir: page-templates\n"
+        ),
+    )
+    result = CliRunner().invoke(main, ["validate", str(root)])
+    assert result.exit_code == 0, result.output
+    built = run_mkdocs(root, "build", "--strict")
+    assert built.returncode == 0, built.stderr
+    assert "Mind the risk." in (root / "site/risks/a/index.html").read_text(encoding="utf-8")
+
+
 def test_a_partial_as_template_fails_validate_and_the_build_at_the_kind_file(
     project: Callable[..., Path],
 ) -> None:
@@ -453,3 +474,30 @@ def test_icons_of_every_set_material_bundles_are_accepted(tmp_path: Path) -> Non
     for icon in ("material/target", "fontawesome/solid/heart", "octicons/alert-16"):
         assert kind_file_problems(tmp_path, f"name: risk\nicon: {icon}\n") == [], icon
     assert kind_file_problems(tmp_path, "name: risk\nicon: simple/handshake_protocol\n") == []
+
+
+def test_every_path_the_plan_writes_beside_the_collections_is_reserved() -> None:
+    pipeline = Pipeline(
+        PlaybookOptions(health_page=True),
+        project_dir=EVERYTHING,
+        docs_dir=EVERYTHING / "docs",
+        display=str,
+    )
+    checked = pipeline.check()
+    collections = {kind.collection for kind in checked.playbook.kinds}
+    names = set(reserved_names(pipeline.page_paths(checked))) - collections
+    assert {"authoring-guide", "schemas", "playbook-health", "coverage"} <= names
+    assert names <= set(reserved_paths(builtin_kinds()))
+
+
+def test_folders_starting_with_an_underscore_or_a_dot_stay_ignored(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "playbooks/_Old Risks <b>/_kind.yaml": "name: Bad Name\n",
+            "playbooks/.Hidden/x.yaml": "not: [valid",
+            "playbooks/personas/sally.yaml": "title: S\nsummary: s\nbarriers: [a]\n"
+            "motivators: [b]\n",
+        },
+    )
+    assert load_playbook(tmp_path / "playbooks", project_dir=tmp_path).diagnostics == []

@@ -231,6 +231,16 @@ def icon_shortcode(icon: str) -> str:
     return icon.replace("/", "-")
 
 
+@dataclass(frozen=True)
+class PageTemplates:
+    """The page templates a site finds, as a kind's `template` may name them."""
+
+    entities: frozenset[str]
+    """Those that make a whole entity page."""
+    others: frozenset[str] = frozenset()
+    """Those that make the site's other pages: a kind's index, the site pages."""
+
+
 # -- reading a kind file -------------------------------------------------------------------
 
 
@@ -301,14 +311,15 @@ def read_kind_file(
     taken: Mapping[str, str],
     packaged: bool = False,
     icons: Path | None = None,
+    page_templates: PageTemplates | None = None,
 ) -> tuple[KindSpec | None, list[Diagnostic]]:
     """Check a kind file and read it into a `KindSpec`.
 
     ``base`` is the built-in kind the file extends (its folder is a built-in collection),
     or None for a new kind. ``kind_names`` are every kind a ref may name; ``taken`` maps
     the names of the other kinds to where they come from, for the clash check. ``icons``
-    is the folder of the icons an `icon` may name; without it, only the form of the name
-    is checked.
+    is the folder of the icons an `icon` may name, and ``page_templates`` the templates a
+    `template` may name; without them, only the form of each is checked.
     """
     check = _Checker(source)
     data = source.data
@@ -319,7 +330,7 @@ def read_kind_file(
     plural = _optional_text(check, data, "plural")
     icon = _icon(check, data, icons)
     description = _optional_text(check, data, "description")
-    template = _template(check, data)
+    template = _template(check, data, page_templates)
     base_fields = {f.name: f for f in base.fields} if base else {}
     fields = _fields(check, data.get("fields"), base_fields, kind_names | {name or ""})
     all_fields = {f.name: f for f in fields} | {n: FieldSpec(n, "text") for n in COMMON_FIELDS}
@@ -439,7 +450,9 @@ def _icon(check: _Checker, data: Mapping[str, Any], icons: Path | None) -> str |
     return icon
 
 
-def _template(check: _Checker, data: Mapping[str, Any]) -> str | None:
+def _template(
+    check: _Checker, data: Mapping[str, Any], templates: PageTemplates | None
+) -> str | None:
     template = _optional_text(check, data, "template")
     if template is None:
         return None
@@ -454,7 +467,21 @@ def _template(check: _Checker, data: Mapping[str, Any]) -> str | None:
             + instead,
         )
         return None
-    return template
+    if templates is None or template in templates.entities:
+        return template
+    if template in templates.others:
+        message = f"'{template}' makes another page of the site, not an entity page; " + instead
+    else:
+        message = (
+            f"'{template}' is not a template of entity pages (a template of your own goes "
+            "in the templates folder)"
+            + (
+                did_you_mean(template, templates.entities)
+                or "; they are: " + ", ".join(sorted(templates.entities))
+            )
+        )
+    check.at_value(("template",), message)
+    return None
 
 
 def _field_named(
