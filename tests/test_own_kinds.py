@@ -501,3 +501,16 @@ def test_folders_starting_with_an_underscore_or_a_dot_stay_ignored(tmp_path: Pat
         },
     )
     assert load_playbook(tmp_path / "playbooks", project_dir=tmp_path).diagnostics == []
+
+
+def test_playbook_new_refuses_a_kind_whose_folder_the_site_writes(
+    project: Callable[..., Path],
+) -> None:
+    root = project({"playbooks/schemas/_kind.yaml": "name: schema-note\n"})
+    result = CliRunner().invoke(main, ["new", "schema-note", "x", "--project", str(root)])
+    assert result.exit_code == 1
+    assert (
+        "playbooks/schemas:1:1: collection: 'schemas' is where the site puts "
+        "schemas/discipline.schema.json; a collection there would replace it: rename the folder"
+    ) in result.output
+    assert not (root / "playbooks/schemas/x.yaml").exists()
