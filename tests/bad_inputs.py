@@ -399,6 +399,13 @@ CASES: list[Case] = [
     ),
     Case(
         "Ids and files",
+        "the id of the collection's index page",
+        {"playbooks/personas/index.yaml": PERSONA},
+        "playbooks/personas/index.yaml:1:1: id: 'index' is the name of the collection's index "
+        "page, which the playbook generates; rename the file",
+    ),
+    Case(
+        "Ids and files",
         "an unknown collection folder",
         {"playbooks/persona/sally.yaml": PERSONA},
         "playbooks/persona:1:1: collection: 'persona' is not a collection folder; did you "

@@ -25,6 +25,7 @@ from ..model import (
     Playbook,
     Position,
     format_field_path,
+    kind_index_path,
     nearest_position,
     subject_keys,
 )
@@ -285,6 +286,8 @@ class _Loading:
 
     def load_collection(self, kind: Kind, folder: Path) -> None:
         seen: dict[str, Path] = {}
+        # An entity's page is `<collection>/<id>.md`, beside the index page of its kind.
+        index_page = folder / Path(kind_index_path(kind)).name
         for entry in _listing(folder):
             if entry.name == INTRO_FILE:
                 text = self.read_text(entry)
@@ -317,6 +320,14 @@ class _Loading:
                     "id",
                     f"'{ident}' is not a valid id: use 1 to 64 lowercase letters, digits and "
                     "hyphens, starting with a letter or digit; rename the file",
+                )
+                continue
+            if entry.parent / f"{ident}.md" == index_page:
+                self.error(
+                    entry,
+                    "id",
+                    f"'{ident}' is the name of the collection's index page, which the "
+                    "playbook generates; rename the file",
                 )
                 continue
             if ident in seen:
