@@ -112,8 +112,6 @@ MODEL_ATTRIBUTES = frozenset(
     name for model in _MODELS for name in dir(model) if not name.startswith("_")
 ) - frozenset(name for model in _MODELS for name in model.model_fields)
 """What the validating model has of its own (pydantic's `model_dump`, `json`, `copy`...)."""
-
-
 MODEL_NAMESPACE = "model_"
 """Where pydantic puts what it adds to models (of its versions, some warn of any field here)."""
 

@@ -287,7 +287,7 @@ class _Loading:
     def load_collection(self, kind: Kind, folder: Path) -> None:
         seen: dict[str, Path] = {}
         # An entity's page is `<collection>/<id>.md`, beside the index page of its kind.
-        index_page = folder / Path(kind_index_path(kind)).name
+        index_id = Path(kind_index_path(kind)).stem
         for entry in _listing(folder):
             if entry.name == INTRO_FILE:
                 text = self.read_text(entry)
@@ -322,7 +322,7 @@ class _Loading:
                     "hyphens, starting with a letter or digit; rename the file",
                 )
                 continue
-            if entry.parent / f"{ident}.md" == index_page:
+            if ident == index_id:
                 self.error(
                     entry,
                     "id",
