@@ -80,6 +80,7 @@ def test_generated_playbook_is_valid_and_has_the_realistic_shape(tmp_path: Path)
     assert max(orders.values()) == 1
 
 
+@pytest.mark.site
 @pytest.mark.parametrize("engine", ["mkdocs", "properdocs"])
 def test_runner_end_to_end(tmp_path: Path, engine: str) -> None:
     output = tmp_path / "RESULTS.md"
@@ -131,6 +132,7 @@ def test_runner_end_to_end(tmp_path: Path, engine: str) -> None:
     assert "edited page fresh after rebuild | yes / yes |" in text
 
 
+@pytest.mark.slow
 def test_render_edit_benchmark_renders_what_a_fresh_render_does(tmp_path: Path) -> None:
     _generator().generate(tmp_path, 200, seed=0)
     spec = importlib.util.spec_from_file_location("render_edit", BENCHMARKS / "render_edit.py")

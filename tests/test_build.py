@@ -14,6 +14,8 @@ import pytest
 
 from .conftest import EVERYTHING, MKDOCS_YML, run_mkdocs
 
+pytestmark = pytest.mark.site
+
 Project = Callable[..., Path]
 
 

@@ -71,6 +71,7 @@ def shipped(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, byt
     return build_both(REPO, tmp_path_factory.mktemp("shipped"))
 
 
+@pytest.mark.site
 def test_the_shipped_site_is_the_same_under_both_engines(
     shipped: dict[str, dict[str, bytes]],
 ) -> None:
@@ -82,6 +83,7 @@ def test_the_shipped_site_is_the_same_under_both_engines(
     assert len(shipped["mkdocs"]) > 100
 
 
+@pytest.mark.site
 def test_the_shipped_site_has_addresses_in_its_sitemap(
     shipped: dict[str, dict[str, bytes]],
 ) -> None:
@@ -94,6 +96,7 @@ def test_the_shipped_site_has_addresses_in_its_sitemap(
     assert 'data-md-component="source"' not in home
 
 
+@pytest.mark.site
 def test_the_fixture_is_the_same_under_both_engines(project: Project, tmp_path: Path) -> None:
     root = project(fixture=EVERYTHING)
     sites = build_both(root, tmp_path)
@@ -108,6 +111,7 @@ def test_properdocs_finds_the_plugin_in_its_own_entry_point_group() -> None:
     assert playbook.value == "mkdocs_playbook.engine.plugin:PlaybookPlugin"
 
 
+@pytest.mark.site
 def test_properdocs_builds_a_project_configured_in_properdocs_yml(project: Project) -> None:
     root = project(fixture=EVERYTHING)
     (root / "mkdocs.yml").rename(root / "properdocs.yml")
@@ -196,6 +200,7 @@ print(json.dumps({"first": before, "second": messages, "engine": type(first).__m
 """
 
 
+@pytest.mark.site
 @pytest.mark.parametrize("engine", ENGINES)
 def test_a_page_warning_repeats_on_every_serve_rebuild_under_each_engine(
     project: Project, engine: str

@@ -56,11 +56,13 @@ def text_of(html: str) -> str:
 # -- the site ---------------------------------------------------------------------------------
 
 
+@pytest.mark.site
 def test_new_kinds_get_an_index_and_a_page_per_entity(site: Path) -> None:
     for path in ["objectives", "objectives/grow-members", "initiatives/welcome-pack"]:
         assert (site / path / "index.html").is_file(), path
 
 
+@pytest.mark.site
 def test_index_cards_follow_order_by_not_title(site: Path) -> None:
     index = page(site, "objectives")
     # Cut churn is due first; by title, Grow active members would come first.
@@ -70,6 +72,7 @@ def test_index_cards_follow_order_by_not_title(site: Path) -> None:
     assert order == sorted(order)
 
 
+@pytest.mark.site
 def test_an_integer_order_by_numbers_the_pages(site: Path) -> None:
     assert "Play 2 of 3" in text_of(page(site, "plays/map-the-journey"))
     assert "Initiative 1 of 2" in text_of(page(site, "initiatives/member-survey"))
@@ -77,6 +80,7 @@ def test_an_integer_order_by_numbers_the_pages(site: Path) -> None:
     assert " of 2" not in text_of(page(site, "objectives/grow-members"))
 
 
+@pytest.mark.site
 def test_previous_and_next_follow_order_by(site: Path) -> None:
     html = page(site, "plays/map-the-journey")
     assert re.search(r'href="\.\./understand-needs/"[^>]*>← Previous: Understand', html)
@@ -85,6 +89,7 @@ def test_previous_and_next_follow_order_by(site: Path) -> None:
     assert "Previous:" not in first and "Next: Address the whole experience" in first
 
 
+@pytest.mark.site
 def test_a_checklist_is_a_list_of_unticked_tick_boxes_in_order(site: Path) -> None:
     html = page(site, "initiatives/member-survey")
     items = re.findall(r'<li class="task-list-item">(.*?)</li>', html, re.S)
@@ -92,12 +97,14 @@ def test_a_checklist_is_a_list_of_unticked_tick_boxes_in_order(site: Path) -> No
     assert all('type="checkbox"' in i and "checked" not in i for i in items)
 
 
+@pytest.mark.site
 def test_backlinks_take_the_inverse_heading(site: Path) -> None:
     # The "Related" block names each relation from the target's side.
     assert "<strong>Serves:</strong>" in page(site, "initiatives/member-survey")
     assert "<strong>Initiatives that run it:</strong>" in page(site, "plays/map-the-journey")
 
 
+@pytest.mark.site
 def test_an_extended_built_in_keeps_its_fields_and_adds_its_own(site: Path) -> None:
     text = text_of(page(site, "plays/understand-needs"))
     for shown in ["Why it matters", "Before you start", "Key questions", "Who are your key users?"]:
@@ -106,6 +113,7 @@ def test_an_extended_built_in_keeps_its_fields_and_adds_its_own(site: Path) -> N
     assert text.index("Why it matters") < text.index("Before you start") < text.index("How")
 
 
+@pytest.mark.site
 def test_the_extended_kind_is_relabelled_in_nav_and_index(site: Path) -> None:
     assert "<h1" in page(site, "plays") and "Team plays" in page(site, "plays")
 
@@ -180,6 +188,7 @@ def test_the_authoring_guide_prints_a_new_kind(renderer: Renderer) -> None:
     assert "| `initiatives` | list of initiative refs | no |" in section
 
 
+@pytest.mark.site
 def test_a_kind_is_added_with_yaml_alone(project: Callable[..., Path]) -> None:
     root = project(
         {

@@ -43,6 +43,7 @@ def _build(root: Path, *args: str) -> str:
     return done.stderr
 
 
+@pytest.mark.site
 def test_pages_converted_by_workers_are_the_pages_mkdocs_converts(tmp_path: Path) -> None:
     workers = _project(tmp_path / "workers", workers=2)
     alone = _project(tmp_path / "alone", workers=1)
@@ -62,6 +63,7 @@ def test_pages_converted_by_workers_are_the_pages_mkdocs_converts(tmp_path: Path
     assert_same_site(workers / "site", cold)
 
 
+@pytest.mark.site
 def test_a_page_whose_conversion_warns_is_converted_by_mkdocs_and_warns_once(
     tmp_path: Path,
 ) -> None:
@@ -85,6 +87,7 @@ def test_a_page_whose_conversion_warns_is_converted_by_mkdocs_and_warns_once(
     assert strict.stderr.count(WARNING) == 1, strict.stderr
 
 
+@pytest.mark.site
 def test_a_negative_number_of_workers_is_refused(tmp_path: Path) -> None:
     root = _project(tmp_path / "project", workers=-1)
     done = run_mkdocs(root, "build")
@@ -139,6 +142,7 @@ print(host, seen[0], gc.get_freeze_count())
 """
 
 
+@pytest.mark.site
 @pytest.mark.parametrize("host", ["host", "none"])
 def test_the_build_freezes_its_heap_for_the_page_loop_and_thaws_it_after(
     tmp_path: Path, host: str
