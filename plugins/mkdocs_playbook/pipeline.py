@@ -8,34 +8,19 @@ engine: the engine hands in what it knows of the site as `SiteSettings`.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from .authoring.author_pages import author_files, author_page_paths, author_pages
-from .diagnostics import Diagnostic, sorted_diagnostics
-from .load.loader import LoadCache, load_playbook
-from .model import Playbook, kind_index_path
+from .diagnostics import Diagnostic
+from .entities import kind_index_path
+from .load.loader import LoadCache
 from .options import PlaybookOptions
 from .plan import NavSection, SitePlan, SiteSettings, clashes
 from .render.incremental import RenderCache
 from .render.pages import Renderer
-from .resolve.refs import Links, resolve_refs
+from .resolve.checked import Checked, check_playbook
 
 __all__ = ["Checked", "NavSection", "Pipeline", "SitePlan", "SiteSettings"]
-
-
-@dataclass
-class Checked:
-    """The playbook loaded, validated and resolved, with every problem found, in file order."""
-
-    playbook: Playbook
-    links: Links
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-
-    @property
-    def errors(self) -> list[Diagnostic]:
-        """The problems that stop a build."""
-        return [d for d in self.diagnostics if d.is_error]
 
 
 class Pipeline:
@@ -68,15 +53,11 @@ class Pipeline:
 
     def check(self, *, display_dir: Path | None = None) -> Checked:
         """Load and validate every file, then resolve every ref and gather the backlinks."""
-        result = load_playbook(
+        return check_playbook(
             self.playbooks_dir,
             project_dir=display_dir or self.project_dir,
             max_file_size=self.options.max_file_size,
             cache=self.load_cache,
-        )
-        links, ref_diagnostics = resolve_refs(result.playbook)
-        return Checked(
-            result.playbook, links, sorted_diagnostics(result.diagnostics + ref_diagnostics)
         )
 
     def renderer(self, checked: Checked, site: SiteSettings) -> Renderer:

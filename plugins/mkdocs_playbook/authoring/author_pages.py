@@ -8,11 +8,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..diagnostics import Diagnostic
+from ..entities import Playbook
 from ..kinds.registry import KindRegistry
-from ..model import Playbook
+from ..plan import EditUrl
 from ..resolve.refs import Links
 from .guide import render_authoring_guide
-from .health import EditUrl, checks_in_order, content_health, render_health_page
+from .health import checks_in_order, content_health, render_health_page
 from .schema import SCHEMA_DIR, SCHEMA_MAP_FILE, published_schemas, schema_file_name
 
 GUIDE_PAGE = "authoring-guide.md"

@@ -15,9 +15,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from ..kinds.models import Kind
 from ..kinds.registry import KindRegistry
 from ..load.loader import YAML_SUFFIXES
-from ..model import ID_PATTERN, WHOLE_KIND, Kind
+from ..model import ID_PATTERN, WHOLE_KIND
 from .field_docs import nested_models, ref_target
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"

@@ -14,8 +14,7 @@ from importlib import resources
 
 from ..diagnostics import Diagnostic, DiagnosticError
 from ..load.yamlsource import YamlProblem, parse_yaml
-from ..model import Kind
-from .models import kind_model
+from .models import Kind, kind_model
 from .spec import KindFile, KindSpec, read_kind_file
 
 KIND_FILE = "_kind.yaml"

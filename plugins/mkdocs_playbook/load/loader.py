@@ -14,15 +14,14 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from ..diagnostics import Diagnostic, did_you_mean, sorted_diagnostics
+from ..entities import Entity, Playbook
+from ..kinds.models import Kind
 from ..kinds.registry import KIND_FILE, KindRegistry, builtin_kinds, extend_registry
 from ..kinds.spec import FieldSpec, KindFile
 from ..model import (
     ID_PATTERN,
-    Entity,
     EntityBase,
     FieldPath,
-    Kind,
-    Playbook,
     Position,
     format_field_path,
     nearest_position,

@@ -14,22 +14,17 @@ import re
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from urllib.parse import quote
 
 import jinja2
 
 from .. import reads
 from ..diagnostics import Diagnostic, DiagnosticError
+from ..entities import Entity, Playbook, kind_index_path
+from ..kinds.models import Kind
 from ..kinds.spec import FieldSpec
-from ..model import (
-    Entity,
-    EntityBase,
-    Kind,
-    Playbook,
-    kind_index_path,
-    subject_keys,
-)
+from ..model import EntityBase, subject_keys
 from ..plan import EditUrl
 from ..resolve.refs import (
     FieldRef as FieldRefLike,
@@ -56,8 +51,14 @@ from .markup import (
     rewrite_links,
 )
 
-if TYPE_CHECKING:
-    from .incremental import RenderCache
+
+class PageCache(Protocol):
+    """What `Renderer.render_site` renders through: `incremental.RenderCache`, which keeps
+    the pages of the last render and renders again only those an edit touches."""
+
+    def render(self, renderer: Renderer) -> dict[str, str]:
+        """Every page ``renderer`` makes."""
+        ...
 
 
 class Renderer:
@@ -97,7 +98,7 @@ class Renderer:
 
     # -- pages ---------------------------------------------------------------------------
 
-    def render_site(self, cache: RenderCache | None = None) -> dict[str, str]:
+    def render_site(self, cache: PageCache | None = None) -> dict[str, str]:
         """Every page the playbook makes, by docs-relative path, in a stable order; with a
         ``cache`` of the last render, only the pages that read something that changed.
 
