@@ -38,24 +38,24 @@ PERSONA_TEMPLATE = (
 )
 
 
-def _replace(path: Path, old: str, new: str) -> None:
+def replace_text(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} is not in {path}"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def _summary(root: Path) -> None:
-    _replace(root / "playbooks/personas/busy-parent.yaml", "no free evenings", "no spare hour")
+    replace_text(root / "playbooks/personas/busy-parent.yaml", "no free evenings", "no spare hour")
 
 
 def _title(root: Path) -> None:
-    _replace(
+    replace_text(
         root / "playbooks/personas/busy-parent.yaml", "title: Busy parent", "title: Busy carer"
     )
 
 
 def _new_ref(root: Path) -> None:
-    _replace(
+    replace_text(
         root / "playbooks/personas/busy-parent.yaml",
         "related: [persona:retired-reader]",
         "related: [persona:retired-reader, play:ask-at-the-desk]",
@@ -63,7 +63,7 @@ def _new_ref(root: Path) -> None:
 
 
 def _removed_ref(root: Path) -> None:
-    _replace(
+    replace_text(
         root / "playbooks/personas/busy-parent.yaml", "related: [persona:retired-reader]\n", ""
     )
 
@@ -86,11 +86,11 @@ def _new_file(root: Path) -> None:
 
 
 def _kind_description(root: Path) -> None:
-    _replace(root / "playbooks/objectives/_kind.yaml", "the team commits to", "we promise")
+    replace_text(root / "playbooks/objectives/_kind.yaml", "the team commits to", "we promise")
 
 
 def _kind_plural(root: Path) -> None:
-    _replace(root / "playbooks/objectives/_kind.yaml", "plural: Objectives", "plural: Goals")
+    replace_text(root / "playbooks/objectives/_kind.yaml", "plural: Objectives", "plural: Goals")
 
 
 def _template(root: Path) -> None:
@@ -324,7 +324,7 @@ def test_a_stored_page_shows_the_nav_subtitle_as_it_is_now(project: Project) -> 
         write(root, {"docs/notes/a.md": "---\nsubtitle: before\n---\n# Note A\n"})
     _build(cached)
     for root in (cached, plain):
-        _replace(root / "docs/notes/a.md", "subtitle: before", "subtitle: after")
+        replace_text(root / "docs/notes/a.md", "subtitle: before", "subtitle: after")
     _build(plain)
     _build(cached)
     assert "<small>after</small>" in (cached / "site/plays/index.html").read_text("utf-8")
@@ -405,7 +405,7 @@ def test_a_build_after_builds_of_other_inputs_still_renders_only_what_an_edit_to
     _build(root)
     _summary(root)
     _build(root)  # Its render's notes are the ones kept.
-    _replace(root / "playbooks/personas/busy-parent.yaml", "no spare hour", "no free evenings")
+    replace_text(root / "playbooks/personas/busy-parent.yaml", "no spare hour", "no free evenings")
     for _ in range(4):  # Each takes the first build's plan: more than the cache keeps.
         _build(root)
     _title(root)
@@ -469,7 +469,7 @@ def test_a_serve_rebuild_after_an_edit_matches_a_fresh_build(project: Project, e
 
 
 def _tags(root: Path) -> None:
-    _replace(
+    replace_text(
         root / "playbooks/personas/busy-parent.yaml",
         "tags: [families, time poor]",
         "tags: [families, time poor, evenings]",
@@ -487,7 +487,7 @@ def test_with_the_tags_plugin_a_serve_rebuild_is_page_by_page_while_listings_sta
     # leaves that as it is; a new title or tag changes it, and takes the whole build.
     change = {"summary": _summary, "title": _title, "tags": _tags}[edit]
     root = _make(project, EVERYTHING, cache=True, name="served")
-    _replace(root / "mkdocs.yml", "  - search\n", "  - search\n  - tags\n")
+    replace_text(root / "mkdocs.yml", "  - search\n", "  - search\n  - tags\n")
     (root / "docs/tags.md").write_text("# Tags\n\n<!-- material/tags -->\n", encoding="utf-8")
     assert _serve_and_edit(root, change) is in_place
     assert_same_site(root / "served", root / "fresh")

@@ -17,8 +17,8 @@ import pytest
 from mkdocs_playbook.engine.build_cache import cpu_quota
 
 from .conftest import run_mkdocs
-from .test_benchmarks import _generator
-from .test_incremental import _replace, assert_same_site
+from .test_benchmarks import benchmark_generator
+from .test_incremental import assert_same_site, replace_text
 
 pytestmark = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="worker processes are forked on Linux only"
@@ -32,8 +32,10 @@ WARNING = (
 
 
 def _project(root: Path, workers: int) -> Path:
-    _generator().generate(root, ENTITIES, seed=0)
-    _replace(root / "mkdocs.yml", "  - playbook\n", f"  - playbook:\n      workers: {workers}\n")
+    benchmark_generator().generate(root, ENTITIES, seed=0)
+    replace_text(
+        root / "mkdocs.yml", "  - playbook\n", f"  - playbook:\n      workers: {workers}\n"
+    )
     return root
 
 
@@ -70,7 +72,7 @@ def test_a_page_whose_conversion_warns_is_converted_by_mkdocs_and_warns_once(
     root = _project(tmp_path / "workers", workers=2)
     with (root / "mkdocs.yml").open("a", encoding="utf-8") as config:
         config.write("validation:\n  links:\n    absolute_links: warn\n")
-    _replace(
+    replace_text(
         root / "playbooks/plays/audit-the-monthly-budget-offer.yaml",
         "body: |\n",
         "body: |\n  See [elsewhere](/elsewhere/).\n\n",

@@ -223,7 +223,7 @@ class Renderer:
 
         def html_url(target_page: str) -> str:
             # Inside diagrams MkDocs does not rewrite links, so give the final URL.
-            return _relative_url(self._page_url(page_path), self._page_url(target_page))
+            return relative_url(self._page_url(page_path), self._page_url(target_page))
 
         def icon(item: Entity | Kind) -> str:
             kind = item if isinstance(item, Kind) else item.kind
@@ -570,7 +570,7 @@ def relative_link(from_page: str, to_page: str) -> str:
     return "../" * (from_dir.count("/") + 1) + to_page if from_dir else to_page
 
 
-def _relative_url(from_url: str, to_url: str) -> str:
+def relative_url(from_url: str, to_url: str) -> str:
     """The link from one site URL (`personas/sally/`) to another, keeping directory slashes."""
     if from_url and not from_url.endswith("/"):
         head = from_url.rpartition("/")[0]
