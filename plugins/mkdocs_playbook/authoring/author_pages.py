@@ -27,8 +27,8 @@ def author_pages(
     *,
     site_url: str | None,
     playbooks_dir: str,
-    guide: bool = True,
-    health: bool = False,
+    guide: bool,
+    health: bool,
     edit_url: EditUrl | None = None,
 ) -> dict[str, str]:
     """The author-facing files, by docs-relative path: Markdown pages and schema JSON."""

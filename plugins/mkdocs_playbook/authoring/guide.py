@@ -196,7 +196,7 @@ def run_message_example(example: MessageExample) -> list[Diagnostic]:
         root = Path(folder)
         files = {e.path: e.yaml for e in examples(builtin_kinds())} | dict(example.files)
         for relative, text in files.items():
-            path = root / "playbooks" / relative
+            path = root / DEFAULTS.playbooks_dir / relative
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
         return check_playbook(

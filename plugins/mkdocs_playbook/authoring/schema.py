@@ -19,6 +19,7 @@ from ..kinds.models import Kind
 from ..kinds.registry import KindRegistry
 from ..load.loader import YAML_SUFFIXES
 from ..model import ID_PATTERN, WHOLE_KIND
+from ..options import DEFAULTS
 from .field_docs import nested_models, ref_target
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -91,7 +92,7 @@ def schema_map(
 
 
 def published_schemas(
-    kinds: KindRegistry, site_url: str | None, playbooks_dir: str = "playbooks"
+    kinds: KindRegistry, site_url: str | None, playbooks_dir: str = DEFAULTS.playbooks_dir
 ) -> dict[str, str]:
     """The schemas and the schema map as site files, by docs-relative path (`schemas/...`).
 

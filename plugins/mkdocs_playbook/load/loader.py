@@ -27,7 +27,7 @@ from ..model import (
     nearest_position,
     subject_keys,
 )
-from ..options import DEFAULT_MAX_FILE_SIZE
+from ..options import DEFAULTS
 from .yamlsource import YamlProblem, parse_yaml
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -90,7 +90,7 @@ def load_playbook(
     playbooks_dir: Path,
     *,
     project_dir: Path | None = None,
-    max_file_size: int = DEFAULT_MAX_FILE_SIZE,
+    max_file_size: int = DEFAULTS.max_file_size,
     cache: LoadCache | None = None,
 ) -> LoadResult:
     """Read, parse and validate every entity file under ``playbooks_dir``.
@@ -117,7 +117,7 @@ def load_kinds(
     playbooks_dir: Path,
     *,
     project_dir: Path | None = None,
-    max_file_size: int = DEFAULT_MAX_FILE_SIZE,
+    max_file_size: int = DEFAULTS.max_file_size,
 ) -> tuple[KindRegistry, list[Diagnostic]]:
     """The kinds a playbook may use, its own `_kind.yaml` files applied, without its entities."""
     loading = _Loading(playbooks_dir, project_dir or playbooks_dir.parent, max_file_size, None)

@@ -25,7 +25,8 @@ from ..entities import Entity, Playbook, kind_index_path
 from ..kinds.models import Kind
 from ..kinds.spec import FieldSpec
 from ..model import EntityBase, subject_keys
-from ..plan import EditUrl
+from ..options import DEFAULTS
+from ..plan import SITE_DEFAULTS, EditUrl
 from ..resolve.refs import (
     FieldRef as FieldRefLike,
 )
@@ -71,11 +72,11 @@ class Renderer:
         *,
         override_dirs: Sequence[Path] = (),
         edit_url: EditUrl | None = None,
-        show_tags: bool = True,
-        icons: bool = False,
-        snippets: bool = False,
-        use_directory_urls: bool = True,
-        extra_pages: bool = True,
+        show_tags: bool = SITE_DEFAULTS.show_tags,
+        icons: bool = SITE_DEFAULTS.icons,
+        snippets: bool = SITE_DEFAULTS.snippets,
+        use_directory_urls: bool = SITE_DEFAULTS.use_directory_urls,
+        extra_pages: bool = DEFAULTS.extra_pages,
     ) -> None:
         self.playbook = playbook
         self.links = links
