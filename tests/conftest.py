@@ -146,6 +146,18 @@ def run_mkdocs(
     )
 
 
+@pytest.fixture(scope="session")
+def everything_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture playbook as `project(fixture=EVERYTHING)` makes it, built once a session
+    with --strict. Read it, or copy it before changing it."""
+    root = tmp_path_factory.mktemp("everything-built") / "project"
+    shutil.copytree(EVERYTHING, root)
+    write(root, {"mkdocs.yml": MKDOCS_YML})
+    result = run_mkdocs(root, "build", "--strict")
+    assert result.returncode == 0, result.stderr
+    return root
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Callable[..., Path]:
     """A factory of project folders: a copy of a fixture, or given files, plus mkdocs.yml."""
