@@ -18,7 +18,10 @@ DECLARED = [option.name for option in dataclasses.fields(PlaybookOptions)]
 
 
 def test_the_mkdocs_config_class_is_the_declaration_in_its_order() -> None:
-    assert [name for name, _ in PlaybookConfig._schema] == DECLARED
+    plugin = PlaybookPlugin()
+    assert plugin.config_class is PlaybookConfig
+    assert plugin.load_config({}) == ([], [])
+    assert list(plugin.config) == DECLARED
     assert len(DECLARED) == 10
     for name, default, check, doc in PlaybookOptions.declared():
         assert default == getattr(DEFAULTS, name), name
