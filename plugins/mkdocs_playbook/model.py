@@ -1,8 +1,10 @@
-"""The playbook's entity types: one frozen pydantic model per kind of the content model.
+"""The values an entity's fields hold: the text types and their checks, records, refs, and
+places in a file.
 
-This module is the single source of truth for the YAML contract. The loader validates
-against it, the ref resolver walks the fields it marks as refs, and the JSON Schemas and
-the authoring guide are generated from its field descriptions.
+The kinds (`kinds/`) make each kind's pydantic model from these types; the loader validates
+against those models, the ref resolver walks the fields marked as refs, and the JSON Schemas
+and the authoring guide are generated from the field descriptions. The entities and the
+`Playbook` they form are in `entities.py`, a layer above the kinds.
 """
 
 from __future__ import annotations
