@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup browser-deps serve build test lint typecheck unit site dist bench fuzz clean
+.PHONY: setup browser-deps serve build test check lint typecheck unit fast site dist bench fuzz clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -42,6 +42,15 @@ site: setup
 	$(BIN)/mkdocs build --strict --site-dir "$$(mktemp -d)"
 
 test: lint typecheck unit site
+
+# The fast tier, for each change: lint, types and every test that builds no whole site,
+# drives no browser and builds no wheel (the markers are in pyproject.toml).
+FAST := not site and not browser and not dist and not slow
+
+fast: setup
+	$(BIN)/pytest -m "$(FAST)"
+
+check: lint typecheck fast
 
 # The sdist and wheel, built offline with the dev group's tools, checked as an index would.
 dist: setup

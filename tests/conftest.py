@@ -1,14 +1,21 @@
-"""Shared helpers: write playbooks into temp dirs and build them with MkDocs."""
+"""Shared helpers: write playbooks into temp dirs and build them with MkDocs.
+
+`make check` leaves out the tests marked `site`, `browser`, `dist` and `slow` (see the
+markers in pyproject.toml). A test that builds or serves a whole site, in a subprocess or in
+this one, fails unless it is marked `site` (or `browser`, `dist`): the marking cannot drift.
+"""
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
 import sys
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Generator, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -24,6 +31,90 @@ plugins:
   - search
   - playbook
 """
+
+
+# -- builds only in tests marked for them ---------------------------------------------------
+
+BUILD_MARKS = frozenset({"site", "browser", "dist"})
+"""The marks of tests that may build a whole site (or a wheel, which builds the package)."""
+
+ENGINES = frozenset({"mkdocs", "properdocs", "zensical"})
+IN_PROCESS = ("mkdocs.commands.build", "mkdocs.commands.serve", "mkdocs.__main__")
+"""Modules whose `build`, `serve` or command line build a whole site in this process."""
+
+_running: pytest.Item | None = None
+
+
+def what_it_builds(args: Sequence[str]) -> str | None:
+    """The mark a command line needs, if it builds a site (`site`) or the package (`dist`)."""
+    words = [os.fspath(arg) for arg in args]
+    for index, word in enumerate(words):
+        following = words[index + 1] if index + 1 < len(words) else ""
+        if Path(word).name in ENGINES or word.endswith("benchmarks/run.py"):
+            return "site"
+        if word == "-m" and following.partition(".")[0] in ENGINES:
+            return "site"
+        if word == "-m" and following in ("build", "twine"):
+            return "dist"
+        if word == "-c" and any(name in following for name in (*IN_PROCESS, "properdocs")):
+            return "site"
+    return None
+
+
+def _refuse_unmarked(needed: str, what: str) -> None:
+    item = _running
+    if item is None or any(item.get_closest_marker(mark) for mark in BUILD_MARKS):
+        return
+    pytest.fail(
+        f"{item.nodeid} runs {what}: mark it @pytest.mark.{needed} (or its module with"
+        f" `pytestmark = pytest.mark.{needed}`), so that `make check` leaves it out",
+        pytrace=False,
+    )
+
+
+def _audit(event: str, args: tuple[Any, ...]) -> None:
+    if event == "subprocess.Popen" and _running is not None:
+        _executable, command, _cwd, _env = args
+        words = [command] if isinstance(command, str | bytes | os.PathLike) else list(command)
+        needed = what_it_builds([w.decode() if isinstance(w, bytes) else w for w in words])
+        if needed:
+            _refuse_unmarked(needed, " ".join(map(str, words))[:120])
+
+
+def _guarded(function: Callable[..., Any], name: str) -> Callable[..., Any]:
+    @functools.wraps(function)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        _refuse_unmarked("site", name)
+        return function(*args, **kwargs)
+
+    return guarded
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Before the test modules are imported, so that `from ... import build` gets the guard.
+    import mkdocs.commands.build
+    import mkdocs.commands.serve
+
+    for module in (mkdocs.commands.build, mkdocs.commands.serve):
+        name = module.__name__.rpartition(".")[2]
+        original = getattr(module, name)
+        if not hasattr(original, "__wrapped__"):
+            setattr(module, name, _guarded(original, f"{module.__name__}.{name}"))
+    sys.addaudithook(_audit)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item) -> Generator[None, object, object]:
+    # The set-up of module- and session-scoped fixtures runs inside the first test using them.
+    global _running
+    _running = item
+    try:
+        return (yield)
+    finally:
+        _running = None
+
+
+# -- writing and building projects ------------------------------------------------------------
 
 
 def write(root: Path, files: dict[str, str]) -> Path:
@@ -53,6 +144,18 @@ def run_mkdocs(
         timeout=300,
         check=False,
     )
+
+
+@pytest.fixture(scope="session")
+def everything_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture playbook as `project(fixture=EVERYTHING)` makes it, built once a session
+    with --strict. Read it, or copy it before changing it."""
+    root = tmp_path_factory.mktemp("everything-built") / "project"
+    shutil.copytree(EVERYTHING, root)
+    write(root, {"mkdocs.yml": MKDOCS_YML})
+    result = run_mkdocs(root, "build", "--strict")
+    assert result.returncode == 0, result.stderr
+    return root
 
 
 @pytest.fixture

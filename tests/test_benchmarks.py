@@ -24,7 +24,7 @@ BENCHMARKS = REPO / "benchmarks"
 N = 20
 
 
-def _generator() -> ModuleType:
+def benchmark_generator() -> ModuleType:
     spec = importlib.util.spec_from_file_location("benchmarks_generate", BENCHMARKS / "generate.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
@@ -38,7 +38,7 @@ def _files(root: Path) -> dict[str, bytes]:
 
 
 def test_generator_is_deterministic(tmp_path: Path) -> None:
-    generate = _generator().generate
+    generate = benchmark_generator().generate
     generate(tmp_path / "a", N, seed=0)
     generate(tmp_path / "b", N, seed=0)
     generate(tmp_path / "c", N, seed=1)
@@ -47,7 +47,7 @@ def test_generator_is_deterministic(tmp_path: Path) -> None:
 
 
 def test_generated_playbook_is_valid_and_has_the_realistic_shape(tmp_path: Path) -> None:
-    counts = _generator().generate(tmp_path, N, seed=0)
+    counts = benchmark_generator().generate(tmp_path, N, seed=0)
     assert sum(counts.values()) == N
 
     result = load_playbook(tmp_path / "playbooks", project_dir=tmp_path)
@@ -80,6 +80,7 @@ def test_generated_playbook_is_valid_and_has_the_realistic_shape(tmp_path: Path)
     assert max(orders.values()) == 1
 
 
+@pytest.mark.site
 @pytest.mark.parametrize("engine", ["mkdocs", "properdocs"])
 def test_runner_end_to_end(tmp_path: Path, engine: str) -> None:
     output = tmp_path / "RESULTS.md"
@@ -131,8 +132,9 @@ def test_runner_end_to_end(tmp_path: Path, engine: str) -> None:
     assert "edited page fresh after rebuild | yes / yes |" in text
 
 
+@pytest.mark.slow
 def test_render_edit_benchmark_renders_what_a_fresh_render_does(tmp_path: Path) -> None:
-    _generator().generate(tmp_path, 200, seed=0)
+    benchmark_generator().generate(tmp_path, 200, seed=0)
     spec = importlib.util.spec_from_file_location("render_edit", BENCHMARKS / "render_edit.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)

@@ -16,8 +16,8 @@ from click.testing import CliRunner, Result
 from mkdocs_playbook.authoring.examples import examples
 from mkdocs_playbook.authoring.field_docs import field_docs
 from mkdocs_playbook.cli import main
+from mkdocs_playbook.kinds.models import Kind
 from mkdocs_playbook.kinds.registry import builtin_kinds
-from mkdocs_playbook.model import Kind
 from mkdocs_playbook.options import PlaybookOptions
 
 from .conftest import EVERYTHING, REPO

@@ -51,6 +51,7 @@ def test_the_readme_quick_start_is_the_sequence_the_wheel_test_runs() -> None:
     ]
 
 
+@pytest.mark.site
 def test_the_readme_example_entity_builds_in_a_new_project(tmp_path: Path) -> None:
     root = tmp_path / "my-playbook"
     assert CliRunner().invoke(main, ["init", str(root)]).exit_code == 0

@@ -42,6 +42,7 @@ def everything_export(project: Project, tmp_path: Path) -> Path:
     return out
 
 
+@pytest.mark.site
 def test_export_builds_with_plain_mkdocs_in_strict_mode(everything_export: Path) -> None:
     built = run_mkdocs(everything_export, "build", "--strict")
     assert built.returncode == 0, built.stderr
@@ -107,6 +108,7 @@ def test_exported_config_already_has_what_the_plugin_would_add(everything_export
     assert [fence["name"] for fence in fences] == ["mermaid"]
 
 
+@pytest.mark.site
 def test_export_of_the_shipped_playbook_builds_strictly(tmp_path: Path) -> None:
     out = tmp_path / "shipped"
     result = export(REPO, out)
@@ -121,6 +123,7 @@ def test_export_of_the_shipped_playbook_builds_strictly(tmp_path: Path) -> None:
     assert built.returncode == 0, built.stderr
 
 
+@pytest.mark.site
 def test_export_lists_entity_pages_in_the_nav_when_the_plugin_does(
     project: Project, tmp_path: Path
 ) -> None:
@@ -187,6 +190,7 @@ def test_export_refuses_a_playbook_with_errors_and_writes_nothing(
     assert not out.exists()
 
 
+@pytest.mark.site
 def test_export_of_the_shipped_playbook_builds_with_zensical(tmp_path: Path) -> None:
     """Zensical runs no MkDocs plugin: the export is how it builds a playbook."""
     pytest.importorskip("zensical", reason="Zensical installs only where its wheel exists")
@@ -214,6 +218,7 @@ def test_export_of_the_shipped_playbook_builds_with_zensical(tmp_path: Path) -> 
     assert 'href="../../channels/' in persona
 
 
+@pytest.mark.site
 def test_export_of_a_new_project_publishes_no_readme_of_its_overrides(tmp_path: Path) -> None:
     root = tmp_path / "new"
     assert CliRunner().invoke(main, ["init", str(root)]).exit_code == 0

@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 import markdown
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pymdownx.superfences import fence_code_format
@@ -25,6 +26,8 @@ from mkdocs_playbook.resolve.refs import resolve_refs
 
 from .conftest import EVERYTHING
 from .html_checks import Page, problems
+
+pytestmark = pytest.mark.slow
 
 settings.register_profile(
     "default", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]

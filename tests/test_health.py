@@ -13,9 +13,9 @@ from mkdocs_playbook.authoring.health import (
     content_health,
     render_health_page,
 )
+from mkdocs_playbook.entities import Playbook
 from mkdocs_playbook.kinds.registry import builtin_kinds
 from mkdocs_playbook.load.loader import load_playbook
-from mkdocs_playbook.model import Playbook
 from mkdocs_playbook.resolve.refs import resolve_refs
 
 from .conftest import EVERYTHING, write

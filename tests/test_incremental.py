@@ -38,24 +38,24 @@ PERSONA_TEMPLATE = (
 )
 
 
-def _replace(path: Path, old: str, new: str) -> None:
+def replace_text(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} is not in {path}"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def _summary(root: Path) -> None:
-    _replace(root / "playbooks/personas/busy-parent.yaml", "no free evenings", "no spare hour")
+    replace_text(root / "playbooks/personas/busy-parent.yaml", "no free evenings", "no spare hour")
 
 
 def _title(root: Path) -> None:
-    _replace(
+    replace_text(
         root / "playbooks/personas/busy-parent.yaml", "title: Busy parent", "title: Busy carer"
     )
 
 
 def _new_ref(root: Path) -> None:
-    _replace(
+    replace_text(
         root / "playbooks/personas/busy-parent.yaml",
         "related: [persona:retired-reader]",
         "related: [persona:retired-reader, play:ask-at-the-desk]",
@@ -63,7 +63,7 @@ def _new_ref(root: Path) -> None:
 
 
 def _removed_ref(root: Path) -> None:
-    _replace(
+    replace_text(
         root / "playbooks/personas/busy-parent.yaml", "related: [persona:retired-reader]\n", ""
     )
 
@@ -86,11 +86,11 @@ def _new_file(root: Path) -> None:
 
 
 def _kind_description(root: Path) -> None:
-    _replace(root / "playbooks/objectives/_kind.yaml", "the team commits to", "we promise")
+    replace_text(root / "playbooks/objectives/_kind.yaml", "the team commits to", "we promise")
 
 
 def _kind_plural(root: Path) -> None:
-    _replace(root / "playbooks/objectives/_kind.yaml", "plural: Objectives", "plural: Goals")
+    replace_text(root / "playbooks/objectives/_kind.yaml", "plural: Objectives", "plural: Goals")
 
 
 def _template(root: Path) -> None:
@@ -151,6 +151,7 @@ def assert_same_site(built: Path, expected: Path) -> None:
     assert (mismatch, errors) == ([], [])
 
 
+@pytest.mark.site
 def test_a_warm_build_writes_the_same_site_as_a_build_without_the_cache(project: Project) -> None:
     cached, plain = _cached_and_plain(project)
     _build(plain)
@@ -178,6 +179,7 @@ print(sorted(m for m in sys.modules if m.startswith(("mkdocs_playbook.", "pydant
 """
 
 
+@pytest.mark.site
 def test_a_build_the_cache_answers_never_loads_the_playbook_code(project: Project) -> None:
     cached = _make(project, EVERYTHING, cache=True, name="cached")
     _build(cached)
@@ -191,6 +193,7 @@ def test_a_build_the_cache_answers_never_loads_the_playbook_code(project: Projec
     assert "'mkdocs_playbook.plan'" in loaded, loaded
 
 
+@pytest.mark.site
 def test_a_site_that_keeps_its_own_nav_reuses_page_outputs_too(project: Project) -> None:
     # Unquoted, as the README writes it: mkdocs.yml's YAML reads it as false.
     own_nav = MKDOCS_YML.replace(
@@ -266,6 +269,7 @@ def _shared_navs(root: Path) -> int:
     return int(re.findall(r"shared the sidebar nav of (\d+) pages", line)[0])
 
 
+@pytest.mark.site
 @pytest.mark.parametrize("setting", list(NAV_SETTINGS))
 def test_pages_that_share_a_sidebar_nav_show_the_one_they_would_make(
     project: Project, setting: str
@@ -292,6 +296,7 @@ def test_pages_that_share_a_sidebar_nav_show_the_one_they_would_make(
         assert "<p>Busy parent</p>" in page
 
 
+@pytest.mark.site
 def test_a_nav_url_written_with_backslashes_stops_pages_sharing_a_nav(
     project: Project,
 ) -> None:
@@ -309,6 +314,7 @@ def test_a_nav_url_written_with_backslashes_stops_pages_sharing_a_nav(
     assert_same_site(cached / "site", plain / "site")
 
 
+@pytest.mark.site
 def test_a_stored_page_shows_the_nav_subtitle_as_it_is_now(project: Project) -> None:
     settings = NAV_SETTINGS["pages as files"].replace("use_directory_urls: false\n", "")
     settings += "nav:\n  - Home: index.md\n  - notes/a.md\n"
@@ -318,7 +324,7 @@ def test_a_stored_page_shows_the_nav_subtitle_as_it_is_now(project: Project) -> 
         write(root, {"docs/notes/a.md": "---\nsubtitle: before\n---\n# Note A\n"})
     _build(cached)
     for root in (cached, plain):
-        _replace(root / "docs/notes/a.md", "subtitle: before", "subtitle: after")
+        replace_text(root / "docs/notes/a.md", "subtitle: before", "subtitle: after")
     _build(plain)
     _build(cached)
     assert "<small>after</small>" in (cached / "site/plays/index.html").read_text("utf-8")
@@ -365,6 +371,7 @@ def test_a_page_whose_folder_holds_a_nav_url_makes_its_own_sidebar_nav() -> None
     assert nav_of(at("plays/b.html", section)) == "nav made for plays/a.html"
 
 
+@pytest.mark.site
 @pytest.mark.parametrize("edit", list(EDITS))
 def test_a_warm_build_after_an_edit_matches_a_build_without_the_cache(
     project: Project, edit: str
@@ -388,6 +395,7 @@ def test_a_warm_build_after_an_edit_matches_a_build_without_the_cache(
         assert 0 < rendered <= total // 3, (rendered, total)
 
 
+@pytest.mark.site
 def test_a_build_after_builds_of_other_inputs_still_renders_only_what_an_edit_touches(
     project: Project,
 ) -> None:
@@ -397,7 +405,7 @@ def test_a_build_after_builds_of_other_inputs_still_renders_only_what_an_edit_to
     _build(root)
     _summary(root)
     _build(root)  # Its render's notes are the ones kept.
-    _replace(root / "playbooks/personas/busy-parent.yaml", "no spare hour", "no free evenings")
+    replace_text(root / "playbooks/personas/busy-parent.yaml", "no spare hour", "no free evenings")
     for _ in range(4):  # Each takes the first build's plan: more than the cache keeps.
         _build(root)
     _title(root)
@@ -407,6 +415,7 @@ def test_a_build_after_builds_of_other_inputs_still_renders_only_what_an_edit_to
     assert 0 < rendered <= total // 3, (rendered, total)
 
 
+@pytest.mark.site
 def test_a_file_in_the_override_folder_that_is_not_text_stops_nothing(project: Project) -> None:
     root = _make(project, EVERYTHING, cache=True, name="cached")
     (root / "overrides/.DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1\xff\xfe\x80")
@@ -450,6 +459,7 @@ print(json.dumps({"in_place": in_place}))
 """
 
 
+@pytest.mark.site
 @pytest.mark.parametrize("edit", list(EDITS))
 def test_a_serve_rebuild_after_an_edit_matches_a_fresh_build(project: Project, edit: str) -> None:
     fixture, change = EDITS[edit]
@@ -459,13 +469,14 @@ def test_a_serve_rebuild_after_an_edit_matches_a_fresh_build(project: Project, e
 
 
 def _tags(root: Path) -> None:
-    _replace(
+    replace_text(
         root / "playbooks/personas/busy-parent.yaml",
         "tags: [families, time poor]",
         "tags: [families, time poor, evenings]",
     )
 
 
+@pytest.mark.site
 @pytest.mark.parametrize(
     ("edit", "in_place"), [("summary", True), ("title", False), ("tags", False)]
 )
@@ -476,7 +487,7 @@ def test_with_the_tags_plugin_a_serve_rebuild_is_page_by_page_while_listings_sta
     # leaves that as it is; a new title or tag changes it, and takes the whole build.
     change = {"summary": _summary, "title": _title, "tags": _tags}[edit]
     root = _make(project, EVERYTHING, cache=True, name="served")
-    _replace(root / "mkdocs.yml", "  - search\n", "  - search\n  - tags\n")
+    replace_text(root / "mkdocs.yml", "  - search\n", "  - search\n  - tags\n")
     (root / "docs/tags.md").write_text("# Tags\n\n<!-- material/tags -->\n", encoding="utf-8")
     assert _serve_and_edit(root, change) is in_place
     assert_same_site(root / "served", root / "fresh")
@@ -528,6 +539,7 @@ served.plugins.on_shutdown()  # What `mkdocs serve` runs when it stops.
 """
 
 
+@pytest.mark.site
 def test_a_build_after_serve_stops_renders_only_what_was_edited_since(project: Project) -> None:
     # Under serve, what the last render noted is kept once, when the server stops (keeping
     # it at every edit would slow every edit down).
@@ -545,6 +557,7 @@ def test_a_build_after_serve_stops_renders_only_what_was_edited_since(project: P
     assert_same_site(root / "site", plain / "site")
 
 
+@pytest.mark.site
 def test_a_damaged_cache_is_set_aside_with_a_note_and_the_site_is_the_same(
     project: Project,
 ) -> None:
@@ -559,6 +572,7 @@ def test_a_damaged_cache_is_set_aside_with_a_note_and_the_site_is_the_same(
     assert_same_site(cached / "site", plain / "site")
 
 
+@pytest.mark.site
 def test_a_cache_damaged_inside_is_noticed_and_set_aside_after_the_build(
     project: Project,
 ) -> None:
@@ -585,6 +599,7 @@ def test_a_cache_damaged_inside_is_noticed_and_set_aside_after_the_build(
     assert_same_site(cached / "site", plain / "site")
 
 
+@pytest.mark.site
 def test_a_cache_of_another_format_is_not_read(project: Project) -> None:
     cached = _make(project, EVERYTHING, cache=True, name="cached")
     _build(cached)
@@ -598,6 +613,7 @@ def test_a_cache_of_another_format_is_not_read(project: Project) -> None:
     assert "reused 0 converted pages" in line
 
 
+@pytest.mark.site
 def test_a_tampered_result_fails_its_checksum_and_is_made_again(project: Project) -> None:
     cached, plain = _cached_and_plain(project)
     _build(cached)
@@ -630,6 +646,7 @@ def test_the_fingerprint_is_the_same_in_every_process(project: Project) -> None:
     assert len(seen) == 1 and len(seen.pop()) == 32
 
 
+@pytest.mark.site
 def test_a_warm_build_repeats_every_warning(project: Project) -> None:
     cached = _make(project, EVERYTHING, cache=True, name="cached")
     (cached / "docs/extra.md").write_text(
@@ -843,6 +860,7 @@ def test_a_cache_that_cannot_be_saved_to_is_set_aside(tmp_path: Path) -> None:
     assert fresh.get("page", "kept") == "<p>the next build's result</p>"
 
 
+@pytest.mark.site
 def test_the_shipped_site_is_the_same_with_the_cache_cold_warm_and_off(tmp_path: Path) -> None:
     # The shipped mkdocs.yml has Material's tags plugin, whose tags the cached pages show.
     copies = {}

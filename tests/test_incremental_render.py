@@ -250,7 +250,12 @@ def _any_edit(root: Path, pick: random.Random) -> str:
 
 @pytest.mark.parametrize("run", RUNS)
 @pytest.mark.parametrize(
-    "fixture", [EVERYTHING, OWN_KINDS, REPO], ids=["everything", "own kinds", "shipped"]
+    "fixture",
+    [
+        pytest.param(EVERYTHING, id="everything"),
+        pytest.param(OWN_KINDS, id="own kinds"),
+        pytest.param(REPO, id="shipped", marks=pytest.mark.slow),
+    ],
 )
 def test_a_run_of_random_edits_renders_what_a_fresh_render_does(
     tmp_path: Path, fixture: Path, run: type[Served]

@@ -68,6 +68,7 @@ def test_init_writes_the_project_and_lists_every_file(
     assert (tmp_path / "my-playbook/docs/index.md").read_text().startswith("# My playbook\n")
 
 
+@pytest.mark.site
 @pytest.mark.parametrize("engine", ["mkdocs", "properdocs"])
 def test_the_new_project_builds_strictly_under_each_engine(demo: Path, engine: str) -> None:
     result = run_engine(engine, demo, "build", "--strict")
@@ -97,6 +98,7 @@ def test_the_new_project_uses_material_with_the_features_its_pages_rely_on(demo:
     assert config["plugins"][:2] == ["search", "tags"]
 
 
+@pytest.mark.site
 def test_the_new_project_makes_no_request_to_github_for_repository_facts(demo: Path) -> None:
     config = demo / "mkdocs.yml"
     config.write_text(
@@ -170,6 +172,7 @@ def test_init_adds_to_a_folder_that_has_other_files(tmp_path: Path) -> None:
     assert (root / "mkdocs.yml").is_file()
 
 
+@pytest.mark.site
 def test_a_folder_name_that_is_not_plain_text_gives_a_plain_title(tmp_path: Path) -> None:
     root = tmp_path / 'we say "hi" <b>'
     result = CliRunner().invoke(main, ["init", str(root)], catch_exceptions=False)

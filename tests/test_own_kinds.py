@@ -63,11 +63,13 @@ def text_of(html: str) -> str:
 # -- the site ---------------------------------------------------------------------------------
 
 
+@pytest.mark.site
 def test_new_kinds_get_an_index_and_a_page_per_entity(site: Path) -> None:
     for path in ["objectives", "objectives/grow-members", "initiatives/welcome-pack"]:
         assert (site / path / "index.html").is_file(), path
 
 
+@pytest.mark.site
 def test_index_cards_follow_order_by_not_title(site: Path) -> None:
     index = page(site, "objectives")
     # Cut churn is due first; by title, Grow active members would come first.
@@ -77,6 +79,7 @@ def test_index_cards_follow_order_by_not_title(site: Path) -> None:
     assert order == sorted(order)
 
 
+@pytest.mark.site
 def test_an_integer_order_by_numbers_the_pages(site: Path) -> None:
     assert "Play 2 of 3" in text_of(page(site, "plays/map-the-journey"))
     assert "Initiative 1 of 2" in text_of(page(site, "initiatives/member-survey"))
@@ -84,6 +87,7 @@ def test_an_integer_order_by_numbers_the_pages(site: Path) -> None:
     assert " of 2" not in text_of(page(site, "objectives/grow-members"))
 
 
+@pytest.mark.site
 def test_previous_and_next_follow_order_by(site: Path) -> None:
     html = page(site, "plays/map-the-journey")
     assert re.search(r'href="\.\./understand-needs/"[^>]*>← Previous: Understand', html)
@@ -92,6 +96,7 @@ def test_previous_and_next_follow_order_by(site: Path) -> None:
     assert "Previous:" not in first and "Next: Address the whole experience" in first
 
 
+@pytest.mark.site
 def test_a_checklist_is_a_list_of_unticked_tick_boxes_in_order(site: Path) -> None:
     html = page(site, "initiatives/member-survey")
     items = re.findall(r'<li class="task-list-item">(.*?)</li>', html, re.S)
@@ -99,12 +104,14 @@ def test_a_checklist_is_a_list_of_unticked_tick_boxes_in_order(site: Path) -> No
     assert all('type="checkbox"' in i and "checked" not in i for i in items)
 
 
+@pytest.mark.site
 def test_backlinks_take_the_inverse_heading(site: Path) -> None:
     # The "Related" block names each relation from the target's side.
     assert "<strong>Serves:</strong>" in page(site, "initiatives/member-survey")
     assert "<strong>Initiatives that run it:</strong>" in page(site, "plays/map-the-journey")
 
 
+@pytest.mark.site
 def test_an_extended_built_in_keeps_its_fields_and_adds_its_own(site: Path) -> None:
     text = text_of(page(site, "plays/understand-needs"))
     for shown in ["Why it matters", "Before you start", "Key questions", "Who are your key users?"]:
@@ -113,6 +120,7 @@ def test_an_extended_built_in_keeps_its_fields_and_adds_its_own(site: Path) -> N
     assert text.index("Why it matters") < text.index("Before you start") < text.index("How")
 
 
+@pytest.mark.site
 def test_the_extended_kind_is_relabelled_in_nav_and_index(site: Path) -> None:
     assert "<h1" in page(site, "plays") and "Team plays" in page(site, "plays")
 
@@ -187,6 +195,7 @@ def test_the_authoring_guide_prints_a_new_kind(renderer: Renderer) -> None:
     assert "| `initiatives` | list of initiative refs | no |" in section
 
 
+@pytest.mark.site
 def test_a_kind_is_added_with_yaml_alone(project: Callable[..., Path]) -> None:
     root = project(
         {
@@ -376,6 +385,7 @@ def test_a_sub_field_named_like_an_attribute_of_the_model_is_a_located_error(
     ]
 
 
+@pytest.mark.site
 def test_field_names_close_to_the_model_s_own_still_work(project: Callable[..., Path]) -> None:
     root = project(
         {
@@ -419,6 +429,7 @@ def test_a_schema_title_may_be_any_text(tmp_path: Path) -> None:
     assert schema["properties"]["impact"]["anyOf"][0] == {"$ref": "#/$defs/KeyResult"}
 
 
+@pytest.mark.site
 def test_a_page_template_of_your_own_may_be_named(project: Callable[..., Path]) -> None:
     root = project(
         {
@@ -438,6 +449,7 @@ def test_a_page_template_of_your_own_may_be_named(project: Callable[..., Path]) 
     assert "Mind the risk." in (root / "site/risks/a/index.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.site
 def test_a_partial_as_template_fails_validate_and_the_build_at_the_kind_file(
     project: Callable[..., Path],
 ) -> None:

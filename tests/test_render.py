@@ -187,9 +187,9 @@ def test_titles_cannot_break_or_inject_into_the_strategy_map(tmp_path: Path) -> 
     ],
 )
 def test_diagram_links_are_relative_to_the_page(from_url: str, to_url: str, expected: str) -> None:
-    from mkdocs_playbook.render.pages import _relative_url
+    from mkdocs_playbook.render.pages import relative_url
 
-    assert _relative_url(from_url, to_url) == expected
+    assert relative_url(from_url, to_url) == expected
 
 
 @pytest.mark.parametrize(

@@ -27,6 +27,8 @@ from mkdocs_playbook.render.sanitize import TAGS, sanitize_html
 from .conftest import EVERYTHING, REPO, run_mkdocs, write
 from .html_checks import Page, problems
 
+pytestmark = pytest.mark.site
+
 SECRET = "TOPSECRET-7f3a"
 """In a local file the snippets payloads try to include: it must appear in no output."""
 

@@ -15,6 +15,8 @@ import pytest
 
 from .conftest import EVERYTHING
 
+pytestmark = pytest.mark.site
+
 Project = Callable[..., Path]
 
 

@@ -6,6 +6,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from mkdocs_playbook.cli import main
@@ -15,6 +16,7 @@ from .conftest import EVERYTHING, run_mkdocs
 Project = Callable[..., Path]
 
 
+@pytest.mark.site
 def test_a_theme_other_than_material_stops_the_build_saying_how_to_fix_it(
     project: Project,
 ) -> None:
@@ -31,6 +33,7 @@ def test_a_theme_other_than_material_stops_the_build_saying_how_to_fix_it(
     assert not (root / "site").exists()
 
 
+@pytest.mark.site
 def test_no_theme_at_all_is_named_too(project: Project) -> None:
     root = project(fixture=EVERYTHING, mkdocs_yml="site_name: T\nplugins:\n  - playbook\n")
     result = run_mkdocs(root, "build")
@@ -41,6 +44,7 @@ def test_no_theme_at_all_is_named_too(project: Project) -> None:
     )
 
 
+@pytest.mark.site
 def test_a_missing_home_page_is_a_warning_that_fails_strict_builds(project: Project) -> None:
     root = project(fixture=EVERYTHING)
     (root / "docs/index.md").unlink()
@@ -56,6 +60,7 @@ def test_a_missing_home_page_is_a_warning_that_fails_strict_builds(project: Proj
     assert message in strict.stderr
 
 
+@pytest.mark.site
 def test_a_readme_is_a_home_page_too(project: Project) -> None:
     root = project(fixture=EVERYTHING)
     (root / "docs/index.md").rename(root / "docs/README.md")
@@ -64,6 +69,7 @@ def test_a_readme_is_a_home_page_too(project: Project) -> None:
     assert (root / "site/index.html").is_file()
 
 
+@pytest.mark.site
 def test_a_missing_docs_folder_is_named_by_validate_with_the_fix(project: Project) -> None:
     root = project(fixture=EVERYTHING)
     shutil.rmtree(root / "docs")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from mkdocs_playbook.entities import Playbook
 from mkdocs_playbook.kinds.registry import builtin_kinds
 from mkdocs_playbook.load.loader import load_playbook
-from mkdocs_playbook.model import Playbook
 from mkdocs_playbook.resolve.refs import Links, field_refs, resolve_refs, target_of
 
 from .conftest import REPO

@@ -26,6 +26,8 @@ from mkdocs_playbook import __version__
 from .conftest import REPO
 from .test_docs import readme_quick_start
 
+pytestmark = pytest.mark.dist
+
 NAME = "mkdocs_playbook"
 WHEEL = f"{NAME}-{__version__}-py3-none-any.whl"
 SDIST = f"{NAME}-{__version__}.tar.gz"

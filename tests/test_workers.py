@@ -17,8 +17,8 @@ import pytest
 from mkdocs_playbook.engine.build_cache import cpu_quota
 
 from .conftest import run_mkdocs
-from .test_benchmarks import _generator
-from .test_incremental import _replace, assert_same_site
+from .test_benchmarks import benchmark_generator
+from .test_incremental import assert_same_site, replace_text
 
 pytestmark = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="worker processes are forked on Linux only"
@@ -32,8 +32,10 @@ WARNING = (
 
 
 def _project(root: Path, workers: int) -> Path:
-    _generator().generate(root, ENTITIES, seed=0)
-    _replace(root / "mkdocs.yml", "  - playbook\n", f"  - playbook:\n      workers: {workers}\n")
+    benchmark_generator().generate(root, ENTITIES, seed=0)
+    replace_text(
+        root / "mkdocs.yml", "  - playbook\n", f"  - playbook:\n      workers: {workers}\n"
+    )
     return root
 
 
@@ -43,6 +45,7 @@ def _build(root: Path, *args: str) -> str:
     return done.stderr
 
 
+@pytest.mark.site
 def test_pages_converted_by_workers_are_the_pages_mkdocs_converts(tmp_path: Path) -> None:
     workers = _project(tmp_path / "workers", workers=2)
     alone = _project(tmp_path / "alone", workers=1)
@@ -62,13 +65,14 @@ def test_pages_converted_by_workers_are_the_pages_mkdocs_converts(tmp_path: Path
     assert_same_site(workers / "site", cold)
 
 
+@pytest.mark.site
 def test_a_page_whose_conversion_warns_is_converted_by_mkdocs_and_warns_once(
     tmp_path: Path,
 ) -> None:
     root = _project(tmp_path / "workers", workers=2)
     with (root / "mkdocs.yml").open("a", encoding="utf-8") as config:
         config.write("validation:\n  links:\n    absolute_links: warn\n")
-    _replace(
+    replace_text(
         root / "playbooks/plays/audit-the-monthly-budget-offer.yaml",
         "body: |\n",
         "body: |\n  See [elsewhere](/elsewhere/).\n\n",
@@ -85,6 +89,7 @@ def test_a_page_whose_conversion_warns_is_converted_by_mkdocs_and_warns_once(
     assert strict.stderr.count(WARNING) == 1, strict.stderr
 
 
+@pytest.mark.site
 def test_a_negative_number_of_workers_is_refused(tmp_path: Path) -> None:
     root = _project(tmp_path / "project", workers=-1)
     done = run_mkdocs(root, "build")
@@ -139,6 +144,7 @@ print(host, seen[0], gc.get_freeze_count())
 """
 
 
+@pytest.mark.site
 @pytest.mark.parametrize("host", ["host", "none"])
 def test_the_build_freezes_its_heap_for_the_page_loop_and_thaws_it_after(
     tmp_path: Path, host: str

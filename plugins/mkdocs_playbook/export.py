@@ -18,7 +18,8 @@ from typing import Any
 
 from .authoring.author_pages import author_page_paths
 from .diagnostics import Diagnostic, DiagnosticError
-from .model import Kind, kind_index_path
+from .entities import kind_index_path
+from .kinds.models import Kind
 from .plan import AUTHORS_SECTION, SiteSettings
 from .project import PLUGIN_NAME, Project, Tagged, dump_config
 from .render import site_setup

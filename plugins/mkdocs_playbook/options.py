@@ -1,22 +1,31 @@
-"""The `playbook` plugin's options and their defaults: the one object every front end reads.
+"""The `playbook` plugin's options, declared once: each one's name, type, default, what it
+does and how a written value is checked.
 
-The MkDocs plugin takes its option defaults from here, and the command line and the export
-read the same options from mkdocs.yml through `PlaybookOptions.from_config`, so a default
-is written once.
+The MkDocs config class is made from these fields, in this order (`engine/plugin.py`); the
+command line and the export read the same options from mkdocs.yml through
+`PlaybookOptions.from_config`, with the same checks. `enabled` is not one of them: MkDocs
+(1.6) reads it for every plugin and, when it is false, does not load the plugin at all.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 NavMode = Literal["kinds", "entities", "off"]
 NAV_MODES: tuple[NavMode, ...] = ("kinds", "entities", "off")
-DEFAULT_MAX_FILE_SIZE = 1024 * 1024
-"""Files larger than this (in bytes) are refused: a playbook entity is a page, not a dataset."""
+
+
+class OptionError(ValueError):
+    """A value an option cannot take; the message says what is wrong (as MkDocs words it)."""
+
+
+Check = Callable[[object], object]
+"""Takes a value as a config file writes it; returns it as the option holds it, or raises
+`OptionError`."""
 
 
 def as_written(nav: object) -> object:
@@ -24,57 +33,136 @@ def as_written(nav: object) -> object:
     return "off" if nav is False else nav
 
 
+def _of_type(kind: type, *, optional: bool = False) -> Check:
+    def check(value: object) -> object:
+        if optional and value is None:
+            return None
+        if not isinstance(value, kind):
+            raise OptionError(f"Expected type: {kind} but received: {type(value)}")
+        return value
+
+    return check
+
+
+def _nav_mode(value: object) -> object:
+    value = as_written(value)
+    if value not in NAV_MODES:
+        raise OptionError(f"Expected one of: {NAV_MODES} but received: {value!r}")
+    return value
+
+
+def _process_count(value: object) -> object:
+    count = _of_type(int)(value)
+    if isinstance(count, int) and count < 0:
+        raise OptionError(
+            f"{count} is not a number of processes: write 0 for one per processor, "
+            "1 to convert pages in MkDocs' own process, or more"
+        )
+    return count
+
+
+def _about(check: Check, doc: str) -> dict[str, Any]:
+    return {"check": check, "doc": doc}
+
+
 @dataclass(frozen=True)
 class PlaybookOptions:
     """Every option of the plugin, with its default."""
 
-    playbooks_dir: str = "playbooks"
-    """The folder of the playbook's YAML, relative to mkdocs.yml."""
-    nav: NavMode = "kinds"
-    """`kinds`: one nav section per kind, leading to its index page; `entities`: each section
-    also lists every entity page; `off`: leave the nav to mkdocs.yml."""
-    templates_dir: str | None = None
-    """A folder of page templates that override the packaged ones, relative to mkdocs.yml;
-    by default `<theme.custom_dir>/playbook` when the theme has a `custom_dir`."""
-    max_file_size: int = DEFAULT_MAX_FILE_SIZE
-    """The largest YAML file, in bytes, that is read."""
-    authoring_guide: bool = True
-    """Make the authoring guide page and publish a JSON Schema per kind under `schemas/`."""
-    health_page: bool | None = None
-    """Make the content health page; by default on under `mkdocs serve` only."""
-    extra_pages: bool = True
-    """Make the site pages the kinds declare ("Which do I need?", coverage)."""
-    cache: bool = True
-    """Keep the results of each build (converted pages, search entries, page output) in
-    `cache_dir`, so the next build makes again only what changed."""
-    cache_dir: str = ".cache/playbook"
-    """The folder of the build cache, relative to mkdocs.yml."""
-    workers: int = 0
-    """How many processes convert the generated pages' Markdown at once (with the cache on,
-    on Linux): 0 for one per processor the build may use, within its CPU quota (at most 8), 1
-    to convert in MkDocs' own process."""
+    playbooks_dir: str = field(
+        default="playbooks",
+        metadata=_about(
+            _of_type(str), "The folder of the playbook's YAML, relative to mkdocs.yml."
+        ),
+    )
+    nav: NavMode = field(
+        default="kinds",
+        metadata=_about(
+            _nav_mode,
+            "`kinds`: one nav section per kind, leading to its index page (entity pages are "
+            "reached from the index, search and backlinks; the build stays linear). `entities`: "
+            "each section also lists every entity page (for small playbooks: the nav then grows "
+            "with the square of the page count). `off`: leave the nav to mkdocs.yml.",
+        ),
+    )
+    templates_dir: str | None = field(
+        default=None,
+        metadata=_about(
+            _of_type(str, optional=True),
+            "A folder of page templates that override the packaged ones, relative to mkdocs.yml; "
+            "by default `<theme.custom_dir>/playbook` when the theme has a `custom_dir`.",
+        ),
+    )
+    max_file_size: int = field(
+        default=1024 * 1024,
+        metadata=_about(
+            _of_type(int),
+            "The largest YAML file, in bytes, that is read: a playbook entity is a page, not a "
+            "dataset.",
+        ),
+    )
+    authoring_guide: bool = field(
+        default=True,
+        metadata=_about(
+            _of_type(bool),
+            "Make an authoring guide page, generated from the content model's own field "
+            "descriptions, and publish a JSON Schema per kind under `schemas/` for editors.",
+        ),
+    )
+    health_page: bool | None = field(
+        default=None,
+        metadata=_about(
+            _of_type(bool, optional=True),
+            "Make a content health page listing unresolved refs, orphan entities and what the "
+            "kinds' health checks find; by default on under `mkdocs serve` only.",
+        ),
+    )
+    extra_pages: bool = field(
+        default=True,
+        metadata=_about(
+            _of_type(bool), 'Make the site pages the kinds declare ("Which do I need?", coverage).'
+        ),
+    )
+    cache: bool = field(
+        default=True,
+        metadata=_about(
+            _of_type(bool),
+            "Keep each build's results (converted pages, search entries, page output) in "
+            "`cache_dir` and reuse what did not change.",
+        ),
+    )
+    cache_dir: str = field(
+        default=".cache/playbook",
+        metadata=_about(_of_type(str), "The folder of the build cache, relative to mkdocs.yml."),
+    )
+    workers: int = field(
+        default=0,
+        metadata=_about(
+            _process_count,
+            "How many processes convert the generated pages' Markdown at once (with the cache on, "
+            "on Linux): 0 for one per processor the build may use, within its CPU quota (at most "
+            "8), 1 for none besides MkDocs'.",
+        ),
+    )
+
+    @classmethod
+    def declared(cls) -> Iterator[tuple[str, object, Check, str]]:
+        """Each option's name, default, check and description, in declaration order."""
+        for option in dataclasses.fields(cls):
+            yield option.name, option.default, option.metadata["check"], option.metadata["doc"]
 
     @classmethod
     def from_config(cls, values: Mapping[str, Any]) -> PlaybookOptions:
-        """The options as a config file writes them. A value of the wrong type keeps its
+        """The options as a config file writes them. A value its check refuses keeps its
         default here: MkDocs reports it when it loads the config."""
         found: dict[str, Any] = {}
-        for option in dataclasses.fields(cls):
-            value = values.get(option.name)
-            if value is None:
+        for name, _, check, _ in cls.declared():
+            if values.get(name) is None:
                 continue
-            default = option.default
-            if option.name == "nav":
-                value = as_written(value)
-                ok = value in NAV_MODES
-            elif option.name in ("templates_dir", "playbooks_dir", "cache_dir"):
-                ok = isinstance(value, str) and bool(value)
-            elif option.name == "health_page" or isinstance(default, bool):
-                ok = isinstance(value, bool)
-            else:
-                ok = isinstance(value, int) and not isinstance(value, bool)
-            if ok:
-                found[option.name] = value
+            try:
+                found[name] = check(values[name])
+            except OptionError:
+                continue
         return cls(**found)
 
     def template_dirs(self, root: Path, custom_dir: Path | None) -> list[Path]:

@@ -8,36 +8,21 @@ engine: the engine hands in what it knows of the site as `SiteSettings`.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from .authoring.author_pages import author_files, author_page_paths, author_pages
-from .diagnostics import Diagnostic, sorted_diagnostics
+from .diagnostics import Diagnostic
+from .entities import kind_index_path
 from .kinds.registry import KindRegistry, builtin_kinds
-from .load.loader import LoadCache, SitePaths, load_playbook
-from .model import Playbook, kind_index_path
+from .load.loader import LoadCache, SitePaths
 from .options import PlaybookOptions
 from .plan import ENGINE_PATHS, NavSection, SitePlan, SiteSettings, clashes, reserved_names
 from .render.incremental import RenderCache
 from .render.pages import Renderer, declared_site_pages, entity_page_templates
 from .render.site_setup import SITE_ASSETS
-from .resolve.refs import Links, resolve_refs
+from .resolve.checked import Checked, check_playbook
 
 __all__ = ["Checked", "NavSection", "Pipeline", "SitePlan", "SiteSettings"]
-
-
-@dataclass
-class Checked:
-    """The playbook loaded, validated and resolved, with every problem found, in file order."""
-
-    playbook: Playbook
-    links: Links
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-
-    @property
-    def errors(self) -> list[Diagnostic]:
-        """The problems that stop a build."""
-        return [d for d in self.diagnostics if d.is_error]
 
 
 class Pipeline:
@@ -70,16 +55,12 @@ class Pipeline:
 
     def check(self, *, display_dir: Path | None = None) -> Checked:
         """Load and validate every file, then resolve every ref and gather the backlinks."""
-        result = load_playbook(
+        return check_playbook(
             self.playbooks_dir,
             project_dir=display_dir or self.project_dir,
             max_file_size=self.options.max_file_size,
             cache=self.load_cache,
             site=self.site_paths(),
-        )
-        links, ref_diagnostics = resolve_refs(result.playbook)
-        return Checked(
-            result.playbook, links, sorted_diagnostics(result.diagnostics + ref_diagnostics)
         )
 
     def site_paths(self) -> SitePaths:

@@ -40,6 +40,10 @@ class SiteSettings:
     serving: bool = False
 
 
+SITE_DEFAULTS = SiteSettings()
+"""A site with no settings of its own: what the renderer assumes when it is told nothing."""
+
+
 @dataclass(frozen=True)
 class NavSection:
     """One kind's place in the nav: its index page and the pages of its entities."""

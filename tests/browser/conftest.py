@@ -34,10 +34,6 @@ from .support import (
 SUBPATH = "/playbook/"
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "browser: drives Chromium over the built site")
-
-
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     skip = pytest.mark.skip(
         reason=f"{CHROMIUM} is missing: run tests/browser/install-deps.sh (apt's chromium)"

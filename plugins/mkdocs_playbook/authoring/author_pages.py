@@ -8,11 +8,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..diagnostics import Diagnostic
+from ..entities import Playbook
 from ..kinds.registry import KindRegistry
-from ..model import Playbook
+from ..plan import EditUrl
 from ..resolve.refs import Links
 from .guide import render_authoring_guide
-from .health import EditUrl, checks_in_order, content_health, render_health_page
+from .health import checks_in_order, content_health, render_health_page
 from .schema import SCHEMA_DIR, SCHEMA_MAP_FILE, published_schemas, schema_file_name
 
 GUIDE_PAGE = "authoring-guide.md"
@@ -26,8 +27,8 @@ def author_pages(
     *,
     site_url: str | None,
     playbooks_dir: str,
-    guide: bool = True,
-    health: bool = False,
+    guide: bool,
+    health: bool,
     edit_url: EditUrl | None = None,
 ) -> dict[str, str]:
     """The author-facing files, by docs-relative path: Markdown pages and schema JSON."""

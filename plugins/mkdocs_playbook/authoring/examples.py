@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..model import Kind
+from ..kinds.models import Kind
 
 
 @dataclass(frozen=True)

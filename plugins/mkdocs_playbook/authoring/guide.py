@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..diagnostics import Diagnostic
+from ..kinds.models import Kind
 from ..kinds.registry import KindRegistry, builtin_kinds
-from ..model import ID_PATTERN, WHOLE_KIND, EntityBase, Kind
+from ..model import ID_PATTERN, WHOLE_KIND, EntityBase
 from ..options import DEFAULTS
+from ..resolve.checked import check_playbook
 from .examples import example_of, examples
 from .field_docs import FieldDoc, field_docs, own_fields
 
@@ -194,14 +196,12 @@ def run_message_example(example: MessageExample) -> list[Diagnostic]:
         root = Path(folder)
         files = {e.path: e.yaml for e in examples(builtin_kinds())} | dict(example.files)
         for relative, text in files.items():
-            path = root / "playbooks" / relative
+            path = root / DEFAULTS.playbooks_dir / relative
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
-        # The pipeline renders this guide, so it is imported here, when the guide runs.
-        from ..pipeline import Pipeline
-
-        pipeline = Pipeline(DEFAULTS, project_dir=root, docs_dir=root / "docs", display=str)
-        return pipeline.check().diagnostics
+        return check_playbook(
+            root / DEFAULTS.playbooks_dir, project_dir=root, max_file_size=DEFAULTS.max_file_size
+        ).diagnostics
 
 
 # -- sections -------------------------------------------------------------------------------

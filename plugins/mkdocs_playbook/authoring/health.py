@@ -7,11 +7,13 @@ no campaign targets, and metrics nothing measures, as a list and as a Markdown p
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ..diagnostics import Diagnostic
-from ..model import Entity, Kind, Playbook
+from ..entities import Entity, Playbook
+from ..kinds.models import Kind
+from ..plan import EditUrl
 from ..render.markup import escape_text
 from ..resolve.refs import Links, target_of
 from .field_docs import FieldDoc, field_docs
@@ -54,10 +56,6 @@ class HealthItem:
     """The entity's title, when the item is about an entity that has a page."""
     page: str | None = None
     """The entity's docs-relative page, when it has one."""
-
-
-EditUrl = Callable[[str], str | None]
-"""Given a file relative to the project, its edit URL (or None)."""
 
 
 def content_health(

@@ -7,8 +7,9 @@ import re
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, DiagnosticError
+from ..kinds.models import Kind
 from ..load.loader import YAML_SUFFIXES
-from ..model import ID_PATTERN, Kind
+from ..model import ID_PATTERN
 from ..project import Project
 from .field_docs import FieldDoc, field_docs, required_first
 from .schema import SCHEMA_DIR, schema_file_name

@@ -15,9 +15,11 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from ..kinds.models import Kind
 from ..kinds.registry import KindRegistry
 from ..load.loader import YAML_SUFFIXES
-from ..model import ID_PATTERN, WHOLE_KIND, Kind
+from ..model import ID_PATTERN, WHOLE_KIND
+from ..options import DEFAULTS
 from .field_docs import nested_models, ref_target
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -90,7 +92,7 @@ def schema_map(
 
 
 def published_schemas(
-    kinds: KindRegistry, site_url: str | None, playbooks_dir: str = "playbooks"
+    kinds: KindRegistry, site_url: str | None, playbooks_dir: str = DEFAULTS.playbooks_dir
 ) -> dict[str, str]:
     """The schemas and the schema map as site files, by docs-relative path (`schemas/...`).
 

@@ -28,7 +28,6 @@ from urllib.parse import urljoin
 
 import jinja2
 from mkdocs.config import base
-from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
@@ -41,7 +40,7 @@ from mkdocs.utils.meta import get_data
 
 from ..cache import Store, digest, folder_files, stable_repr
 from ..diagnostics import Diagnostic, default_display_dir, display_path, key_line
-from ..options import DEFAULTS, NAV_MODES, PlaybookOptions, as_written
+from ..options import Check, OptionError, PlaybookOptions
 from ..plan import AUTHORS_SECTION, SitePlan, SiteSettings, clashes
 from ..render.front_matter import read_front_matter
 from ..render.sanitize import sanitize_html, sanitize_text
@@ -90,61 +89,45 @@ _Built = tuple[SitePlan, "Renderer | None", str | None]
 """A build's plan, its renderer (none when the plan came from the cache) and its cache key."""
 
 
-class _Workers(c.Type[int]):
-    """A number of worker processes: 0 (one per processor) or more."""
+class _Declared(base.BaseConfigOption[Any]):
+    """An option as `PlaybookOptions` declares it: its default, and its check, whose message
+    MkDocs shows after the option's name."""
 
-    def __init__(self, default: int) -> None:
-        super().__init__(int, default=default)
+    def __init__(self, default: object, check: Check) -> None:
+        super().__init__()
+        self.default = default
+        self.check = check
 
-    def run_validation(self, value: object) -> int:
-        count = super().run_validation(value)
-        if count < 0:
-            raise base.ValidationError(
-                f"{count} is not a number of processes: write 0 for one per processor, "
-                "1 to convert pages in MkDocs' own process, or more"
-            )
-        return count
-
-
-class _NavMode(c.Choice[str]):
-    """`kinds`, `entities` or `off`; mkdocs.yml's YAML reads an unquoted `off` as false."""
-
-    def run_validation(self, value: object) -> str:
-        return str(super().run_validation(as_written(value)))
+    def run_validation(self, value: object) -> object:
+        if value is None:  # Not set, or set to nothing: the default, as MkDocs' own options do.
+            return self.default
+        try:
+            return self.check(value)
+        except OptionError as error:
+            raise base.ValidationError(str(error)) from None
 
 
-class PlaybookConfig(base.Config):
-    """Options of the `playbook` plugin."""
+if TYPE_CHECKING:
 
-    playbooks_dir = c.Type(str, default=DEFAULTS.playbooks_dir)
-    """The folder of the playbook's YAML, relative to mkdocs.yml."""
-    nav = _NavMode(NAV_MODES, default=DEFAULTS.nav)
-    """`kinds`: one nav section per kind, leading to its index page (entity pages are reached
-    from the index, search and backlinks; the build stays linear). `entities`: each section
-    also lists every entity page (for small playbooks: the nav then grows with the square of
-    the page count). `off`: leave the nav to mkdocs.yml."""
-    templates_dir = c.Optional(c.Type(str))
-    """A folder of page templates that override the packaged ones, relative to mkdocs.yml.
-    Default: `<theme.custom_dir>/playbook` when the theme has a `custom_dir`."""
-    max_file_size = c.Type(int, default=DEFAULTS.max_file_size)
-    """The largest YAML file, in bytes, that is read."""
-    authoring_guide = c.Type(bool, default=DEFAULTS.authoring_guide)
-    """Make an authoring guide page, generated from the content model's own field
-    descriptions, and publish a JSON Schema per kind under `schemas/` for editors."""
-    health_page = c.Optional(c.Type(bool))
-    """Make a content health page listing unresolved refs, orphan entities, personas no
-    campaign targets and metrics nothing measures. Default: on under `mkdocs serve` only."""
-    extra_pages = c.Type(bool, default=DEFAULTS.extra_pages)
-    """Make the "Which do I need?" page (from every comparison's `choose_when`) and the
-    coverage page (personas crossed with stages and channels)."""
-    cache = c.Type(bool, default=DEFAULTS.cache)
-    """Keep each build's results in `cache_dir` and reuse what did not change."""
-    cache_dir = c.Type(str, default=DEFAULTS.cache_dir)
-    """The folder of the build cache, relative to mkdocs.yml."""
-    workers = _Workers(default=DEFAULTS.workers)
-    """How many processes convert the generated pages' Markdown at once (with the cache
-    on, on Linux): 0 for one per processor the build may use, within its CPU quota (at most
-    8), 1 for none besides MkDocs'."""
+    class PlaybookConfig(base.Config, PlaybookOptions):
+        """Options of the `playbook` plugin: the type checker sees `PlaybookOptions`' fields."""
+
+else:
+    # Made from the declaration, in its order. `enabled` is MkDocs' own: with no `enabled`
+    # option here, MkDocs 1.6 (`config_options.Plugins.load_plugin`) takes it out of the
+    # plugin's options first and, when it is false, does not load the plugin at all.
+    PlaybookConfig = type(
+        "PlaybookConfig",
+        (base.Config,),
+        {
+            "__doc__": "Options of the `playbook` plugin, made from `PlaybookOptions`.",
+            "__module__": __name__,
+            **{
+                name: _Declared(default, check)
+                for name, default, check, _ in PlaybookOptions.declared()
+            },
+        },
+    )
 
 
 class PlaybookPlugin(BasePlugin[PlaybookConfig]):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import functools
 import re
+from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
@@ -26,6 +27,40 @@ from ..model import (
     backlink,
 )
 from .spec import FieldSpec, KindSpec
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of the registry: what its kind file says, and the model made from it."""
+
+    spec: KindSpec
+    model: type[EntityBase] = field(compare=False)
+
+    @property
+    def name(self) -> str:
+        """The name refs use: `persona` in `persona:sally`."""
+        return self.spec.name
+
+    @property
+    def collection(self) -> str:
+        """Its folder under the playbook, and its pages' folder on the site."""
+        return self.spec.collection
+
+    @property
+    def singular(self) -> str:
+        """Its display name."""
+        return self.spec.label
+
+    @property
+    def plural(self) -> str:
+        """Its display name for many: the index title and nav section."""
+        return self.spec.plural
+
+    @property
+    def icon(self) -> str:
+        """Its Material icon as an emoji shortcode name (`material-account`)."""
+        return self.spec.icon.replace("/", "-")
+
 
 _SCALARS: dict[str, Any] = {
     "text": Text,

@@ -14,9 +14,8 @@ from importlib import resources
 
 from ..diagnostics import Diagnostic, DiagnosticError
 from ..load.yamlsource import YamlProblem, parse_yaml
-from ..model import Kind
 from .icons import bundled_icons_folder
-from .models import kind_model
+from .models import Kind, kind_model
 from .spec import KindFile, KindSpec, PageTemplates, read_kind_file
 
 KIND_FILE = "_kind.yaml"

@@ -14,22 +14,20 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from ..diagnostics import Diagnostic, did_you_mean, sorted_diagnostics
+from ..entities import Entity, Playbook, kind_index_path
+from ..kinds.models import Kind
 from ..kinds.registry import KIND_FILE, KindRegistry, builtin_kinds, extend_registry
 from ..kinds.spec import FieldSpec, KindFile, PageTemplates
 from ..model import (
     ID_PATTERN,
-    Entity,
     EntityBase,
     FieldPath,
-    Kind,
-    Playbook,
     Position,
     format_field_path,
-    kind_index_path,
     nearest_position,
     subject_keys,
 )
-from ..options import DEFAULT_MAX_FILE_SIZE
+from ..options import DEFAULTS
 from .yamlsource import YamlProblem, parse_yaml
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -92,7 +90,7 @@ def load_playbook(
     playbooks_dir: Path,
     *,
     project_dir: Path | None = None,
-    max_file_size: int = DEFAULT_MAX_FILE_SIZE,
+    max_file_size: int = DEFAULTS.max_file_size,
     cache: LoadCache | None = None,
     site: SitePaths | None = None,
 ) -> LoadResult:
@@ -123,7 +121,7 @@ def load_kinds(
     playbooks_dir: Path,
     *,
     project_dir: Path | None = None,
-    max_file_size: int = DEFAULT_MAX_FILE_SIZE,
+    max_file_size: int = DEFAULTS.max_file_size,
     site: SitePaths | None = None,
 ) -> tuple[KindRegistry, list[Diagnostic]]:
     """The kinds a playbook may use, its own `_kind.yaml` files applied, without its entities."""

@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 from .. import reads
 from ..cache import Unstable, digest, stable_json
-from ..model import Entity, Kind, entity_content
+from ..entities import Entity, entity_content
+from ..kinds.models import Kind
 from ..resolve.refs import Target
 
 if TYPE_CHECKING:

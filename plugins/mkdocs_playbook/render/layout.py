@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..entities import Entity
 from ..kinds.spec import SINGLE_VALUE_TYPES, FieldSpec
-from ..model import Entity
 
 
 @dataclass(frozen=True)

@@ -14,23 +14,19 @@ import re
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from urllib.parse import quote
 
 import jinja2
 
 from .. import reads
 from ..diagnostics import Diagnostic, DiagnosticError
+from ..entities import Entity, Playbook, kind_index_path
+from ..kinds.models import Kind
 from ..kinds.spec import FieldSpec, PageTemplates
-from ..model import (
-    Entity,
-    EntityBase,
-    Kind,
-    Playbook,
-    kind_index_path,
-    subject_keys,
-)
-from ..plan import EditUrl
+from ..model import EntityBase, subject_keys
+from ..options import DEFAULTS
+from ..plan import SITE_DEFAULTS, EditUrl
 from ..resolve.refs import (
     FieldRef as FieldRefLike,
 )
@@ -56,8 +52,14 @@ from .markup import (
     rewrite_links,
 )
 
-if TYPE_CHECKING:
-    from .incremental import RenderCache
+
+class PageCache(Protocol):
+    """What `Renderer.render_site` renders through: `incremental.RenderCache`, which keeps
+    the pages of the last render and renders again only those an edit touches."""
+
+    def render(self, renderer: Renderer) -> dict[str, str]:
+        """Every page ``renderer`` makes."""
+        ...
 
 
 class Renderer:
@@ -70,11 +72,11 @@ class Renderer:
         *,
         override_dirs: Sequence[Path] = (),
         edit_url: EditUrl | None = None,
-        show_tags: bool = True,
-        icons: bool = False,
-        snippets: bool = False,
-        use_directory_urls: bool = True,
-        extra_pages: bool = True,
+        show_tags: bool = SITE_DEFAULTS.show_tags,
+        icons: bool = SITE_DEFAULTS.icons,
+        snippets: bool = SITE_DEFAULTS.snippets,
+        use_directory_urls: bool = SITE_DEFAULTS.use_directory_urls,
+        extra_pages: bool = DEFAULTS.extra_pages,
     ) -> None:
         self.playbook = playbook
         self.links = links
@@ -97,7 +99,7 @@ class Renderer:
 
     # -- pages ---------------------------------------------------------------------------
 
-    def render_site(self, cache: RenderCache | None = None) -> dict[str, str]:
+    def render_site(self, cache: PageCache | None = None) -> dict[str, str]:
         """Every page the playbook makes, by docs-relative path, in a stable order; with a
         ``cache`` of the last render, only the pages that read something that changed.
 
@@ -222,7 +224,7 @@ class Renderer:
 
         def html_url(target_page: str) -> str:
             # Inside diagrams MkDocs does not rewrite links, so give the final URL.
-            return _relative_url(self._page_url(page_path), self._page_url(target_page))
+            return relative_url(self._page_url(page_path), self._page_url(target_page))
 
         def icon(item: Entity | Kind) -> str:
             kind = item if isinstance(item, Kind) else item.kind
@@ -594,7 +596,7 @@ def relative_link(from_page: str, to_page: str) -> str:
     return "../" * (from_dir.count("/") + 1) + to_page if from_dir else to_page
 
 
-def _relative_url(from_url: str, to_url: str) -> str:
+def relative_url(from_url: str, to_url: str) -> str:
     """The link from one site URL (`personas/sally/`) to another, keeping directory slashes."""
     if from_url and not from_url.endswith("/"):
         head = from_url.rpartition("/")[0]

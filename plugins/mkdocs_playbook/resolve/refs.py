@@ -14,18 +14,17 @@ from pydantic.fields import FieldInfo
 
 from .. import reads
 from ..diagnostics import Diagnostic, Severity, did_you_mean
+from ..entities import Entity, Playbook, kind_index_path
+from ..kinds.models import Kind
+from ..kinds.registry import builtin_kinds
 from ..model import (
     ID_PATTERN,
     WHOLE_KIND,
-    Entity,
     FieldPath,
-    Kind,
     MarkdownText,
-    Playbook,
     Position,
     RefTarget,
     format_field_path,
-    kind_index_path,
 )
 from ..render.markup import Link, find_links, line_of
 
@@ -97,8 +96,6 @@ def _suggest_kind(word: str, kinds: frozenset[str]) -> str:
 
 def _in_order(kinds: frozenset[str]) -> list[str]:
     # Built-in kinds in content-model order, then a playbook's own by name.
-    from ..kinds.registry import builtin_kinds
-
     builtin = [kind.name for kind in builtin_kinds()]
     return [n for n in builtin if n in kinds] + sorted(kinds - set(builtin))
 

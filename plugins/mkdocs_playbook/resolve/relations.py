@@ -12,7 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .. import reads
-from ..model import Entity, Kind, Playbook
+from ..entities import Entity, Playbook
+from ..kinds.models import Kind
 from .refs import MENTIONED_IN, Links, RefError, Target, parse_ref, resolve_target, target_of
 
 SEE_ALSO = "See also"

@@ -1,0 +1,46 @@
+"""A playbook folder loaded, validated and resolved: what a build, `playbook validate` and the
+authoring guide's examples all check first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..diagnostics import Diagnostic, sorted_diagnostics
+from ..entities import Playbook
+from ..load.loader import LoadCache, SitePaths, load_playbook
+from .refs import Links, resolve_refs
+
+
+@dataclass
+class Checked:
+    """The playbook loaded, validated and resolved, with every problem found, in file order."""
+
+    playbook: Playbook
+    links: Links
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        """The problems that stop a build."""
+        return [d for d in self.diagnostics if d.is_error]
+
+
+def check_playbook(
+    playbooks_dir: Path,
+    *,
+    project_dir: Path,
+    max_file_size: int,
+    cache: LoadCache | None = None,
+    site: SitePaths | None = None,
+) -> Checked:
+    """Load and validate every file, then resolve every ref and gather the backlinks."""
+    result = load_playbook(
+        playbooks_dir,
+        project_dir=project_dir,
+        max_file_size=max_file_size,
+        cache=cache,
+        site=site,
+    )
+    links, ref_diagnostics = resolve_refs(result.playbook)
+    return Checked(result.playbook, links, sorted_diagnostics(result.diagnostics + ref_diagnostics))
