@@ -254,6 +254,25 @@ def test_installed_playbook_script_fails_on_a_broken_playbook(broken: Path) -> N
     assert completed.stdout.splitlines() == BROKEN_LINES
 
 
+def test_validate_refuses_a_folder_that_links_outside_the_project(
+    project: Project, tmp_path: Path
+) -> None:
+    outside = tmp_path / "outside"
+    (outside / "personas").mkdir(parents=True)
+    (outside / "personas/eve.yaml").write_text(PERSONA.replace("Sally", "Eve"))
+    root = project({"docs/index.md": "# Home\n"})
+    (root / "playbooks").mkdir(exist_ok=True)
+    (root / "playbooks/personas").symlink_to(outside / "personas")
+    result = run("validate", root)
+    assert result.exit_code == 1
+    assert result.stdout == (
+        "playbooks/personas:1:1: file: is a link that leads outside the project (to "
+        "../outside/personas); nothing is read through it: move what it points to into the "
+        "project, or remove the link\n"
+    )
+    assert result.stderr.startswith("Checked 0 entities and 1 page: 1 error")
+
+
 # -- new ------------------------------------------------------------------------------------
 
 
@@ -349,6 +368,37 @@ def test_new_refuses_an_existing_file(project: Project, existing: str) -> None:
         "file, or choose another id\n"
     )
     assert (root / "playbooks" / "personas" / existing).read_text() == PERSONA
+
+
+def test_new_writes_nothing_through_a_folder_that_links_outside_the_project(
+    project: Project, tmp_path: Path
+) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    root = project()
+    (root / "playbooks").mkdir(exist_ok=True)
+    (root / "playbooks/personas").symlink_to(outside)
+    result = run("new", "persona", "eve", "--project", root)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "playbooks/personas:1:1: file: is a link that leads outside the project (to "
+        "../outside); nothing is read through it: move what it points to into the project, "
+        "or remove the link\n"
+    )
+    assert list(outside.iterdir()) == []
+
+
+def test_new_refuses_a_dangling_link_in_place_of_the_file(project: Project) -> None:
+    root = project()
+    (root / "playbooks/personas").mkdir(parents=True, exist_ok=True)
+    (root / "playbooks/personas/eve.yaml").symlink_to(root / "gone.yaml")
+    result = run("new", "persona", "eve", "--project", root)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "playbooks/personas/eve.yaml:1:1: id: is a link to a file that does not exist; "
+        "playbook new writes nothing through it: remove the link, or choose another id\n"
+    )
+    assert not (root / "gone.yaml").exists()
 
 
 def test_new_refuses_an_unknown_kind(project: Project) -> None:

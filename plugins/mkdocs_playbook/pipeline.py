@@ -73,6 +73,7 @@ class Pipeline:
             project_dir=display_dir or self.project_dir,
             max_file_size=self.options.max_file_size,
             cache=self.load_cache,
+            root_dir=self.project_dir,
         )
         links, ref_diagnostics = resolve_refs(result.playbook)
         return Checked(

@@ -61,6 +61,18 @@ def new_entity(project: Project, kind: Kind, ident: str) -> Path:
         )
     for suffix in YAML_SUFFIXES:
         existing = folder / f"{ident}{suffix}"
+        if existing.is_symlink() and not existing.exists():
+            # Writing would create the file where the link leads, wherever that is.
+            raise ScaffoldError(
+                Diagnostic(
+                    f"{project.display(folder)}/{existing.name}",
+                    1,
+                    1,
+                    "id",
+                    "is a link to a file that does not exist; playbook new writes nothing "
+                    "through it: remove the link, or choose another id",
+                )
+            )
         if existing.exists():
             raise ScaffoldError(
                 Diagnostic(

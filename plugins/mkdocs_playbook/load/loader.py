@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -93,13 +94,16 @@ def load_playbook(
     project_dir: Path | None = None,
     max_file_size: int = DEFAULT_MAX_FILE_SIZE,
     cache: LoadCache | None = None,
+    root_dir: Path | None = None,
 ) -> LoadResult:
     """Read, parse and validate every entity file under ``playbooks_dir``.
 
-    With a ``cache``, files whose content has not changed since the last load are not
-    parsed or validated again.
+    Messages show paths relative to ``project_dir``. Nothing is read through a link that
+    leads outside ``root_dir``, the project folder (by default ``project_dir``). With a
+    ``cache``, files whose content has not changed since the last load are not parsed or
+    validated again.
     """
-    loading = _Loading(playbooks_dir, project_dir or playbooks_dir.parent, max_file_size, cache)
+    loading = _Loading(playbooks_dir, project_dir, root_dir, max_file_size, cache)
     loading.run()
     if cache is not None:
         cache.prune()
@@ -119,21 +123,34 @@ def load_kinds(
     *,
     project_dir: Path | None = None,
     max_file_size: int = DEFAULT_MAX_FILE_SIZE,
+    root_dir: Path | None = None,
 ) -> tuple[KindRegistry, list[Diagnostic]]:
     """The kinds a playbook may use, its own `_kind.yaml` files applied, without its entities."""
-    loading = _Loading(playbooks_dir, project_dir or playbooks_dir.parent, max_file_size, None)
-    if not playbooks_dir.is_dir():
-        return loading.kinds, []
+    loading = _Loading(playbooks_dir, project_dir, root_dir, max_file_size, None)
+    if not playbooks_dir.is_dir() or loading.leaves_project(playbooks_dir):
+        return loading.kinds, sorted_diagnostics(loading.diagnostics)
     return loading.read_kinds(), sorted_diagnostics(loading.diagnostics)
 
 
 class _Loading:
     def __init__(
-        self, root: Path, project_dir: Path, max_file_size: int, cache: LoadCache | None
+        self,
+        root: Path,
+        project_dir: Path | None,
+        root_dir: Path | None,
+        max_file_size: int,
+        cache: LoadCache | None,
     ) -> None:
         self.root = root
         self.real_root = root.resolve()
-        self.project_dir = project_dir
+        self.project_dir = project_dir or root.parent
+        project = root_dir or self.project_dir
+        self.real_project = project.resolve()
+        # A playbook folder that the config itself puts outside the project is the
+        # folder nothing may leave.
+        if not _inside(Path(os.path.normpath(root.absolute())), project.absolute()):
+            self.real_project = self.real_root
+        self.links_out: set[Path] = set()
         self.max_file_size = max_file_size
         self.entities: dict[tuple[str, str], Entity] = {}
         self.intros: dict[str, str] = {}
@@ -166,10 +183,12 @@ class _Loading:
                 "playbooks_dir option",
             )
             return
+        if self.leaves_project(self.root):
+            return
         self.kinds = self.read_kinds()
         collections = self.kinds.by_collection
         for entry in _listing(self.root):
-            if _is_ignored(entry.name):
+            if _is_ignored(entry.name) or self.leaves_project(entry):
                 continue
             if not entry.is_dir():
                 self.error(
@@ -202,7 +221,9 @@ class _Loading:
         files: list[tuple[str, KindFile]] = []
         for entry in _listing(self.root):
             path = entry / KIND_FILE
-            if _is_ignored(entry.name) or not entry.is_dir() or not path.is_file():
+            if _is_ignored(entry.name) or self.leaves_project(entry):
+                continue
+            if not entry.is_dir() or not path.is_file():
                 continue
             text = self.read_text(path)
             if text is None:
@@ -236,7 +257,7 @@ class _Loading:
                     self.intros[kind.name] = text
                     self.intro_paths[kind.name] = self.display(entry)
                 continue
-            if _is_ignored(entry.name):
+            if _is_ignored(entry.name) or (entry.is_symlink() and self.leaves_project(entry)):
                 continue
             if entry.is_dir():
                 self.error(
@@ -278,7 +299,20 @@ class _Loading:
         raw = self.read_bytes(path)
         return None if raw is None else self.decode(path, raw)
 
+    def leaves_project(self, path: Path) -> bool:
+        """Whether ``path``, its links followed, is outside the project; reported once."""
+        real = path.resolve()
+        if _inside(real, self.real_project):
+            return False
+        if path not in self.links_out:
+            self.links_out.add(path)
+            self.error(path, "file", link_out_message(real, self.real_project))
+        return True
+
     def read_bytes(self, path: Path) -> bytes | None:
+        # Its folder stays inside (checked on the way down), so only a link can leave.
+        if path.is_symlink() and self.leaves_project(path):
+            return None
         if path.is_symlink() and not _inside(path.resolve(), self.real_root):
             self.error(
                 path,
@@ -386,6 +420,15 @@ class _Loading:
         problems = check_keyed_mappings(entity)
         self.diagnostics.extend(problems)
         return None if problems else entity
+
+
+def link_out_message(real: Path, project: Path) -> str:
+    """What to say of a path whose links lead to ``real``, outside the ``project`` folder."""
+    target = Path(os.path.relpath(real, project)).as_posix()
+    return (
+        f"is a link that leads outside the project (to {target}); nothing is read through "
+        "it: move what it points to into the project, or remove the link"
+    )
 
 
 def _listing(folder: Path) -> list[Path]:
