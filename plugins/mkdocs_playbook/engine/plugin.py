@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urljoin
 
 import jinja2
+import markupsafe
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -211,6 +212,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         _require_markdown_extensions(config)
         _add_assets(config)
         _add_theme_fixes(config)
+        _escape_site_name(config)
         return config
 
     def _open_cache(self) -> None:
@@ -815,6 +817,16 @@ def _add_assets(config: MkDocsConfig) -> None:
     for name in JS_ASSETS:
         if f"{SITE_ASSETS}/{name}" not in scripts:
             config.extra_javascript.append(f"{SITE_ASSETS}/{name}")
+
+
+def _escape_site_name(config: MkDocsConfig) -> None:
+    """Show the site name as typed: Material writes it into pages as HTML (`Tom & Jerry's`,
+    a folder name `playbook init` made it from). As markup, it is escaped once, also where
+    a template escapes it again; a name with nothing to escape stays as it is."""
+    name = config.site_name
+    escaped = markupsafe.escape(name)
+    if escaped != name:
+        config.site_name = escaped
 
 
 def _add_theme_fixes(config: MkDocsConfig) -> None:
