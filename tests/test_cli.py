@@ -401,6 +401,37 @@ def test_new_refuses_a_dangling_link_in_place_of_the_file(project: Project) -> N
     assert not (root / "gone.yaml").exists()
 
 
+def test_new_keeps_kind_file_text_inside_its_comments(project: Project) -> None:
+    # A label, description and enum values holding every kind of YAML line break.
+    kind_file = yaml.safe_dump(
+        {
+            "name": "thing",
+            "label": "Thing\ntitle: injected",
+            "description": "Made\u2028by: hand",
+            "fields": {
+                "mood": {
+                    "type": "enum",
+                    "values": ["calm\x85summary: x", "- wild", "&odd: #1"],
+                    "description": "How it feels\u2029body: y\r\nrelated: [z]\x07",
+                    "required": True,
+                }
+            },
+        },
+        allow_unicode=True,
+    )
+    root = project({"playbooks/things/_kind.yaml": kind_file})
+    result = run("new", "thing", "one", "--project", root)
+    assert result.exit_code == 0, result.output
+    text = (root / "playbooks/things/one.yaml").read_text(encoding="utf-8")
+    # The first line of the description: YAML and Python end lines at U+2028 alike.
+    assert text.splitlines()[1] == "# Thing title: injected \N{EM DASH} made"
+    assert (
+        "# How it feels body: y related: [z]\N{REPLACEMENT CHARACTER} (one of: "
+        "calm summary: x, - wild, &odd: #1)\nmood:\n"
+    ) in text
+    assert yaml.safe_load(text) == {"title": None, "summary": None, "mood": None}
+
+
 def test_new_refuses_an_unknown_kind(project: Project) -> None:
     result = run("new", "personas", "sally", "--project", project())
     assert result.exit_code == 2
