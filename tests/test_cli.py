@@ -273,6 +273,24 @@ def test_validate_refuses_a_folder_that_links_outside_the_project(
     assert result.stderr.startswith("Checked 0 entities and 1 page: 1 error")
 
 
+def test_validate_reads_no_docs_page_through_a_link_out_of_the_project(
+    project: Project, tmp_path: Path
+) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.md").write_text("[Eve](persona:eve)\n")
+    root = project({"docs/index.md": "# Home\n"})
+    (root / "docs/secret.md").symlink_to(outside / "secret.md")
+    result = run("validate", root)
+    assert result.exit_code == 1
+    assert result.stdout == (
+        "docs/secret.md:1:1: file: is a link that leads outside the project (to "
+        "../outside/secret.md); nothing is read through it: move what it points to into the "
+        "project, or remove the link\n"
+    )
+    assert result.stderr.startswith("Checked 0 entities and 1 page: 1 error")
+
+
 # -- new ------------------------------------------------------------------------------------
 
 

@@ -42,6 +42,7 @@ from mkdocs.utils.meta import get_data
 
 from ..cache import Store, digest, folder_files, stable_repr
 from ..diagnostics import Diagnostic, default_display_dir, display_path, key_line
+from ..links import containing_folder, docs_links_out
 from ..options import DEFAULTS, NAV_MODES, PlaybookOptions, as_written
 from ..plan import AUTHORS_SECTION, SitePlan, SiteSettings, clashes
 from ..render.front_matter import read_front_matter
@@ -462,6 +463,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         """Render every playbook page and add it as a generated file."""
         self._files = files
+        self._refuse_links_out(files, config)
         # MkDocs copies every file of the theme folders; override templates are not for readers.
         for folder in self.template_dirs(config):
             for file in list(files.static_pages()):
@@ -488,6 +490,28 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             file.edit_uri = self._docs_relative(config, source) if source else None
             files.append(file)
         return files
+
+    def _refuse_links_out(self, files: Files, config: MkDocsConfig) -> None:
+        """Stop on a docs page or folder that is a link leading outside the project; under
+        serve, leave out every file behind it."""
+        docs_dir = Path(config.docs_dir)
+        problems = docs_links_out(docs_dir, self.project_dir, self._shown)
+        if not problems:
+            return
+        for problem in problems:
+            log.error(str(problem))
+        if not self.serving:
+            raise PluginError(
+                f"The docs folder has {_count(problems, 'link')} leading outside the project "
+                "(listed above); nothing was written."
+            )
+        real_root = containing_folder(docs_dir, self.project_dir).resolve()
+        for file in list(files):
+            source = Path(file.abs_src_path) if file.abs_src_path else None
+            # The theme's files are elsewhere, and fine: only the docs folder's are judged.
+            inside_docs = source is not None and source.is_relative_to(docs_dir)
+            if inside_docs and source and not source.resolve().is_relative_to(real_root):
+                files.remove(file)
 
     def _source(self, src_uri: str, markdown: str) -> str:
         """What MkDocs reads of a generated page: with the cache on, the page without its

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from pydantic_core import ErrorDetails
 from ..diagnostics import Diagnostic, did_you_mean, sorted_diagnostics
 from ..kinds.registry import KIND_FILE, KindRegistry, builtin_kinds, extend_registry
 from ..kinds.spec import FieldSpec, KindFile
+from ..links import containing_folder, link_out_message
 from ..model import (
     ID_PATTERN,
     Entity,
@@ -144,12 +144,7 @@ class _Loading:
         self.root = root
         self.real_root = root.resolve()
         self.project_dir = project_dir or root.parent
-        project = root_dir or self.project_dir
-        self.real_project = project.resolve()
-        # A playbook folder that the config itself puts outside the project is the
-        # folder nothing may leave.
-        if not _inside(Path(os.path.normpath(root.absolute())), project.absolute()):
-            self.real_project = self.real_root
+        self.real_project = containing_folder(root, root_dir or self.project_dir).resolve()
         self.links_out: set[Path] = set()
         self.max_file_size = max_file_size
         self.entities: dict[tuple[str, str], Entity] = {}
@@ -420,15 +415,6 @@ class _Loading:
         problems = check_keyed_mappings(entity)
         self.diagnostics.extend(problems)
         return None if problems else entity
-
-
-def link_out_message(real: Path, project: Path) -> str:
-    """What to say of a path whose links lead to ``real``, outside the ``project`` folder."""
-    target = Path(os.path.relpath(real, project)).as_posix()
-    return (
-        f"is a link that leads outside the project (to {target}); nothing is read through "
-        "it: move what it points to into the project, or remove the link"
-    )
 
 
 def _listing(folder: Path) -> list[Path]:
