@@ -443,7 +443,10 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             *(
                 part
                 for folder in (self.playbooks_dir, *self.template_dirs(config))
-                for part in (*folder_files(folder), "\0")
+                for part in (
+                    *folder_files(folder, inside=containing_folder(folder, self.project_dir)),
+                    "\0",
+                )
             ),
         )
 
