@@ -272,3 +272,17 @@ def test_init_writes_through_a_link_that_stays_in_the_folder(tmp_path: Path) -> 
     result = CliRunner().invoke(main, ["init", str(root)], catch_exceptions=False)
     assert result.exit_code == 0
     assert (root / "pages/index.md").is_file()
+
+
+def test_init_refuses_a_folder_that_is_a_link_to_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "mine").symlink_to("gone")
+    result = CliRunner().invoke(main, ["init", "mine"], catch_exceptions=False)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "mine:1:1: file: is a link to gone, which does not exist; playbook init writes "
+        "nothing through a link: remove it, or choose another folder\nNothing was written.\n"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine"]

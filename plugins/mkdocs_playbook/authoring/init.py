@@ -18,6 +18,7 @@ import yaml
 from .. import __version__
 from ..diagnostics import Diagnostic, display_path
 from ..kinds.registry import builtin_kinds
+from ..links import shown_link
 from ..options import DEFAULTS
 from .examples import examples
 
@@ -122,6 +123,17 @@ def _link_problems(root: Path, paths: list[str], base: Path) -> list[tuple[Path,
     nothing: writing through it would put a file somewhere else."""
     real_root = root.resolve()
     problems: dict[Path, Diagnostic] = {}
+    if root.is_symlink() and not root.exists():
+        # The folder itself would be made where the link leads.
+        problems[root] = Diagnostic(
+            shown_link(root, lambda folder: display_path(folder, base)),
+            1,
+            1,
+            "file",
+            f"is a link to {os.readlink(root)}, which does not exist; playbook init writes "
+            "nothing through a link: remove it, or choose another folder",
+        )
+        return list(problems.items())
     for relative in paths:
         path = root
         for part in Path(relative).parts:
@@ -130,8 +142,7 @@ def _link_problems(root: Path, paths: list[str], base: Path) -> list[tuple[Path,
                 continue
             real = path.resolve()
             target = Path(os.path.relpath(real, real_root)).as_posix()
-            # The link itself is shown, not where it leads.
-            shown = f"{display_path(path.parent, base)}/{path.name}"
+            shown = shown_link(path, lambda folder: display_path(folder, base))
             if not _is_under(real, real_root):
                 message = f"is a link that leads outside the folder (to {target})"
             elif not path.exists():
