@@ -132,11 +132,11 @@ def folder_files(
     if not folder.is_dir():
         return parts
     real_inside = inside.resolve() if inside is not None else None
-    for path in sorted(_files_and_links(folder, real_inside)):
+    for path, is_link in sorted(_files_and_links(folder, real_inside)):
         relative = path.relative_to(folder)
         if skip is not None and skip in relative.parts[:-1]:
             continue
-        if path.is_symlink():
+        if is_link:
             # Its target's size and time, not its bytes: they may be outside the project.
             try:
                 info = path.stat()
@@ -144,33 +144,41 @@ def folder_files(
             except OSError:
                 target = f"{os.readlink(path)}\0missing"
             parts += [relative.as_posix(), "\0link\0" + target]
-        elif path.is_file():
+        else:
             parts += [relative.as_posix(), path.read_bytes()]
     return parts
 
 
-def _files_and_links(folder: Path, inside: Path | None) -> list[Path]:
-    """The files and links under a folder; with ``inside``, through linked folders that
-    stay in it (each real folder once)."""
-    found: list[Path] = []
+def _files_and_links(folder: Path, inside: Path | None) -> list[tuple[Path, bool]]:
+    """The files and links under a folder, each with whether it is a link; with
+    ``inside``, through linked folders that stay in it (each real folder once)."""
+    found: list[tuple[Path, bool]] = []
     seen: set[Path] = set()
-    pending = [folder]
+    # Each folder with its real path: a folder reached without a link is where its parent
+    # is, so only the top and linked folders need resolving.
+    pending: list[tuple[Path, Path | None]] = [(folder, None)]
     while pending:
-        current = pending.pop()
+        current, real = pending.pop()
         if inside is not None:
-            real = current.resolve()
+            real = real or current.resolve()
             if real in seen or not real.is_relative_to(inside):
                 continue
             seen.add(real)
-        for path in current.iterdir():
-            if path.is_symlink():
-                found.append(path)
-                if inside is not None and path.is_dir():
-                    pending.append(path)
-            elif path.is_dir():
-                pending.append(path)
-            else:
-                found.append(path)
+        try:
+            with os.scandir(current) as scan:
+                entries = list(scan)
+        except OSError:
+            continue
+        for entry in entries:
+            path = current / entry.name
+            if entry.is_symlink():
+                found.append((path, True))
+                if inside is not None and entry.is_dir():
+                    pending.append((path, None))
+            elif entry.is_dir():
+                pending.append((path, real / entry.name if real else None))
+            elif entry.is_file():
+                found.append((path, False))
     return found
 
 
