@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urljoin
 
 import jinja2
+import markupsafe
 from mkdocs.config import base
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -40,6 +41,7 @@ from mkdocs.utils.meta import get_data
 
 from ..cache import Store, digest, folder_files, stable_repr
 from ..diagnostics import Diagnostic, default_display_dir, display_path, key_line
+from ..links import containing_folder, docs_links_out
 from ..options import Check, OptionError, PlaybookOptions
 from ..plan import AUTHORS_SECTION, SitePlan, SiteSettings, clashes
 from ..render.front_matter import read_front_matter
@@ -194,6 +196,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         _require_markdown_extensions(config)
         _add_assets(config)
         _add_theme_fixes(config)
+        _escape_site_name(config)
         return config
 
     def _open_cache(self) -> None:
@@ -423,7 +426,10 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             *(
                 part
                 for folder in (self.playbooks_dir, *self.template_dirs(config))
-                for part in (*folder_files(folder), "\0")
+                for part in (
+                    *folder_files(folder, inside=containing_folder(folder, self.project_dir)),
+                    "\0",
+                )
             ),
         )
 
@@ -443,6 +449,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         """Render every playbook page and add it as a generated file."""
         self._files = files
+        self._refuse_links_out(files, config)
         # MkDocs copies every file of the theme folders; override templates are not for readers.
         for folder in self.template_dirs(config):
             for file in list(files.static_pages()):
@@ -469,6 +476,28 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             file.edit_uri = self._docs_relative(config, source) if source else None
             files.append(file)
         return files
+
+    def _refuse_links_out(self, files: Files, config: MkDocsConfig) -> None:
+        """Stop on a docs page or folder that is a link leading outside the project; under
+        serve, leave out every file behind it."""
+        docs_dir = Path(config.docs_dir)
+        problems = docs_links_out(docs_dir, self.project_dir, self._shown)
+        if not problems:
+            return
+        for problem in problems:
+            log.error(str(problem))
+        if not self.serving:
+            raise PluginError(
+                f"The docs folder has {_count(problems, 'link')} leading outside the project "
+                "(listed above); nothing was written."
+            )
+        real_root = containing_folder(docs_dir, self.project_dir).resolve()
+        for file in list(files):
+            source = Path(file.abs_src_path) if file.abs_src_path else None
+            # The theme's files are elsewhere, and fine: only the docs folder's are judged.
+            inside_docs = source is not None and source.is_relative_to(docs_dir)
+            if inside_docs and source and not source.resolve().is_relative_to(real_root):
+                files.remove(file)
 
     def _source(self, src_uri: str, markdown: str) -> str:
         """What MkDocs reads of a generated page: with the cache on, the page without its
@@ -798,6 +827,16 @@ def _add_assets(config: MkDocsConfig) -> None:
     for name in JS_ASSETS:
         if f"{SITE_ASSETS}/{name}" not in scripts:
             config.extra_javascript.append(f"{SITE_ASSETS}/{name}")
+
+
+def _escape_site_name(config: MkDocsConfig) -> None:
+    """Show the site name as typed: Material writes it into pages as HTML (`Tom & Jerry's`,
+    a folder name `playbook init` made it from). As markup, it is escaped once, also where
+    a template escapes it again; a name with nothing to escape stays as it is."""
+    name = config.site_name
+    escaped = markupsafe.escape(name)
+    if escaped != name:
+        config.site_name = escaped
 
 
 def _add_theme_fixes(config: MkDocsConfig) -> None:
