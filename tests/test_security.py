@@ -476,6 +476,8 @@ def hostile_kinds(payloads: list[str]) -> dict[str, str]:
             f"title: Entity {i}\nsummary: Plain.\ncolour: {q}\nowner: sally\n"
             "parts:\n  - {part: a, count: 1}\n"
         )
+        # Nothing refers to it: the health page lists it, with its file.
+        files[f"playbooks/k{i}/orphan.yaml"] = f"title: Orphan {i}\nsummary: Plain.\n"
     return files
 
 
@@ -489,7 +491,11 @@ def kind_site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
     if request.param == "zensical":
         pytest.importorskip("zensical", reason="Zensical installs only where its wheel exists")
     root = tmp_path_factory.mktemp(f"kinds-{request.param}")
-    write(root, {"mkdocs.yml": shipped_config()})
+    config = shipped_config().replace(
+        "      nav: kinds\n", "      nav: kinds\n      health_page: true\n"
+    )
+    assert "health_page" in config
+    write(root, {"mkdocs.yml": config})
     write_files(root, {**hostile_kinds(PAYLOADS), **DOCS})
     if request.param != "plugin":
         return export_and_build(root, request.param)
@@ -544,21 +550,26 @@ def test_kind_text_is_shown_as_typed(kind_site: Path) -> None:
         # Field labels and the enum value on the page; the inverse on the page it names.
         assert f"{typed}: {typed}" in _text(entity), i
         assert f"{typed}: Entity {i}" in sally, i
-        # The guide: the kind's heading and its enum value in the field table.
+        # The guide: the enum value in the field table.
         assert f"one of: {typed}, plain" in guide, i
+    health = _text((kind_site / "playbook-health/index.html").read_text(encoding="utf-8"))
+    assert all(f"Orphan {i} · playbooks/k{i}/orphan.yaml:1" in health for i in range(len(PAYLOADS)))
 
 
 def test_kind_text_in_search_is_safe_html(kind_site: Path) -> None:
-    index_file = kind_site / "search/search_index.json"
-    if not index_file.is_file():
-        pytest.skip("this engine writes no MkDocs search index")
+    # MkDocs' search plugin writes `docs`; Zensical writes `items`, each with its nav path.
+    mkdocs_index = kind_site / "search/search_index.json"
+    index_file = mkdocs_index if mkdocs_index.is_file() else kind_site / "search.json"
     index = json.loads(index_file.read_text(encoding="utf-8"))
-    for entry in index["docs"]:
-        for field in ("title", "text"):
-            page = Page(entry[field])
-            assert list(problems(page, allowlist=False)) == [], (entry["location"], field)
-            if sanitised(kind_site):
-                assert {e.tag for e in page.elements} <= TAGS, (entry["location"], field)
+    entries = index.get("docs") or index["items"]
+    assert len(entries) > len(PAYLOADS)
+    for entry in entries:
+        for field in ("title", "text", "path"):
+            for value in entry.get(field) or [] if field == "path" else [entry[field]]:
+                page = Page(value)
+                assert list(problems(page, allowlist=False)) == [], (entry["location"], field)
+                if sanitised(kind_site):
+                    assert {e.tag for e in page.elements} <= TAGS, (entry["location"], field)
 
 
 def test_kind_text_in_schemas_is_data(kind_site: Path) -> None:
