@@ -23,6 +23,7 @@ import unicodedata
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -256,15 +257,17 @@ def export_and_build(root: Path, engine: str = "mkdocs") -> Path:
     return out / "site"
 
 
-@pytest.fixture(scope="module", params=[*sorted(CONFIGS), "escaping-only", "export"])
+@pytest.fixture(scope="module", params=[*sorted(CONFIGS), "escaping-only", "export", "zensical"])
 def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The hostile playbook, built once per config (once without the sanitiser, and once
-    exported and built by plain MkDocs)."""
+    exported and built by plain MkDocs, and by Zensical)."""
+    if request.param == "zensical":
+        pytest.importorskip("zensical", reason="Zensical installs only where its wheel exists")
     root = tmp_path_factory.mktemp(request.param)
     write(root, {"mkdocs.yml": CONFIGS.get(request.param, CONFIGS["shipped"])})
     write_files(root, {**hostile_playbook(PAYLOADS), **FIDELITY, **DOCS})
-    if request.param == "export":
-        return export_and_build(root)
+    if request.param in ("export", "zensical"):
+        return export_and_build(root, request.param)
     if request.param == "escaping-only":
         (root / "ESCAPING-ONLY").touch()
         result = run_mkdocs(root, "build", code=WITHOUT_SANITISER)
@@ -321,16 +324,32 @@ def test_title_and_nav_show_payloads_as_text(site: Path) -> None:
         assert {html.unescape(label) for label in labels} >= set(PAYLOADS[:19])
 
 
+def search_entries(site: Path) -> list[dict[str, Any]]:
+    """The search index: MkDocs' search plugin writes `docs`; Zensical writes `items`, each
+    with the nav path to its page."""
+    mkdocs_index = site / "search/search_index.json"
+    index_file = mkdocs_index if mkdocs_index.is_file() else site / "search.json"
+    index = json.loads(index_file.read_text(encoding="utf-8"))
+    entries: list[dict[str, Any]] = index.get("docs") or index["items"]
+    return entries
+
+
+def check_search_index(site: Path) -> None:
+    """Every title, text and nav path of the search index is safe HTML."""
+    entries = search_entries(site)
+    assert len(entries) > len(PAYLOADS)
+    for entry in entries:
+        for field in ("title", "text", "path"):
+            for value in entry.get(field) or [] if field == "path" else [entry[field]]:
+                page = Page(value)
+                assert list(problems(page, allowlist=False)) == [], (entry["location"], field)
+                # Material shows these as HTML: only what the sanitiser keeps may be in them.
+                if sanitised(site):
+                    assert {e.tag for e in page.elements} <= TAGS, (entry["location"], field)
+
+
 def test_search_index_entries_are_safe_html(site: Path) -> None:
-    index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
-    assert len(index["docs"]) > len(PAYLOADS)
-    for entry in index["docs"]:
-        for field in ("title", "text"):
-            page = Page(entry[field])
-            assert list(problems(page, allowlist=False)) == [], (entry["location"], field)
-            # Material shows these as HTML: only what the sanitiser keeps may be in them.
-            if sanitised(site):
-                assert {e.tag for e in page.elements} <= TAGS, (entry["location"], field)
+    check_search_index(site)
 
 
 def test_no_local_file_is_copied_into_the_site(site: Path) -> None:
@@ -557,19 +576,7 @@ def test_kind_text_is_shown_as_typed(kind_site: Path) -> None:
 
 
 def test_kind_text_in_search_is_safe_html(kind_site: Path) -> None:
-    # MkDocs' search plugin writes `docs`; Zensical writes `items`, each with its nav path.
-    mkdocs_index = kind_site / "search/search_index.json"
-    index_file = mkdocs_index if mkdocs_index.is_file() else kind_site / "search.json"
-    index = json.loads(index_file.read_text(encoding="utf-8"))
-    entries = index.get("docs") or index["items"]
-    assert len(entries) > len(PAYLOADS)
-    for entry in entries:
-        for field in ("title", "text", "path"):
-            for value in entry.get(field) or [] if field == "path" else [entry[field]]:
-                page = Page(value)
-                assert list(problems(page, allowlist=False)) == [], (entry["location"], field)
-                if sanitised(kind_site):
-                    assert {e.tag for e in page.elements} <= TAGS, (entry["location"], field)
+    check_search_index(kind_site)
 
 
 def test_kind_text_in_schemas_is_data(kind_site: Path) -> None:
