@@ -18,7 +18,7 @@ from ..kinds.models import Kind
 from ..kinds.registry import KindRegistry, builtin_kinds
 from ..model import ID_PATTERN, WHOLE_KIND, EntityBase
 from ..options import DEFAULTS
-from ..render.markup import code_span, escape_text, markdown_text
+from ..render.markup import code_span, escape_text, markdown_description
 from ..resolve.checked import check_playbook
 from .examples import example_of, examples
 from .field_docs import FieldDoc, field_docs, own_fields
@@ -211,7 +211,7 @@ def run_message_example(example: MessageExample) -> list[Diagnostic]:
 def _files_section(kinds: KindRegistry) -> str:
     rows = "\n".join(
         f"| {escape_text(kind.singular)} | {code_span(kind.collection + '/')} | `{kind.name}` "
-        f"| {markdown_text(_first_line(kind.model), table_cell=True)} |"
+        f"| {markdown_description(_first_line(kind.model), table_cell=True)} |"
         for kind in kinds
     )
     return f"""\
@@ -256,7 +256,7 @@ def _kind_section(kind: Kind) -> str:
     return f"""\
 ## {escape_text(kind.singular)}
 
-{markdown_text(_first_line(kind.model))} Files: {files}; refs: `{kind.name}:<id>`.
+{markdown_description(_first_line(kind.model))} Files: {files}; refs: `{kind.name}:<id>`.
 
 Besides the fields every kind has:
 
@@ -339,7 +339,7 @@ def _rows(docs: tuple[FieldDoc, ...], prefix: str) -> Iterator[str]:
         if doc.required:
             required = f"yes, at least {doc.min_items}" if doc.min_items > 1 else "yes"
         kind_of = doc.type_markdown.replace("\n", " ")
-        meaning = markdown_text(doc.description, table_cell=True)
+        meaning = markdown_description(doc.description, table_cell=True)
         yield f"| `{name}` | {kind_of} | {required} | {meaning} |\n"
         if doc.fields:
             yield from _rows(doc.fields, prefix=name + ("[]." if doc.shape == "list" else "."))

@@ -14,7 +14,7 @@ from ..diagnostics import Diagnostic
 from ..entities import Entity, Playbook
 from ..kinds.models import Kind
 from ..plan import EditUrl
-from ..render.markup import code_span, escape_text, markdown_text
+from ..render.markup import code_span, escape_text, markdown_description
 from ..resolve.refs import Links, target_of
 from .field_docs import FieldDoc, field_docs
 
@@ -119,7 +119,7 @@ def render_health_page(
         found = [item for item in items if item.check == check]
         if not found:
             continue
-        title, explanation = escape_text(check.title), markdown_text(check.explanation)
+        title, explanation = escape_text(check.title), markdown_description(check.explanation)
         lines += ["", f"## {title} ({len(found)})", "", explanation, ""]
         lines += [_item_line(item, page_path, edit_url) for item in found]
     return "\n".join(lines) + "\n"

@@ -464,7 +464,7 @@ def attribute_text(text: str) -> str:
     return _ATTRIBUTE_PLAIN_RE.sub(lambda m: f"&#{ord(m.group(0))};", text.strip())
 
 
-def markdown_text(text: str, *, table_cell: bool = False) -> str:
+def markdown_description(text: str, *, table_cell: bool = False) -> str:
     """A kind file's Markdown text (a description) in the YAML Markdown dialect; in a
     table cell, on one line and with its pipes escaped."""
     safe = make_untrusted_markdown_safe(text)
