@@ -10,6 +10,7 @@ Material 9's templates.
 from __future__ import annotations
 
 import copy
+import html
 import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -205,7 +206,8 @@ def export_nav(
     nav[at:at] = [path for path in renderer.extra_page_paths("readers") if path not in present]
     for kind in renderer.kinds_with_pages():
         if kind_index_path(kind) not in present:
-            nav.append({kind.plural: _section_pages(project, renderer, kind)})
+            # MkDocs prints nav titles as HTML, as the plugin's nav escapes them.
+            nav.append({html.escape(kind.plural): _section_pages(project, renderer, kind)})
     for_authors = [
         path
         for path in [*renderer.extra_page_paths("authors"), *author_paths]

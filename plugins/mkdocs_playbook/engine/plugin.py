@@ -539,7 +539,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
                     page.parent = index.parent
                 continue
             listed = [index, *entity_pages] if self.config.nav == "entities" else [index]
-            section = Section(kind.title, list(listed))
+            # Themes print a section's title as HTML, as they do a page's (see `front_matter`).
+            section = Section(html.escape(kind.title), list(listed))
             items.append(section)
             for page in [index, *entity_pages]:
                 page.parent = section

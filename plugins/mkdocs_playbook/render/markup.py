@@ -388,10 +388,11 @@ def _names_script_url(text: str) -> bool:
 
 @functools.lru_cache(maxsize=_CACHED_TEXTS)
 def escape_text(text: str) -> str:
-    """Plain text made safe to put into Markdown: one line, no HTML, no Markdown syntax, no
-    emoji shortcodes."""
+    """Plain text made safe to put into Markdown: one line without blanks at either end, no
+    HTML, no Markdown syntax, no emoji shortcodes."""
     # Cached: pages show the same titles and names over and over, in links and cards.
-    escaped = html.escape(text, quote=False)
+    # A blank at either end would undo the emphasis around a label (`** label:**`).
+    escaped = html.escape(text.strip(), quote=False)
     if not escaped.isprintable():  # most text: no line break to fold
         escaped = _LINE_BREAK_RE.sub(" ", escaped)
     escaped = _MARKDOWN_SPECIALS_RE.sub(r"\\\1", escaped)
@@ -438,3 +439,33 @@ def _escape_list_marker(match: re.Match[str]) -> str:
 def line_of(text: str, offset: int) -> int:
     """The 0-based line of an offset in a text."""
     return text.count("\n", 0, offset)
+
+
+def code_span(text: str) -> str:
+    """Text (a path, a field name) as inline code that shows it exactly: a Markdown code
+    span when one can hold it, otherwise a `code_element`."""
+    if text and "`" not in text and text.isprintable() and text.strip() == text:
+        return f"`{text}`"
+    return code_element(text)
+
+
+_ATTRIBUTE_PLAIN_RE = re.compile(r"[^\w ,.-]|_", re.ASCII)
+"""What an attribute list's value may not hold as it is: anything but letters, digits,
+blanks and a little punctuation is written as a character reference."""
+
+
+@functools.lru_cache(maxsize=256)
+def attribute_text(text: str) -> str:
+    """Plain text as the quoted value of an attribute list (`{ title="..." }`): one line, every
+    character that Markdown, an extension or the attribute list could read as syntax written
+    as a character reference, which the attribute keeps and a browser shows as typed."""
+    if not text.isprintable():
+        text = _LINE_BREAK_RE.sub(" ", text)
+    return _ATTRIBUTE_PLAIN_RE.sub(lambda m: f"&#{ord(m.group(0))};", text.strip())
+
+
+def markdown_description(text: str, *, table_cell: bool = False) -> str:
+    """A kind file's Markdown text (a description) in the YAML Markdown dialect; in a
+    table cell, on one line and with its pipes escaped."""
+    safe = make_untrusted_markdown_safe(text)
+    return safe.replace("\n", " ").replace("|", "\\|") if table_cell else safe
