@@ -386,3 +386,19 @@ def test_author_pages_sit_in_their_own_nav_section_and_the_guide_after_home(
     authors = labels.index("For authors")
     assert labels[authors + 1 :] == ["Coverage", "Authoring guide"]
     assert all(label not in labels[:authors] for label in ("Coverage", "Authoring guide"))
+
+
+_PERSONA_FIELDS = "summary: s\nbarriers: [x]\nmotivators: [y]\n"
+
+
+def test_table_columns_keep_their_alignment(project: Project) -> None:
+    body = "| l | c | r |\n  |:--|:-:|--:|\n  | 1 | 2 | 3 |"
+    root = project(
+        {"playbooks/personas/bob.yaml": f"title: Bob\n{_PERSONA_FIELDS}body: |\n  {body}\n"}
+    )
+    result = run_mkdocs(root, "build", "--strict")
+    assert result.returncode == 0, result.stderr
+    raw = (root / "site/personas/bob/index.html").read_text(encoding="utf-8")
+    for side in ("left", "center", "right"):
+        assert f'<th style="text-align: {side};">' in raw
+        assert f'<td style="text-align: {side};">' in raw

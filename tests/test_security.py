@@ -402,3 +402,31 @@ def test_sanitising_benign_pages_loses_no_visible_text(tmp_path: Path, source: s
     for before, after in pages.values():
         assert visible_text(after) == visible_text(before)
         assert after == sanitize_html(after)  # cleaning twice changes nothing
+
+
+@pytest.mark.parametrize("chrome", ["", '<div class="md-dialog">x</div>'])
+def test_the_sanitiser_keeps_a_table_cells_alignment_and_no_other_style(chrome: str) -> None:
+    aligned = (
+        '<table><thead><tr><th style="text-align: left;">a</th>'
+        '<th style="text-align: center;">b</th><th style="text-align: right;">c</th>'
+        '</tr></thead><tbody><tr><td style="text-align: center;">1</td></tr></tbody></table>'
+    )
+    assert sanitize_html(aligned + chrome).startswith(aligned)
+    for hostile in [
+        '<td style="text-align: center; background: url(https://x.example/t)">1</td>',
+        '<td style="color: red">1</td>',
+        '<td style="text-align: justify;">1</td>',
+        '<td style="text-align:center">1</td>',
+        '<td STYLE="position: fixed">1</td>',
+        '<p style="text-align: center;">1</p>',
+        '<div style="text-align: center;">1</div>',
+    ]:
+        cleaned = sanitize_html(f"<table><tr>{hostile}</tr></table>{chrome}")
+        others = cleaned.lower().replace(' style="text-align: center;"', "")
+        assert "style" not in others and "<th>" not in cleaned, hostile
+        assert "color" not in cleaned and "url(" not in cleaned and "fixed" not in cleaned
+    # An attribute written twice is read once, as the browser reads it: the first.
+    twice = '<table><tr><th style="text-align: center;" style="color: red">1</th></tr></table>'
+    assert sanitize_html(twice + chrome).startswith(
+        '<table><tbody><tr><th style="text-align: center;">1</th>'
+    )
