@@ -72,6 +72,15 @@ PAYLOADS: list[str] = [
     "[a][r]\n\n> [r]: javascript:alert('XSS')",
     "[a][r]\n\n- [r]: javascript:alert('XSS')",
     "[a][r]\n\n[r]:\n    javascript:alert('XSS')",
+    # link forms found only by Python-Markdown's own parse
+    "[a][r]\n\n[r]: <javascript:alert('XSS')> 't'",
+    "[r][]\n\n[r]: vbscript:msgbox(1)",
+    "*[a]( javascript:alert('XSS'))*",
+    "> [a](\n> javascript:alert('XSS'))",
+    "- x\n\n    [a]( javascript:alert('XSS') 't')",
+    "[a]( <java\nscript:alert('XSS')>)",
+    "!!! note\n\n    [a]( javascript:alert('XSS'))",
+    "[^1]\n\n[^1]: [a]( javascript:alert('XSS'))",
     # attribute lists, which the plugin itself enables
     "[a](https://ok.example){ onclick=\"alert('XSS')\" }",
     "A paragraph\n{: onmouseover=\"alert('XSS')\" }",
