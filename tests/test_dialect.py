@@ -23,6 +23,7 @@ from mkdocs_playbook.model import balance_bidi, markdown_text, plain_text, tag_t
 from mkdocs_playbook.render.markup import (
     code_spans,
     escape_text,
+    find_links,
     make_untrusted_markdown_safe,
     split_pieces,
 )
@@ -178,3 +179,24 @@ def _python_markdown_spans(text: str) -> list[tuple[int, int]]:
 @given(st.text(alphabet="`\\ a\n", max_size=40))
 def test_code_spans_are_where_python_markdown_finds_them(text: str) -> None:
     assert code_spans(text) == _python_markdown_spans(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("[a]( persona:x)", [("a", "persona:x", 0)]),
+        ("x\n[a](\npersona:x 't')", [("a", "persona:x", 2)]),
+        ('[a](<persona:x> "t")', [("a", "persona:x", 0)]),
+        ("[a [b] c](persona:x)", [("a [b] c", "persona:x", 0)]),
+        ("**[](persona:x)**", [("", "persona:x", 2)]),
+        ("[a][R]\n\n[r]: persona:x", [("a", "persona:x", 0)]),
+        ("[r][] and [r]\n\n[r]: <persona:x>", [("r", "persona:x", 0), ("r", "persona:x", 10)]),
+        ("> - [a](persona:x)", [("a", "persona:x", 4)]),
+        ("![i](persona:x)", [("i", "persona:x", 0)]),
+        ("`[a](persona:x)` and \\[a](persona:x)", []),
+        ("```\n[a](persona:x)\n```\n\n    [b](persona:y)", []),
+        ("[a][missing] [b]", []),
+    ],
+)
+def test_links_are_what_python_markdown_reads(text: str, found: list[tuple[str, str, int]]) -> None:
+    assert [(link.text, link.target, link.offset) for link in find_links(text)] == found
