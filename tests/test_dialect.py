@@ -27,6 +27,7 @@ from mkdocs_playbook.render.markup import (
     code_span,
     code_spans,
     escape_text,
+    find_links,
     make_untrusted_markdown_safe,
     markdown_description,
     split_pieces,
@@ -226,3 +227,24 @@ def test_descriptions_are_markdown_with_html_escaped_and_pipes_kept_in_their_cel
         "<td><strong>a</strong> | b &lt;/td&gt;&lt;td&gt; &lt;script&gt;x&lt;/script&gt;</td>"
         in html
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("[a]( persona:x)", [("a", "persona:x", 0)]),
+        ("x\n[a](\npersona:x 't')", [("a", "persona:x", 2)]),
+        ('[a](<persona:x> "t")', [("a", "persona:x", 0)]),
+        ("[a [b] c](persona:x)", [("a [b] c", "persona:x", 0)]),
+        ("**[](persona:x)**", [("", "persona:x", 2)]),
+        ("[a][R]\n\n[r]: persona:x", [("a", "persona:x", 0)]),
+        ("[r][] and [r]\n\n[r]: <persona:x>", [("r", "persona:x", 0), ("r", "persona:x", 10)]),
+        ("> - [a](persona:x)", [("a", "persona:x", 4)]),
+        ("![i](persona:x)", [("i", "persona:x", 0)]),
+        ("`[a](persona:x)` and \\[a](persona:x)", []),
+        ("```\n[a](persona:x)\n```\n\n    [b](persona:y)", []),
+        ("[a][missing] [b]", []),
+    ],
+)
+def test_links_are_what_python_markdown_reads(text: str, found: list[tuple[str, str, int]]) -> None:
+    assert [(link.text, link.target, link.offset) for link in find_links(text)] == found

@@ -81,6 +81,15 @@ PAYLOADS: list[str] = [
     "[a][r]\n\n> [r]: javascript:alert('XSS')",
     "[a][r]\n\n- [r]: javascript:alert('XSS')",
     "[a][r]\n\n[r]:\n    javascript:alert('XSS')",
+    # link forms found only by Python-Markdown's own parse
+    "[a][r]\n\n[r]: <javascript:alert('XSS')> 't'",
+    "[r][]\n\n[r]: vbscript:msgbox(1)",
+    "*[a]( javascript:alert('XSS'))*",
+    "> [a](\n> javascript:alert('XSS'))",
+    "- x\n\n    [a]( javascript:alert('XSS') 't')",
+    "[a]( <java\nscript:alert('XSS')>)",
+    "!!! note\n\n    [a]( javascript:alert('XSS'))",
+    "[^1]\n\n[^1]: [a]( javascript:alert('XSS'))",
     # attribute lists, which the plugin itself enables
     "[a](https://ok.example){ onclick=\"alert('XSS')\" }",
     "A paragraph\n{: onmouseover=\"alert('XSS')\" }",
@@ -589,3 +598,31 @@ def test_kind_text_in_schemas_is_data(kind_site: Path) -> None:
         assert payload in [d["title"] for d in schema["$defs"].values()]
         colour = schema["properties"]["colour"]
         assert [payload, "plain"] in [b.get("enum") for b in colour.get("anyOf", [colour])]
+
+
+@pytest.mark.parametrize("chrome", ["", '<div class="md-dialog">x</div>'])
+def test_the_sanitiser_keeps_a_table_cells_alignment_and_no_other_style(chrome: str) -> None:
+    aligned = (
+        '<table><thead><tr><th style="text-align: left;">a</th>'
+        '<th style="text-align: center;">b</th><th style="text-align: right;">c</th>'
+        '</tr></thead><tbody><tr><td style="text-align: center;">1</td></tr></tbody></table>'
+    )
+    assert sanitize_html(aligned + chrome).startswith(aligned)
+    for hostile in [
+        '<td style="text-align: center; background: url(https://x.example/t)">1</td>',
+        '<td style="color: red">1</td>',
+        '<td style="text-align: justify;">1</td>',
+        '<td style="text-align:center">1</td>',
+        '<td STYLE="position: fixed">1</td>',
+        '<p style="text-align: center;">1</p>',
+        '<div style="text-align: center;">1</div>',
+    ]:
+        cleaned = sanitize_html(f"<table><tr>{hostile}</tr></table>{chrome}")
+        others = cleaned.lower().replace(' style="text-align: center;"', "")
+        assert "style" not in others and "<th>" not in cleaned, hostile
+        assert "color" not in cleaned and "url(" not in cleaned and "fixed" not in cleaned
+    # An attribute written twice is read once, as the browser reads it: the first.
+    twice = '<table><tr><th style="text-align: center;" style="color: red">1</th></tr></table>'
+    assert sanitize_html(twice + chrome).startswith(
+        '<table><tbody><tr><th style="text-align: center;">1</th>'
+    )
