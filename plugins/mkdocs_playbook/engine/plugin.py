@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypedDict
 from urllib.parse import urljoin
 
 import jinja2
@@ -38,11 +38,12 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 from mkdocs.utils.meta import get_data
+from pydantic_core import core_schema as schema
 
-from ..cache import Store, digest, folder_files, stable_repr
+from ..cache import TEXT, Shape, Store, digest, folder_files, stable_repr
 from ..diagnostics import Diagnostic, default_display_dir, display_path, key_line
 from ..options import DEFAULTS, NAV_MODES, PlaybookOptions, as_written
-from ..plan import AUTHORS_SECTION, SitePlan, SiteSettings, clashes
+from ..plan import AUTHORS_SECTION, PLAN_JSON, SitePlan, SiteSettings, clashes
 from ..render.front_matter import read_front_matter
 from ..render.sanitize import sanitize_html, sanitize_text
 from ..render.site_setup import (
@@ -88,6 +89,24 @@ log = get_plugin_logger(__name__)
 
 _Built = tuple[SitePlan, "Renderer | None", str | None]
 """A build's plan, its renderer (none when the plan came from the cache) and its cache key."""
+
+
+class DocsPage(TypedDict):
+    """A hand-written page's Markdown with its refs rewritten, and the warnings they gave."""
+
+    markdown: str
+    warnings: list[str]
+
+
+DOCS_PAGE: Shape[DocsPage] = Shape(
+    schema.typed_dict_schema(
+        {
+            "markdown": schema.typed_dict_field(schema.str_schema()),
+            "warnings": schema.typed_dict_field(schema.list_schema(schema.str_schema())),
+        }
+    )
+)
+"""The shape a stored `DocsPage` must have to be read."""
 
 
 class _Workers(c.Type[int]):
@@ -307,16 +326,18 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         without loading the playbook."""
         settings = self.site_settings(config)
         key = self._inputs_key(config, settings)
-        stored = self.page_cache.store.get("site", key) if self.page_cache and key else None
-        if isinstance(stored, dict):
+        stored = (
+            self.page_cache.store.get("site", key, PLAN_JSON) if self.page_cache and key else None
+        )
+        if stored is not None:
             plan = SitePlan.from_json(stored)
             problems = self._report(plan.diagnostics, config) or self._clashes(config, plan)
             if self.page_cache is not None:
                 # Kept for the next edit: what the last render noted, and its pages' texts.
                 store = self.page_cache.store
                 store.touch("render", self._render_key())
-                noted = store.get("render-plan", self._render_key())
-                if isinstance(noted, str):
+                noted = store.get("render-plan", self._render_key(), TEXT)
+                if noted is not None:
                     store.touch("site", noted)
             return problems or (plan, None, key)
         pipeline = self.pipeline(config)
@@ -385,13 +406,15 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         cache = pipeline.render_cache
         if cache is None or self.page_cache is None or not cache.empty:
             return
+        from ..render.incremental import RENDER_STATE  # Loaded with the pipeline.
+
         store = self.page_cache.store
-        state = store.get("render", self._render_key())
-        plan_key = store.get("render-plan", self._render_key())
-        if not isinstance(state, dict) or not isinstance(plan_key, str):
+        state = store.get("render", self._render_key(), RENDER_STATE)
+        plan_key = store.get("render-plan", self._render_key(), TEXT)
+        if state is None or plan_key is None:
             return
-        plan = store.get("site", plan_key)
-        if isinstance(plan, dict) and isinstance(plan.get("pages"), dict):
+        plan = store.get("site", plan_key, PLAN_JSON)
+        if plan is not None:
             cache.restore(state, plan["pages"])
 
     def _report(self, diagnostics: list[Diagnostic], config: MkDocsConfig) -> list[Diagnostic]:
@@ -590,11 +613,11 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         path = self._project_relative(page.file.abs_src_path or page.file.src_uri)
         store = self.page_cache.store if self.page_cache is not None else None
         key = digest(self._site_key, page.file.src_uri, path, markdown) if self._site_key else ""
-        stored = store.get("docs", key) if store is not None and key else None
-        if isinstance(stored, dict):
+        stored = store.get("docs", key, DOCS_PAGE) if store is not None and key else None
+        if stored is not None:
             for warning in stored["warnings"]:
                 log.warning(warning)
-            return str(stored["markdown"])
+            return stored["markdown"]
         renderer = self._refs_renderer(config)
         if renderer is None:
             return markdown
@@ -605,7 +628,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             log.warning(warning)
         rewritten = renderer.rewrite_page_refs(markdown, page.file.src_uri)
         if store is not None and key:
-            store.put("docs", key, {"markdown": rewritten, "warnings": warnings})
+            store.put("docs", key, DocsPage(markdown=rewritten, warnings=warnings))
         return rewritten
 
     def on_page_content(
