@@ -57,6 +57,15 @@ def _title(root: Path) -> None:
     )
 
 
+def _docs_title(root: Path) -> None:
+    # docs/index.md shows this title: `[](persona:retired-reader)` takes the entity's title.
+    _replace(
+        root / "playbooks/personas/retired-reader.yaml",
+        "title: Retired reader",
+        "title: Retired neighbour",
+    )
+
+
 def _new_ref(root: Path) -> None:
     _replace(
         root / "playbooks/personas/busy-parent.yaml",
@@ -105,6 +114,7 @@ def _template(root: Path) -> None:
 EDITS: dict[str, tuple[Path, Callable[[Path], None]]] = {
     "summary": (EVERYTHING, _summary),
     "title": (EVERYTHING, _title),
+    "title shown in docs/": (EVERYTHING, _docs_title),
     "new ref": (EVERYTHING, _new_ref),
     "removed ref": (EVERYTHING, _removed_ref),
     "renamed file": (EVERYTHING, _renamed_file),
@@ -116,7 +126,7 @@ EDITS: dict[str, tuple[Path, Callable[[Path], None]]] = {
 }
 WHOLE_RENDER = {"template", "_kind.yaml description", "_kind.yaml plural"}
 """Edits that every page may read (the templates, the kinds): they render every page."""
-PAGE_BY_PAGE = {"summary", "title", "new ref", "removed ref"}
+PAGE_BY_PAGE = {"summary", "title", "title shown in docs/", "new ref", "removed ref"}
 """Edits that keep the site's shape and change Markdown pages only: `mkdocs serve` rebuilds
 just the pages they change. (A `_kind.yaml` edit also changes the JSON Schemas.)"""
 
@@ -459,6 +469,21 @@ def test_a_serve_rebuild_after_an_edit_matches_a_fresh_build(project: Project, e
     root = _make(project, fixture, cache=True, name="served")
     assert _serve_and_edit(root, change) is (edit in PAGE_BY_PAGE)
     assert_same_site(root / "served", root / "fresh")
+
+
+def test_a_serve_rebuild_shows_an_edited_title_on_the_docs_pages_that_ref_it(
+    project: Project,
+) -> None:
+    # A hand-written page is not generated, but its refs show entities' titles: a page by
+    # page rebuild rebuilds it too, search entries and all, as a whole build would.
+    root = _make(project, EVERYTHING, cache=True, name="served")
+    assert _serve_and_edit(root, _docs_title)
+    assert_same_site(root / "served", root / "fresh")
+    home = (root / "served/index.html").read_text(encoding="utf-8")
+    assert ">Retired neighbour</a>" in home and ">Retired reader</a>" not in home
+    index = json.loads((root / "served/search/search_index.json").read_text(encoding="utf-8"))
+    texts = " ".join(e["text"] for e in index["docs"] if e["location"].partition("#")[0] == "")
+    assert "Retired neighbour" in texts and "Retired reader" not in texts
 
 
 def _tags(root: Path) -> None:

@@ -202,6 +202,10 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self._files: Files | None = None
         self._meta: dict[str, dict[str, Any]] = {}
         """The metadata of generated pages handed to MkDocs without front matter."""
+        self._docs_refs: dict[str, tuple[str, str]] = {}
+        """Hand-written pages whose refs this build rewrote (or warned about): their
+        Markdown before and after, by docs path. Under serve, an edit that changes what a
+        ref shows (an entity's title) rebuilds them too (`_rebuild_in_place`)."""
         self._env: jinja2.Environment | None = None
         self._last_build: LastBuild | None = None
         """Under serve, the objects of the last whole build, for page-by-page rebuilds."""
@@ -305,6 +309,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self._nav = None
         self._ahead = True
         self._shown_problems = []
+        self._docs_refs = {}
         self._open_cache()
         if self.page_cache is not None:
             self.page_cache.start(config)
@@ -617,6 +622,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         if stored is not None:
             for warning in stored["warnings"]:
                 log.warning(warning)
+            self._note_docs_refs(page.file.src_uri, markdown, stored)
             return stored["markdown"]
         renderer = self._refs_renderer(config)
         if renderer is None:
@@ -627,9 +633,29 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         for warning in warnings:
             log.warning(warning)
         rewritten = renderer.rewrite_page_refs(markdown, page.file.src_uri)
+        done = DocsPage(markdown=rewritten, warnings=warnings)
+        self._note_docs_refs(page.file.src_uri, markdown, done)
         if store is not None and key:
-            store.put("docs", key, DocsPage(markdown=rewritten, warnings=warnings))
+            store.put("docs", key, done)
         return rewritten
+
+    def _note_docs_refs(self, src_uri: str, markdown: str, done: DocsPage) -> None:
+        if done["markdown"] != markdown or done["warnings"]:
+            self._docs_refs[src_uri] = (markdown, done["markdown"])
+        else:
+            self._docs_refs.pop(src_uri, None)
+
+    def _docs_to_rebuild(self, renderer: Renderer | None) -> list[str]:
+        """The hand-written pages whose refs show something else with ``renderer`` (an
+        entity's new title, say): all that have refs when the plan came from the cache
+        without one."""
+        if renderer is None:
+            return list(self._docs_refs)
+        return [
+            src_uri
+            for src_uri, (markdown, rewritten) in self._docs_refs.items()
+            if renderer.rewrite_page_refs(markdown, src_uri) != rewritten
+        ]
 
     def on_page_content(
         self, content: str, /, *, page: Page, config: MkDocsConfig, files: Files
@@ -733,6 +759,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             self._prepared = built
             return False
         sources = {path: self._source(path, text) for path, text in changed.items()}
+        docs = self._docs_to_rebuild(built[1])
 
         def adopt() -> None:
             self.site, self.renderer, self._site_key = built
@@ -742,14 +769,15 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             self.page_cache.begin_counts()
         self._partial = True
         try:
-            rebuilt = rebuild_pages(last, sources, set_pages=adopt)
+            rebuilt = rebuild_pages(last, sources, set_pages=adopt, reread=docs)
         finally:
             self._partial = False
         if not rebuilt:
             self._prepared = built
             return False
         took = time.perf_counter() - started
-        log.info(f"Rebuilt {_count(list(changed), 'changed playbook page')} in {took:.2f} s")
+        also = f" and {_count(docs, 'page')} of docs/ that show them" if docs else ""
+        log.info(f"Rebuilt {_count(list(changed), 'changed playbook page')}{also} in {took:.2f} s")
         return True
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
