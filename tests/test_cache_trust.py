@@ -220,3 +220,34 @@ def test_the_key_lives_in_the_users_cache_folder(
     monkeypatch.setenv("XDG_CACHE_HOME", "relative/path")  # Not absolute: ignored, as XDG says.
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     assert key_path() == tmp_path / "home/.cache/mkdocs-playbook/cache-key"
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "reason"),
+    [
+        ("key", "clé", "written under another key"),
+        ("key", None, "written under another key"),
+        ("build", "seven", "damaged (its build count is not a number)"),
+    ],
+)
+def test_a_cache_file_whose_own_notes_are_forged_is_set_aside(
+    tmp_path: Path, name: str, value: str | None, reason: str
+) -> None:
+    from mkdocs_playbook.cache import TEXT, Store
+
+    store = Store.open(tmp_path, note=pytest.fail)
+    assert store is not None
+    store.put("page", "kept", "<p>made here</p>")
+    store.save()
+    store.close()
+    with sqlite3.connect(tmp_path / "build-cache.sqlite") as db:
+        if value is None:
+            db.execute("DELETE FROM meta WHERE name = ?", (name,))
+        else:
+            db.execute("UPDATE meta SET value = ? WHERE name = ?", (value, name))
+    db.close()
+    notes: list[str] = []
+    reopened = Store.open(tmp_path, note=notes.append)
+    assert reopened is not None
+    assert [n for n in notes if reason in n and "set aside and a new one is made" in n], notes
+    assert reopened.get("page", "kept", TEXT) is None

@@ -334,12 +334,16 @@ class Store:
                 found = dict(db.execute("SELECT name, value FROM meta").fetchall())
             if found.get("format") != FORMAT:
                 raise _Foreign("from another program or version")
-            if not hmac.compare_digest(str(found.get("key")), _mac(key, _KEY_CHECK).hex()):
+            check = str(found.get("key")).encode("utf-8", "surrogatepass")
+            if not hmac.compare_digest(check, _mac(key, _KEY_CHECK).hex().encode()):
                 raise _Foreign(
                     f"written under another key than this user's ({key_path()}): copied "
                     "from another machine or user, or made by hand"
                 )
-            build = int(found.get("build") or 0) + 1
+            try:
+                build = int(str(found.get("build") or 0)) + 1
+            except ValueError:
+                raise _Foreign("damaged (its build count is not a number)") from None
             empty = _holds_nothing(db)
         except BaseException:
             db.close()
