@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypedDict
 from urllib.parse import urljoin
 
 import jinja2
@@ -38,12 +38,13 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 from mkdocs.utils.meta import get_data
+from pydantic_core import core_schema as schema
 
-from ..cache import Store, digest, folder_files, stable_repr
+from ..cache import TEXT, Shape, Store, digest, folder_files, stable_repr
 from ..diagnostics import Diagnostic, default_display_dir, display_path, key_line
 from ..links import containing_folder, docs_links_out
 from ..options import Check, OptionError, PlaybookOptions
-from ..plan import AUTHORS_SECTION, SitePlan, SiteSettings, clashes
+from ..plan import AUTHORS_SECTION, PLAN_JSON, SitePlan, SiteSettings, clashes
 from ..render.front_matter import read_front_matter
 from ..render.sanitize import sanitize_html, sanitize_text
 from ..render.site_setup import (
@@ -89,6 +90,24 @@ log = get_plugin_logger(__name__)
 
 _Built = tuple[SitePlan, "Renderer | None", str | None]
 """A build's plan, its renderer (none when the plan came from the cache) and its cache key."""
+
+
+class DocsPage(TypedDict):
+    """A hand-written page's Markdown with its refs rewritten, and the warnings they gave."""
+
+    markdown: str
+    warnings: list[str]
+
+
+DOCS_PAGE: Shape[DocsPage] = Shape(
+    schema.typed_dict_schema(
+        {
+            "markdown": schema.typed_dict_field(schema.str_schema()),
+            "warnings": schema.typed_dict_field(schema.list_schema(schema.str_schema())),
+        }
+    )
+)
+"""The shape a stored `DocsPage` must have to be read."""
 
 
 class _Declared(base.BaseConfigOption[Any]):
@@ -168,6 +187,10 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self._files: Files | None = None
         self._meta: dict[str, dict[str, Any]] = {}
         """The metadata of generated pages handed to MkDocs without front matter."""
+        self._docs_refs: dict[str, tuple[str, str]] = {}
+        """Hand-written pages whose refs this build rewrote (or warned about): their
+        Markdown before and after, by docs path. Under serve, an edit that changes what a
+        ref shows (an entity's title) rebuilds them too (`_rebuild_in_place`)."""
         self._env: jinja2.Environment | None = None
         self._last_build: LastBuild | None = None
         """Under serve, the objects of the last whole build, for page-by-page rebuilds."""
@@ -272,6 +295,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self._nav = None
         self._ahead = True
         self._shown_problems = []
+        self._docs_refs = {}
         self._open_cache()
         if self.page_cache is not None:
             self.page_cache.start(config)
@@ -293,16 +317,18 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         without loading the playbook."""
         settings = self.site_settings(config)
         key = self._inputs_key(config, settings)
-        stored = self.page_cache.store.get("site", key) if self.page_cache and key else None
-        if isinstance(stored, dict):
+        stored = (
+            self.page_cache.store.get("site", key, PLAN_JSON) if self.page_cache and key else None
+        )
+        if stored is not None:
             plan = SitePlan.from_json(stored)
             problems = self._report(plan.diagnostics, config) or self._clashes(config, plan)
             if self.page_cache is not None:
                 # Kept for the next edit: what the last render noted, and its pages' texts.
                 store = self.page_cache.store
                 store.touch("render", self._render_key())
-                noted = store.get("render-plan", self._render_key())
-                if isinstance(noted, str):
+                noted = store.get("render-plan", self._render_key(), TEXT)
+                if noted is not None:
                     store.touch("site", noted)
             return problems or (plan, None, key)
         pipeline = self.pipeline(config)
@@ -371,13 +397,15 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         cache = pipeline.render_cache
         if cache is None or self.page_cache is None or not cache.empty:
             return
+        from ..render.incremental import RENDER_STATE  # Loaded with the pipeline.
+
         store = self.page_cache.store
-        state = store.get("render", self._render_key())
-        plan_key = store.get("render-plan", self._render_key())
-        if not isinstance(state, dict) or not isinstance(plan_key, str):
+        state = store.get("render", self._render_key(), RENDER_STATE)
+        plan_key = store.get("render-plan", self._render_key(), TEXT)
+        if state is None or plan_key is None:
             return
-        plan = store.get("site", plan_key)
-        if isinstance(plan, dict) and isinstance(plan.get("pages"), dict):
+        plan = store.get("site", plan_key, PLAN_JSON)
+        if plan is not None:
             cache.restore(state, plan["pages"])
 
     def _report(self, diagnostics: list[Diagnostic], config: MkDocsConfig) -> list[Diagnostic]:
@@ -603,11 +631,12 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         path = self._project_relative(page.file.abs_src_path or page.file.src_uri)
         store = self.page_cache.store if self.page_cache is not None else None
         key = digest(self._site_key, page.file.src_uri, path, markdown) if self._site_key else ""
-        stored = store.get("docs", key) if store is not None and key else None
-        if isinstance(stored, dict):
+        stored = store.get("docs", key, DOCS_PAGE) if store is not None and key else None
+        if stored is not None:
             for warning in stored["warnings"]:
                 log.warning(warning)
-            return str(stored["markdown"])
+            self._note_docs_refs(page.file.src_uri, markdown, stored)
+            return stored["markdown"]
         renderer = self._refs_renderer(config)
         if renderer is None:
             return markdown
@@ -617,9 +646,29 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         for warning in warnings:
             log.warning(warning)
         rewritten = renderer.rewrite_page_refs(markdown, page.file.src_uri)
+        done = DocsPage(markdown=rewritten, warnings=warnings)
+        self._note_docs_refs(page.file.src_uri, markdown, done)
         if store is not None and key:
-            store.put("docs", key, {"markdown": rewritten, "warnings": warnings})
+            store.put("docs", key, done)
         return rewritten
+
+    def _note_docs_refs(self, src_uri: str, markdown: str, done: DocsPage) -> None:
+        if done["markdown"] != markdown or done["warnings"]:
+            self._docs_refs[src_uri] = (markdown, done["markdown"])
+        else:
+            self._docs_refs.pop(src_uri, None)
+
+    def _docs_to_rebuild(self, renderer: Renderer | None) -> list[str]:
+        """The hand-written pages whose refs show something else with ``renderer`` (an
+        entity's new title, say): all that have refs when the plan came from the cache
+        without one."""
+        if renderer is None:
+            return list(self._docs_refs)
+        return [
+            src_uri
+            for src_uri, (markdown, rewritten) in self._docs_refs.items()
+            if renderer.rewrite_page_refs(markdown, src_uri) != rewritten
+        ]
 
     def on_page_content(
         self, content: str, /, *, page: Page, config: MkDocsConfig, files: Files
@@ -723,6 +772,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             self._prepared = built
             return False
         sources = {path: self._source(path, text) for path, text in changed.items()}
+        docs = self._docs_to_rebuild(built[1])
 
         def adopt() -> None:
             self.site, self.renderer, self._site_key = built
@@ -732,14 +782,15 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             self.page_cache.begin_counts()
         self._partial = True
         try:
-            rebuilt = rebuild_pages(last, sources, set_pages=adopt)
+            rebuilt = rebuild_pages(last, sources, set_pages=adopt, reread=docs)
         finally:
             self._partial = False
         if not rebuilt:
             self._prepared = built
             return False
         took = time.perf_counter() - started
-        log.info(f"Rebuilt {_count(list(changed), 'changed playbook page')} in {took:.2f} s")
+        also = f" and {_count(docs, 'page')} of docs/ that show them" if docs else ""
+        log.info(f"Rebuilt {_count(list(changed), 'changed playbook page')}{also} in {took:.2f} s")
         return True
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
