@@ -109,11 +109,28 @@
     new MutationObserver(mark).observe(content, { childList: true, subtree: true });
   }
 
+  // On a phone, Material opens the drawer on the current section's own pane. A kind's
+  // section lists nothing but its index page, so that pane would be one line above empty
+  // space, hiding every other section: open the drawer at the top level instead, where
+  // the current section is marked (playbook.css hides such a pane when it is empty).
+  function openDrawerAtTop() {
+    if (!window.matchMedia("(max-width: 76.234375em)").matches) return;
+    var toggles = document.querySelectorAll(
+      ".md-nav--primary .md-nav__item--active > input.md-nav__toggle");
+    Array.prototype.forEach.call(toggles, function (toggle) {
+      var pane = toggle.parentElement.querySelector(":scope > nav.md-nav");
+      if (pane && pane.querySelectorAll(":scope > ul > li.md-nav__item").length <= 1) {
+        toggle.checked = false;
+      }
+    });
+  }
+
   function init() {
     Array.prototype.forEach.call(document.querySelectorAll("form.playbook-filter"), setUp);
     markLinksForPrint();
     preferOneSubjectOnPhones();
     makeScrollBoxesReachable();
+    openDrawerAtTop();
   }
 
   // Material's instant navigation swaps pages without a reload; document$ tells us when.
