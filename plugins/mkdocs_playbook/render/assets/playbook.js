@@ -89,20 +89,20 @@
     });
   }
 
-  // A diagram or table wider than the screen scrolls sideways in its own box; keyboard
-  // users must be able to reach that box when nothing inside it takes the focus.
-  // Material draws diagrams and wraps tables after the page has loaded.
+  // A table wider than the screen scrolls sideways in its own box; keyboard users must
+  // be able to reach that box when nothing inside it takes the focus. Material wraps
+  // tables after the page has loaded.
   function makeScrollBoxesReachable() {
     var content = document.querySelector(".md-content");
     if (!content) return;
     function mark() {
-      var boxes = content.querySelectorAll("div.mermaid, .md-typeset__scrollwrap");
+      var boxes = content.querySelectorAll(".md-typeset__scrollwrap");
       Array.prototype.forEach.call(boxes, function (box) {
         if (box.hasAttribute("tabindex") || box.scrollWidth <= box.clientWidth) return;
         if (box.querySelector("a[href], button, input, summary")) return;
         box.setAttribute("tabindex", "0");
         box.setAttribute("role", "group");
-        box.setAttribute("aria-label", box.classList.contains("mermaid") ? "Diagram" : "Table");
+        box.setAttribute("aria-label", "Table");
       });
     }
     mark();
