@@ -287,3 +287,21 @@ def test_a_tag_every_entity_of_a_kind_carries_is_no_filter(tmp_path: Path) -> No
     page = Renderer(result.playbook, links).render_kind_index(KIND_BY_NAME["persona"])
     assert 'data-tag="young"' in page and 'data-tag="persona"' not in page
     assert "<code>persona</code>" not in page and "<code>young</code>" in page
+
+
+def test_table_cells_are_labelled_with_their_column_for_stacked_rows_on_a_phone() -> None:
+    import markdown
+
+    from mkdocs_playbook.render.sanitize import sanitize_html
+
+    source = (
+        "| Message | [Tested](https://example.org) with <b> & co |\n"
+        "| --- | --- |\n"
+        "| Quit | *Sally* |\n"
+        "| Stay | |\n"
+    )
+    html = markdown.markdown(source, extensions=["tables", "mkdocs_playbook.render.table_labels"])
+    cleaned = sanitize_html(html)
+    assert '<td data-label="Message">Quit</td>' in cleaned
+    assert '<td data-label="Tested with &amp; co"><em>Sally</em></td>' in cleaned
+    assert '<td data-label="Tested with &amp; co"></td>' in cleaned

@@ -77,3 +77,39 @@ def test_the_phone_menu_shows_every_top_section_with_the_current_one_marked(
             if not item["bold"] and item["shown"]:
                 problems.append(f"/{path} ({name}): {item['title']!r} is current, not marked")
     assert not problems, "\n".join(problems)
+
+
+# Every table a reader sees fits its box: none scrolls sideways, in the page or in an inner
+# box, so no column is hidden.
+TABLES = """() => {
+    const problems = [];
+    for (const table of document.querySelectorAll("article table")) {
+        if (!table.checkVisibility()) continue;
+        const name = (table.querySelector("th") || table).textContent.trim().slice(0, 30);
+        for (let box = table; box && box.tagName !== "ARTICLE"; box = box.parentElement) {
+            if (box.scrollWidth > box.clientWidth + 1) {
+                const shown = Math.round(100 * box.clientWidth / box.scrollWidth);
+                problems.push(`table "${name}": ${box.className || box.tagName} shows ${shown}%`);
+                break;
+            }
+        }
+    }
+    return problems;
+}"""
+
+
+@pytest.mark.parametrize("site_name", SITES)
+def test_every_table_fits_a_phone(
+    phone: Browsing, request: pytest.FixtureRequest, site_name: str
+) -> None:
+    site: Site = request.getfixturevalue(site_name)
+    problems: list[str] = []
+    measured = 0
+    page = phone.page
+    for name, path in page_types(site).items():
+        page.goto(site / path)
+        phone.monitor.wait_idle(page)
+        measured += page.locator("article table").count()
+        problems += [f"/{path} ({name}): {p}" for p in page.evaluate(TABLES)]
+    assert measured, "no table was measured"
+    assert not problems, "\n".join(problems)

@@ -19,9 +19,11 @@ MARKDOWN_EXTENSIONS: tuple[str, ...] = (
     "pymdownx.superfences",
     "pymdownx.tabbed",
     "pymdownx.tasklist",
+    "mkdocs_playbook.render.table_labels",
 )
 """Extensions the generated pages use: tables, attributes, Markdown in HTML, admonitions,
-fenced code, tabs and tick boxes (checklists)."""
+fenced code, tabs, tick boxes (checklists) and table cells labelled by their column
+(stacked rows on a phone)."""
 
 EXTENSION_OPTIONS: dict[str, dict[str, Any]] = {
     "pymdownx.tabbed": {"alternate_style": True},
