@@ -87,7 +87,8 @@ TABLES = """() => {
         if (!table.checkVisibility()) continue;
         const name = (table.querySelector("th") || table).textContent.trim().slice(0, 30);
         for (let box = table; box && box.tagName !== "ARTICLE"; box = box.parentElement) {
-            if (box.scrollWidth > box.clientWidth + 1) {
+            const scrolls = getComputedStyle(box).overflowX !== "visible";
+            if (scrolls && box.scrollWidth > box.clientWidth + 1) {
                 const shown = Math.round(100 * box.clientWidth / box.scrollWidth);
                 problems.push(`table "${name}": ${box.className || box.tagName} shows ${shown}%`);
                 break;
@@ -113,3 +114,61 @@ def test_every_table_fits_a_phone(
         problems += [f"/{path} ({name}): {p}" for p in page.evaluate(TABLES)]
     assert measured, "no table was measured"
     assert not problems, "\n".join(problems)
+
+
+# The answer at full size: a comparison's cells and its "Choose ... when" advice at the
+# size of the body text, and its table inside the article column.
+ANSWER = """() => {
+    const article = document.querySelector("article");
+    const body = parseFloat(getComputedStyle(article).fontSize);
+    const problems = [];
+    let measured = 0;
+    const cells = article.querySelectorAll(
+        ".playbook-comparison td, .admonition.playbook-choose p");
+    for (const cell of cells) {
+        if (!cell.checkVisibility() || !cell.textContent.trim()) continue;
+        measured += 1;
+        const px = parseFloat(getComputedStyle(cell).fontSize);
+        if (px < body - 0.5) {
+            const text = cell.textContent.trim().slice(0, 30);
+            problems.push(`"${text}" is ${px}px, the body ${body}px`);
+        }
+    }
+    for (const table of article.querySelectorAll(".playbook-comparison table")) {
+        if (!table.checkVisibility()) continue;
+        for (let box = table; box !== article; box = box.parentElement) {
+            // A box that can scroll (Material's wrapper bleeds into the margin by design).
+            const scrolls = getComputedStyle(box).overflowX !== "visible";
+            if (scrolls && box.scrollWidth > box.clientWidth + 1) {
+                problems.push(`the table is ${box.scrollWidth}px in ${box.clientWidth}px`);
+                break;
+            }
+        }
+    }
+    return {problems, measured};
+}"""
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_comparison_answer_is_at_body_size_and_fits(
+    browser: Browser, site: Site, width: int
+) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    try:
+        page = context.new_page()
+        paths = sorted(p.parent.name for p in (site.directory / "comparisons").glob("*/index.html"))
+        assert paths
+        problems: list[str] = []
+        measured = 0
+        for name in paths:
+            page.goto(site / f"comparisons/{name}/")
+            page.wait_for_load_state("load")
+            # The table's tab: on a phone the page opens on "one subject at a time".
+            page.locator(".tabbed-labels label").first.click()
+            result: dict[str, Any] = page.evaluate(ANSWER)
+            measured += result["measured"]
+            problems += [f"/comparisons/{name}/: {p}" for p in result["problems"]]
+        assert measured, "no cell was measured"
+        assert not problems, "\n".join(problems)
+    finally:
+        context.close()
