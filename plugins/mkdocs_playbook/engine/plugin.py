@@ -608,7 +608,13 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
     def on_page_content(
         self, content: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
-        """Clean the HTML of generated pages against the allowlist; docs/ pages stay as written."""
+        """Clean the HTML of generated pages against the allowlist; docs/ pages stay as written.
+
+        Pages of the nav's "For authors" section leave the search index: a reader searching
+        for "persona" is after the personas, not the guide to writing one."""
+        if _for_authors(page):
+            search = page.meta.get("search")
+            page.meta["search"] = {**(search if isinstance(search, dict) else {}), "exclude": True}
         if page.file.src_uri not in self.pages:
             return content
         # The search index and the table of contents are built from these after this event.
@@ -907,6 +913,16 @@ def _add_to_authors_section(items: list[Any], pages: list[Page]) -> None:
     for page in pages:
         section.children.append(page)
         page.parent = section
+
+
+def _for_authors(page: Page) -> bool:
+    """Whether the page is in the nav's "For authors" section (at any depth)."""
+    parent = page.parent
+    while parent is not None:
+        if isinstance(parent, Section) and parent.title == AUTHORS_SECTION:
+            return True
+        parent = parent.parent
+    return False
 
 
 def _pages(items: list[Any]) -> list[Page]:
