@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import json
 import re
 import shutil
 import subprocess
@@ -518,3 +519,23 @@ def test_table_columns_keep_their_alignment(project: Project) -> None:
     for side in ("left", "center", "right"):
         assert f'<th style="text-align: {side};">' in raw
         assert f'<td style="text-align: {side};">' in raw
+
+
+def test_author_pages_leave_the_search_index(project: Project) -> None:
+    # The fixture's hand-written guide sits in mkdocs.yml's "For authors" section beside
+    # the generated coverage page; a reader's pages stay searchable.
+    root = project(
+        fixture=EVERYTHING,
+        mkdocs_yml=MKDOCS_YML
+        + "nav:\n  - index.md\n  - For authors:\n      - Notes: notes.md\n"
+        + "      - Coverage: coverage.md\n",
+    )
+    (root / "docs" / "notes.md").write_text("# Notes\n\nWriting tips.\n", encoding="utf-8")
+    for _ in range(2):  # the second build reuses the cache's search entries
+        result = run_mkdocs(root, "build", "--strict")
+        assert result.returncode == 0, result.stderr
+        index = json.loads((root / "site/search/search_index.json").read_text(encoding="utf-8"))
+        pages = {doc["location"].split("#")[0] for doc in index["docs"]}
+        assert "notes/" not in pages
+        assert "coverage/" not in pages
+        assert {"", "personas/busy-parent/", "which-do-i-need/"} <= pages

@@ -36,7 +36,6 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
-from mkdocs.utils import get_relative_url
 from mkdocs.utils.meta import get_data
 from pydantic_core import core_schema as schema
 
@@ -55,8 +54,6 @@ from ..render.site_setup import (
     MARKDOWN_EXTENSIONS,
     MATERIAL_EMOJI,
     MATERIAL_PARTIALS_DIR,
-    MERMAID_ASSET,
-    MERMAID_FENCE,
     SITE_ASSETS,
 )
 from .build_cache import (
@@ -673,7 +670,13 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
     def on_page_content(
         self, content: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
-        """Clean the HTML of generated pages against the allowlist; docs/ pages stay as written."""
+        """Clean the HTML of generated pages against the allowlist; docs/ pages stay as written.
+
+        Pages of the nav's "For authors" section leave the search index: a reader searching
+        for "persona" is after the personas, not the guide to writing one."""
+        if _for_authors(page):
+            search = page.meta.get("search")
+            page.meta["search"] = {**(search if isinstance(search, dict) else {}), "exclude": True}
         if page.file.src_uri not in self.pages:
             return content
         # The search index and the table of contents are built from these after this event.
@@ -819,11 +822,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         )
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
-        """Load Mermaid where a page has a diagram; under serve, show the playbook's errors."""
-        if 'class="mermaid"' in output:
-            src = get_relative_url(f"{SITE_ASSETS}/{MERMAID_ASSET}", page.url)
-            # Before Material's bundle runs its diagrams, so it finds Mermaid and fetches none.
-            output = output.replace("</body>", f'<script src="{src}"></script>\n</body>', 1)
+        """Under serve, show the playbook's errors."""
         return _with_error_overlay(output, self.failure)
 
     def on_post_template(
@@ -904,7 +903,7 @@ def _add_theme_fixes(config: MkDocsConfig) -> None:
 def _asset_files(config: MkDocsConfig) -> list[File]:
     return [
         File.generated(config, f"{SITE_ASSETS}/{name}", content=(ASSETS_DIR / name).read_bytes())
-        for name in (*CSS_ASSETS, *JS_ASSETS, MERMAID_ASSET)
+        for name in (*CSS_ASSETS, *JS_ASSETS)
     ]
 
 
@@ -951,7 +950,7 @@ def _uses_material(config: MkDocsConfig) -> bool:
 
 def _require_markdown_extensions(config: MkDocsConfig) -> None:
     """Enable what generated pages use (`site_setup`): tables, attributes, Markdown in
-    HTML, admonitions, tabs, Mermaid fences and, on Material, its icons."""
+    HTML, admonitions, tabs and, on Material, its icons."""
     for name in MARKDOWN_EXTENSIONS:
         if name not in config.markdown_extensions:
             config.markdown_extensions.append(name)
@@ -962,11 +961,6 @@ def _require_markdown_extensions(config: MkDocsConfig) -> None:
         config.mdx_configs["pymdownx.emoji"] = {
             option: _dotted(name) for option, name in MATERIAL_EMOJI.items()
         }
-    fences = config.mdx_configs.setdefault("pymdownx.superfences", {}).setdefault(
-        "custom_fences", []
-    )
-    if not any(fence.get("name") == "mermaid" for fence in fences):
-        fences.append({**MERMAID_FENCE, "format": _dotted(MERMAID_FENCE["format"])})
 
 
 def _dotted(name: str) -> Any:
@@ -993,6 +987,16 @@ def _add_to_authors_section(items: list[Any], pages: list[Page]) -> None:
     for page in pages:
         section.children.append(page)
         page.parent = section
+
+
+def _for_authors(page: Page) -> bool:
+    """Whether the page is in the nav's "For authors" section (at any depth)."""
+    parent = page.parent
+    while parent is not None:
+        if isinstance(parent, Section) and parent.title == AUTHORS_SECTION:
+            return True
+        parent = parent.parent
+    return False
 
 
 def _pages(items: list[Any]) -> list[Page]:

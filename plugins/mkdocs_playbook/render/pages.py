@@ -788,14 +788,6 @@ def _source_url(url: str) -> str:
 # -- the Jinja environment ------------------------------------------------------------------
 
 
-_MERMAID_CODES = str.maketrans({'"': "#quot;", "<": "#lt;", ">": "#gt;", "`": "#96;", "#": "#35;"})
-
-
-def _mermaid_label(text: str) -> str:
-    """Text made safe inside a quoted Mermaid label: no quotes, markup or line breaks."""
-    return " ".join(text.translate(_MERMAID_CODES).split())
-
-
 def _play_time(value: object) -> str:
     if isinstance(value, str):
         return escape_text(value)
@@ -830,7 +822,6 @@ def _environment(override_dirs: tuple[str, ...]) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["text"] = lambda value: escape_text(str(value))
-    env.filters["mermaid_label"] = _mermaid_label
     env.filters["display_date"] = _display_date
     env.filters["play_time"] = _play_time
     env.filters["quoted"] = _link_title

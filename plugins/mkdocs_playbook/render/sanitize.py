@@ -56,8 +56,9 @@ ATTRIBUTES: dict[str, frozenset[str]] = {
     "a": frozenset({"href", "name"}),
     "img": frozenset({"src", "alt"}),
     "ol": frozenset({"start"}),
-    "th": frozenset({"align"}),
-    "td": frozenset({"align"}),
+    # `data-label`: the column's heading, shown above the cell when a phone stacks the rows.
+    "th": frozenset({"align", "data-label"}),
+    "td": frozenset({"align", "data-label"}),
     "details": frozenset({"open"}),
     "label": frozenset({"for"}),
     "input": frozenset({"name", "checked", "disabled", "placeholder"}),
