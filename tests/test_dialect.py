@@ -224,8 +224,8 @@ def test_descriptions_are_markdown_with_html_escaped_and_pipes_kept_in_their_cel
     cell = markdown_description("**a** | b </td><td> <script>x</script>", table_cell=True)
     html = converter(".").reset().convert(f"| h | i |\n| --- | --- |\n| {cell} | j |\n")
     assert (
-        '<td data-label="h"><strong>a</strong> | b &lt;/td&gt;&lt;td&gt; &lt;script&gt;x&lt;/script&gt;'
-        "</td>" in html
+        '<td data-label="h"><strong>a</strong> | b &lt;/td&gt;&lt;td&gt; '
+        "&lt;script&gt;x&lt;/script&gt;</td>" in html
     )
 
 
