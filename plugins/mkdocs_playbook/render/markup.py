@@ -318,6 +318,18 @@ def make_untrusted_markdown_safe(
     return "".join(out)
 
 
+def code_block(code: str, language: str = "", *, snippets: bool = False) -> str:
+    """A fenced code block that shows ``code`` exactly as typed, with a copy button.
+
+    The fence is longer than any run of backticks in the code, so nothing in it can end the
+    block; where snippets are on, their lines are escaped as in any YAML code.
+    """
+    longest = max((len(run) for run in re.findall(r"`+", code)), default=0)
+    fence = "`" * max(3, longest + 1)
+    body = _make_code_safe(code.rstrip("\n"), INDENTED, snippets)
+    return f"{fence} {{ .{language or 'text'} .copy .playbook-code }}\n{body}\n{fence}"
+
+
 def _make_code_safe(code: str, kind: str, snippets: bool) -> str:
     if kind == FENCE:
         # A fence's `{ ... }` would set attributes through attr_list, and its options belong
