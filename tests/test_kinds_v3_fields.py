@@ -428,3 +428,21 @@ def test_a_missing_summary_is_still_an_error_where_the_kind_needs_one(tmp_path: 
     assert problems(tmp_path) == [
         "playbooks/runbooks/a.yaml:1:1: summary: is required; add 'summary:'"
     ]
+
+
+# -- relations -----------------------------------------------------------------------------------
+
+
+def test_a_declared_relation_shows_even_where_the_text_links_the_same_page(
+    renderer: Renderer,
+) -> None:
+    postgres = renderer.playbook.get("service", "postgres")
+    assert postgres is not None
+    groups = {g.label: [e.id for e in g.shown] for g in renderer.related_index.groups(postgres)}
+    # The body links to db-failover and to the incident lead. The runbooks name the service
+    # in a ref field, so they stay; the lead only mentions it in text, so it is left out.
+    assert groups == {"Runbooks for it": ["db-failover", "cache-flush"]}
+    lead = renderer.playbook.get("role", "incident-lead")
+    assert lead is not None
+    groups = {g.label: [e.id for e in g.shown] for g in renderer.related_index.groups(lead)}
+    assert groups == {"Mentioned in": ["db-failover"]}
