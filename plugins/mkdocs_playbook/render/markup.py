@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 from markdown.inlinepatterns import BACKTICK_RE, BacktickInlineProcessor
 
+from .lists import commonmark_lists
+
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 
 # A fence opens at a line's start, or nested under a list item or in a quote: superfences
@@ -303,8 +305,10 @@ def make_untrusted_markdown_safe(
     attribute lists and (where ``snippets`` is enabled) file inclusion turned off, and code
     fences reduced to their language; code otherwise left as it is.
 
-    ``rewrite`` first replaces links (refs become page links), in the same pass.
+    ``rewrite`` first replaces links (refs become page links), in the same pass. Lists are
+    read as CommonMark reads them (`lists.commonmark_lists`) before anything else.
     """
+    text = commonmark_lists(text)
     out: list[str] = []
     offset = 0
     for chunk, kind in _pieces(text):
