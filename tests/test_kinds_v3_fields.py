@@ -446,3 +446,33 @@ def test_a_declared_relation_shows_even_where_the_text_links_the_same_page(
     assert lead is not None
     groups = {g.label: [e.id for e in g.shown] for g in renderer.related_index.groups(lead)}
     assert groups == {"Mentioned in": ["db-failover"]}
+
+
+# -- the documentation's example -------------------------------------------------------------
+
+
+def test_the_incident_response_example_of_the_docs_builds(project: Callable[..., Path]) -> None:
+    docs = (Path(__file__).parent.parent / "docs" / "your-own-kinds.md").read_text("utf-8")
+    section = docs[docs.index("## A team's own playbook") : docs.index("## Relations on both")]
+    files = {
+        block.splitlines()[0].removeprefix("# ").split(":")[0]: block
+        for block in re.findall(r"```yaml\n(.*?)```", section, re.S)
+    }
+    assert set(files) == {
+        "playbooks/runbooks/_kind.yaml",
+        "playbooks/runbooks/db-failover.yaml",
+        "playbooks/roles/_kind.yaml",
+    }
+    root = project(
+        {
+            **files,
+            "playbooks/services/_kind.yaml": "name: service\n",
+            "playbooks/services/postgres.yaml": "title: Postgres\nsummary: The database.\n",
+            "playbooks/roles/incident-lead.yaml": "title: Incident lead\n",
+        }
+    )
+    (root / "playbooks/runbooks/_assets").mkdir()
+    shutil.copy(
+        INCIDENTS / "playbooks/runbooks/_assets/failover.png", root / "playbooks/runbooks/_assets"
+    )
+    assert problems(root) == []
