@@ -87,6 +87,8 @@ def commonmark_lists(text: str) -> str:
                 + marker.group(4)
                 + ending
             )
+        elif items and previous.strip() and not opening:
+            out.append(line)  # the item's paragraph goes on: its indentation does not matter
         elif items and indent >= items[0].content:
             # The content of an item: of the deepest one whose content column it reaches.
             while indent < items[-1].content:
@@ -96,8 +98,6 @@ def commonmark_lists(text: str) -> str:
             out.append(_reindent(body, item.content, new) + ending)
             if opening:
                 fence, shift = opening.group(1), (item.content, new)
-        elif items and previous.strip():
-            out.append(line)  # a lazy continuation of the item's paragraph
         else:
             items.clear()
             loose = False
