@@ -11,7 +11,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from mkdocs_playbook.cli import main
 from mkdocs_playbook.load.loader import load_playbook
 from mkdocs_playbook.render.pages import Renderer
 from mkdocs_playbook.resolve.refs import resolve_refs
@@ -476,3 +478,19 @@ def test_the_incident_response_example_of_the_docs_builds(project: Callable[...,
         INCIDENTS / "playbooks/runbooks/_assets/failover.png", root / "playbooks/runbooks/_assets"
     )
     assert problems(root) == []
+
+
+@pytest.mark.site
+def test_an_export_carries_the_images_and_builds_without_the_plugin(
+    project: Callable[..., Path], tmp_path: Path
+) -> None:
+    root = project(fixture=INCIDENTS)
+    out = tmp_path / "export"
+    result = CliRunner().invoke(main, ["export", str(out), "--project", str(root)])
+    assert result.exit_code == 0, result.output
+    assert (out / "docs/runbooks/_assets/failover.png").read_bytes() == (
+        INCIDENTS / "playbooks/runbooks/_assets/failover.png"
+    ).read_bytes()
+    built = run_mkdocs(out, "build", "--strict")
+    assert built.returncode == 0, built.stderr
+    assert (out / "site/runbooks/topology.png").is_file()
