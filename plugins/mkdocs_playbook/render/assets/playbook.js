@@ -203,14 +203,19 @@
     var boxes = Array.prototype.slice.call(list.querySelectorAll("input[type=checkbox]"));
     if (!boxes.length) return;
     var ticked = read(key);
+    // Each tick is kept by its item's text, so an edited list never ticks another item.
+    function itemText(box) {
+      var item = box.closest("li");
+      return item ? item.textContent.trim() : "";
+    }
     function save() {
       var now = [];
-      boxes.forEach(function (box, index) { if (box.checked) now.push(index); });
+      boxes.forEach(function (box) { if (box.checked) now.push(itemText(box)); });
       write(key, now);
     }
-    boxes.forEach(function (box, index) {
+    boxes.forEach(function (box) {
       box.disabled = false;
-      box.checked = ticked.indexOf(index) !== -1;
+      box.checked = ticked.indexOf(itemText(box)) !== -1;
       box.addEventListener("change", save);
     });
     var clear = document.createElement("button");
