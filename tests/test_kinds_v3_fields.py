@@ -494,3 +494,25 @@ def test_an_export_carries_the_images_and_builds_without_the_plugin(
     built = run_mkdocs(out, "build", "--strict")
     assert built.returncode == 0, built.stderr
     assert (out / "site/runbooks/topology.png").is_file()
+
+
+def test_code_among_the_facts_of_a_list_item_is_inline_code(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "playbooks/checks/_kind.yaml": (
+                "name: check\nfields:\n  probes:\n    type: list\n"
+                "    item: {name: {type: text}, command: {type: code}}\n"
+            ),
+            "playbooks/checks/disk.yaml": (
+                "title: Disk\nsummary: S.\nprobes:\n  - {name: Free, command: 'df -h | grep <x>'}\n"
+            ),
+        },
+    )
+    result = load_playbook(tmp_path / "playbooks", project_dir=tmp_path)
+    assert result.diagnostics == []
+    links, _ = resolve_refs(result.playbook)
+    entity = result.playbook.get("check", "disk")
+    assert entity is not None
+    markdown = Renderer(result.playbook, links).render_entity_page(entity)
+    assert "    - **Command:** <code>df -h &#124; grep &lt;x&gt;</code>\n" in markdown

@@ -290,6 +290,8 @@ class Renderer:
                 return _play_time(value)
             if field.type == "enum":
                 return escape_text(field.label_of(value))
+            if field.type == "code":
+                return code_element(value)  # in a table cell or a card: inline code
             if field.type in ("date", "date_or_text"):
                 return escape_text(_display_date(value))
             return escape_text(str(value))
