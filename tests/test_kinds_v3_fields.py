@@ -516,3 +516,13 @@ def test_code_among_the_facts_of_a_list_item_is_inline_code(tmp_path: Path) -> N
     assert entity is not None
     markdown = Renderer(result.playbook, links).render_entity_page(entity)
     assert "    - **Command:** <code>df -h &#124; grep &lt;x&gt;</code>\n" in markdown
+
+
+def test_the_schema_keeps_enum_values_and_says_what_each_shows_as(renderer: Renderer) -> None:
+    kind = renderer.playbook.kinds.by_name["runbook"]
+    severity = kind.model.model_json_schema()["properties"]["severity"]
+    assert severity["enum"] == ["sev1", "sev2", "sev3"]
+    assert severity["description"] == (
+        "How bad it is when this runbook is needed. "
+        "Shown as: sev1 = Critical, sev2 = Major, sev3 = Minor."
+    )

@@ -149,8 +149,9 @@ def _pascal_words(text: str) -> str:
 def _field(spec: FieldSpec, kind: KindSpec, top: str, names: set[str]) -> tuple[Any, Any]:
     annotation = _annotation(spec, kind, top, names)
     options: dict[str, Any] = {}
-    if spec.description:
-        options["description"] = spec.description
+    description = _with_labels(spec)
+    if description:
+        options["description"] = description
     if spec.type in ("ref", "refs") or spec.item == "ref":
         options["json_schema_extra"] = backlink(spec.inverse or _default_inverse(kind, top))
     if spec.type in ("list", "steps", "refs", "checklist"):
@@ -164,6 +165,18 @@ def _field(spec: FieldSpec, kind: KindSpec, top: str, names: set[str]) -> tuple[
     if spec.type == "mapping":
         return annotation, Field(default_factory=dict, **options)
     return annotation | None, Field(default=None, **options)
+
+
+def _with_labels(spec: FieldSpec) -> str:
+    """A field's description, with what each value of an enum with labels shows as."""
+    if not spec.labels:
+        return spec.description
+    shown = ", ".join(f"{v} = {label}" for v, label in zip(spec.values, spec.labels, strict=True))
+    return (
+        f"{spec.description.rstrip('.')}. Shown as: {shown}."
+        if spec.description
+        else (f"Shown as: {shown}.")
+    )
 
 
 def _annotation(spec: FieldSpec, kind: KindSpec, top: str, names: set[str]) -> Any:
