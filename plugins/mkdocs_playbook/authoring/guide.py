@@ -18,6 +18,7 @@ from ..kinds.models import Kind
 from ..kinds.registry import KindRegistry, builtin_kinds
 from ..model import ID_PATTERN, WHOLE_KIND, EntityBase
 from ..options import DEFAULTS
+from ..render.markup import make_untrusted_markdown_safe
 from ..resolve.checked import check_playbook
 from .examples import example_of, examples
 from .field_docs import FieldDoc, field_docs, own_fields
@@ -335,7 +336,8 @@ def _rows(docs: tuple[FieldDoc, ...], prefix: str) -> Iterator[str]:
         required = "no"
         if doc.required:
             required = f"yes, at least {doc.min_items}" if doc.min_items > 1 else "yes"
-        yield f"| `{name}` | {_cell(doc.type)} | {required} | {_cell(doc.description)} |\n"
+        description = make_untrusted_markdown_safe(doc.description)  # a kind file's words
+        yield f"| `{name}` | {_cell(doc.type)} | {required} | {_cell(description)} |\n"
         if doc.fields:
             yield from _rows(doc.fields, prefix=name + ("[]." if doc.shape == "list" else "."))
 
