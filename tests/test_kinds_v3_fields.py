@@ -526,3 +526,45 @@ def test_the_schema_keeps_enum_values_and_says_what_each_shows_as(renderer: Rend
         "How bad it is when this runbook is needed. "
         "Shown as: sev1 = Critical, sev2 = Major, sev3 = Minor."
     )
+
+
+def test_facets_of_booleans_and_lists_count_each_card_once(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "playbooks/practices/_kind.yaml": (
+                "name: practice\nfacets: [area, remote, tags_of_area]\nfields:\n"
+                "  area: {type: list, item: {type: enum, values: {discover: Discovery, "
+                "deliver: Delivery, learn: Learning}}}\n"
+                "  remote: {type: boolean}\n"
+                "  tags_of_area: {type: list, item: text, label: Topics}\n"
+            ),
+            "playbooks/practices/a.yaml": (
+                "title: A\nsummary: S.\narea: [learn, discover]\nremote: true\n"
+                "tags_of_area: [teams, teams, people]\n"
+            ),
+            "playbooks/practices/b.yaml": (
+                "title: B\nsummary: S.\narea: [learn]\nremote: false\ntags_of_area: [people]\n"
+            ),
+            "playbooks/practices/c.yaml": "title: C\nsummary: S.\n",
+        },
+    )
+    result = load_playbook(tmp_path / "playbooks", project_dir=tmp_path)
+    assert result.diagnostics == []
+    links, _ = resolve_refs(result.playbook)
+    renderer = Renderer(result.playbook, links)
+    kind = result.playbook.kinds.by_name["practice"]
+    assert [(f.name, choices) for f, choices in renderer.facets_of(kind)] == [
+        # An enum's values in the kind's order, each by its label.
+        ("area", [("discover", "Discovery", 1), ("learn", "Learning", 2)]),
+        ("remote", [("yes", "yes", 1), ("no", "no", 1)]),
+        # Others by count; a card that lists a value twice counts once.
+        ("tags_of_area", [("people", "people", 2), ("teams", "teams", 1)]),
+    ]
+    first = result.playbook.get("practice", "a")
+    assert first is not None
+    assert renderer.facet_values(first) == {
+        "area": ["learn", "discover"],
+        "remote": ["yes"],
+        "tags_of_area": ["teams", "people"],
+    }

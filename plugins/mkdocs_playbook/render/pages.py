@@ -447,7 +447,7 @@ class Renderer:
         found: dict[str, list[str]] = {}
         for name in entity.kind.spec.facets:
             field = _field_of(entity.kind, name)
-            found[name] = [key for key, _ in self._facet_choices(field, entity)]
+            found[name] = list(dict.fromkeys(key for key, _ in self._facet_choices(field, entity)))
         return found
 
     def facets_of(self, kind: Kind) -> list[tuple[FieldSpec, list[tuple[str, str, int]]]]:
