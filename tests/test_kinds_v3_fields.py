@@ -389,6 +389,12 @@ KIND_FILE_ERRORS = [
         id="descending-not-orderable",
     ),
     pytest.param(
+        "fields:\n  steps:\n    type: steps\n    item: {picture: {type: image}}\n",
+        "playbooks/runbooks/_kind.yaml:5:28: fields.steps.item.picture.type: an image is a "
+        "field of the kind itself, not of a list item or record; move it to the kind's fields",
+        id="image-in-a-step",
+    ),
+    pytest.param(
         "fields:\n  summary: {required: true}\n",
         "playbooks/runbooks/_kind.yaml:3:23: fields.summary.required: the summary is required "
         "already; write false",
