@@ -248,3 +248,67 @@ def test_descriptions_are_markdown_with_html_escaped_and_pipes_kept_in_their_cel
 )
 def test_links_are_what_python_markdown_reads(text: str, found: list[tuple[str, str, int]]) -> None:
     assert [(link.text, link.target, link.offset) for link in find_links(text)] == found
+
+
+# -- lists read as CommonMark reads them ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "Pick one:\n- tea\n- coffee\n",
+            "<p>Pick one:</p>\n<ul>\n<li>tea</li>\n<li>coffee</li>\n</ul>",
+            id="after-a-paragraph-line",
+        ),
+        pytest.param(
+            "Then:\n1. one\n2. two\n",
+            "<p>Then:</p>\n<ol>\n<li>one</li>\n<li>two</li>\n</ol>",
+            id="numbered-after-a-paragraph-line",
+        ),
+        pytest.param(
+            "- a\n  - b\n    - c\n- d\n",
+            "<ul>\n<li>a<ul>\n<li>b<ul>\n<li>c</li>\n</ul>\n</li>\n</ul>\n</li>\n<li>d</li>\n</ul>",
+            id="nested-by-two-spaces",
+        ),
+        pytest.param(
+            "1. one\n   - under one\n2. two\n",
+            "<ol>\n<li>one<ul>\n<li>under one</li>\n</ul>\n</li>\n<li>two</li>\n</ol>",
+            id="nested-by-the-marker-width",
+        ),
+        pytest.param(
+            "- a\n    - b\n",
+            "<ul>\n<li>a<ul>\n<li>b</li>\n</ul>\n</li>\n</ul>",
+            id="nested-by-four-spaces-as-before",
+        ),
+        pytest.param(
+            "- a\n\n  more about a\n- b\n",
+            "<ul>\n<li>\n<p>a</p>\n<p>more about a</p>\n</li>\n<li>\n<p>b</p>\n</li>\n</ul>",
+            id="a-second-paragraph-by-two-spaces",
+        ),
+        pytest.param(
+            "The year\n2024. was good\n",
+            "<p>The year\n2024. was good</p>",
+            id="a-number-other-than-one-does-not-interrupt",
+        ),
+        pytest.param("Title\n---\n", "<h2>Title</h2>", id="a-setext-heading-stays"),
+        pytest.param("Text\n\n- - -\n", "<p>Text</p>\n<hr />", id="a-thematic-break-stays"),
+    ],
+)
+def test_lists_read_as_commonmark_reads_them(
+    yaml_markdown: Convert, text: str, expected: str
+) -> None:
+    assert yaml_markdown(text) == expected
+
+
+def test_a_fence_in_a_two_space_list_item_stays_code(yaml_markdown: Convert) -> None:
+    html = yaml_markdown("- run:\n\n  ```bash\n  ls <b>\n  ```\n- done\n")
+    assert html.count("<li>") == 2 and "&lt;b&gt;" in html and "<b>" not in html
+    assert "<code>ls" in html
+
+
+def test_code_that_looks_like_a_list_is_left_as_typed(yaml_markdown: Convert) -> None:
+    html = yaml_markdown("Para\n\n    - not a list\n      - nor this\n")
+    assert "<pre><code>- not a list\n  - nor this\n</code></pre>" in html
+    fenced = yaml_markdown("```\nline\n- not a list\n  - nor this\n```\n")
+    assert "line\n- not a list\n  - nor this\n" in fenced

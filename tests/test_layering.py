@@ -22,7 +22,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("base", ("diagnostics", "options", "reads", "cache", "plan", "links")),
     # What a YAML file and a Markdown field may hold: the field types, positions, the strict
     # YAML reader and the Markdown dialect (its links).
-    ("model", ("model", "load.yamlsource", "render.markup", "render.site_setup")),
+    ("model", ("model", "load.yamlsource", "render.markup", "render.site_setup", "render.lists")),
     # Kind files, and the pydantic model and `Kind` made of each.
     ("kinds", ("kinds",)),
     # Entities and the `Playbook` they form.

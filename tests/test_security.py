@@ -29,6 +29,7 @@ import pytest
 from click.testing import CliRunner
 
 from mkdocs_playbook.cli import main
+from mkdocs_playbook.load.loader import load_playbook
 from mkdocs_playbook.render.sanitize import TAGS, sanitize_html
 
 from .conftest import EVERYTHING, REPO, run_mkdocs, write
@@ -151,6 +152,12 @@ def hostile_playbook(payloads: list[str]) -> dict[str, str]:
             f"messages:\n  - {{text: {q}, persona: p{i}, tested_with: {q}}}\n"
             f"kpis:\n  - {{metric: m{i}, target: {q}}}\nchannels: [ch{i}]\nplays: [pl{i}]\n"
         )
+        files[f"playbooks/runbooks/r{i}.yaml"] = (
+            f"title: {q}\nsummary: {q}\nseverity: v{i}\nservice: ch{i}\nlabels: [{q}, x{i}]\n"
+            f"diagram: {{src: _assets/pic.png, alt: {q}}}\nchecks: [{q}]\n"
+            f"steps:\n  - {{action: {q}, command: {q}, expect: {q}}}\ndrill: [{q}, {q}]\n"
+            f"script: {q}\nbody: {q}\n"
+        )
         files[f"playbooks/channels/ch{i}.yaml"] = (
             f"title: {q}\nsummary: {q}\nformats: [{q}]\n"
             f"stats:\n  - {{figure: {q}, claim: {q}, source: {q}, year: {q}}}\n"
@@ -159,7 +166,32 @@ def hostile_playbook(payloads: list[str]) -> dict[str, str]:
             f"title: {q}\nsummary: {q}\nwhy: {q}\nhow: [{q}]\npeople: {q}\ntime: {q}\n"
             f"stage: s{i}\noutputs: [{q}]\n"
         )
+    files["playbooks/runbooks/_assets/pic.png"] = "not really a PNG"
+    files["playbooks/runbooks/_kind.yaml"] = runbook_kind(payloads)
     return files
+
+
+def runbook_kind(payloads: list[str]) -> str:
+    """A kind of the v3 fields whose labels are the payloads: an enum's values, its fields'."""
+    labels = ", ".join(f"v{i}: {_q(p)}" for i, p in enumerate(payloads))
+    fields = {
+        "severity": f"{{type: enum, values: {{{labels}}}, label: {_q(payloads[0])}}}",
+        "service": f"{{type: ref, kind: channel, inverse: {_q(payloads[1])}}}",
+        "labels": f"{{type: list, item: text, label: {_q(payloads[2])}}}",
+        "diagram": f"{{type: image, label: {_q(payloads[3])}}}",
+        "checks": f"{{type: checklist, label: {_q(payloads[4])}}}",
+        "script": "{type: code, language: bash}",
+        "drill": "{type: steps}",
+        "steps": (
+            "{type: steps, item: {action: {type: markdown}, command: {type: code}, "
+            f"expect: {{type: text, label: {_q(payloads[5])}}}}}}}"
+        ),
+    }
+    return (
+        "name: runbook\nfields:\n"
+        + "".join(f"  {name}: {spec}\n" for name, spec in fields.items())
+        + "card: [severity, service, labels, diagram]\nfacets: [severity, service, labels]\n"
+    )
 
 
 FIDELITY = {
@@ -303,7 +335,8 @@ def generated_pages(site: Path) -> Iterator[Path]:
 
 
 def test_every_payload_reached_every_kind_of_page(site: Path) -> None:
-    for kind in ("personas", "stages", "comparisons", "strategies", "campaigns", "plays"):
+    kinds = ("personas", "stages", "comparisons", "strategies", "campaigns", "plays", "runbooks")
+    for kind in kinds:
         assert len(list((site / kind).glob("*/index.html"))) >= len(PAYLOADS), kind
     assert (site / "which-do-i-need/index.html").is_file()
     assert (site / "coverage/index.html").is_file()
@@ -626,3 +659,48 @@ def test_the_sanitiser_keeps_a_table_cells_alignment_and_no_other_style(chrome: 
     assert sanitize_html(twice + chrome).startswith(
         '<table><tbody><tr><th style="text-align: center;">1</th>'
     )
+
+
+# -- image paths are untrusted too -------------------------------------------------------------
+
+IMAGE_PATHS = [
+    "../../secret.txt",
+    "../../secret.png",
+    "/etc/passwd",
+    "_assets/../../../secret.png",
+    "_assets/evil.svg",
+    "_assets/evil.SVG",
+    "javascript:alert('XSS')//.png",
+    "JaVaScRiPt:alert('XSS').png",
+    "data:image/png;base64,iVBORw0KGgo=",
+    "//evil.example/XSS.png",
+    "https://evil.example/XSS.png",
+    "file:///etc/passwd.png",
+    "_assets/link.png",
+    "C:\\\\Windows\\\\XSS.png",
+    "_assets/missing.png",
+    "<img src=x onerror=alert('XSS')>.png",
+]
+
+
+@pytest.mark.parametrize("src", IMAGE_PATHS)
+def test_an_image_path_that_is_not_a_file_of_the_collection_is_one_located_error(
+    tmp_path: Path, src: str
+) -> None:
+    root = tmp_path / "project"
+    write(
+        root,
+        {
+            "playbooks/runbooks/_kind.yaml": "name: runbook\nfields:\n  picture: {type: image}\n",
+            "playbooks/runbooks/a.yaml": f"title: A\nsummary: S.\npicture: {_q(src)}\n",
+            "playbooks/runbooks/_assets/evil.svg": "<svg onload=\"alert('XSS')\"/>",
+            "playbooks/runbooks/_assets/evil.SVG": "<svg onload=\"alert('XSS')\"/>",
+            "secret.png": SECRET,
+        },
+    )
+    (root / "playbooks/runbooks/_assets/link.png").symlink_to(root / "secret.png")
+    result = load_playbook(root / "playbooks", project_dir=root)
+    assert [(d.path, d.line, d.column, d.field) for d in result.diagnostics] == [
+        ("playbooks/runbooks/a.yaml", 3, 10, "picture")
+    ], result.diagnostics
+    assert result.playbook.images == {}

@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from . import reads
@@ -90,11 +91,30 @@ def kind_index_path(kind: Kind) -> str:
 
 
 def reading_order(entity: Entity) -> tuple[Any, ...]:
-    """Where an entity stands among its kind: by the kind's `order_by` field, then by id."""
+    """Where an entity stands among its kind, ascending: by the kind's `order_by` field
+    (those without a value last), then by title, then by id."""
+    value = _order_value(entity)
+    return (value is None, value if value is not None else 0, *_title_order(entity))
+
+
+def _order_value(entity: Entity) -> Any:
     value = getattr(entity.data, entity.kind.spec.order_by, None)
-    if isinstance(value, str):
-        value = value.casefold()
-    return (value is None, value if value is not None else 0, entity.id)
+    return value.casefold() if isinstance(value, str) else value
+
+
+def _title_order(entity: Entity) -> tuple[str, str]:
+    return entity.data.title.casefold(), entity.id
+
+
+def in_reading_order(entities: list[Entity]) -> tuple[Entity, ...]:
+    """Entities of one kind in its reading order: by `order_by`, descending where the kind
+    says `-field`; ties by title, then id; those without a value last."""
+    if not entities or not entities[0].kind.spec.descending:
+        return tuple(sorted(entities, key=reading_order))
+    by_title = sorted(entities, key=_title_order)
+    valued = [e for e in by_title if _order_value(e) is not None]
+    valued.sort(key=_order_value, reverse=True)  # stable: ties stay by title, then id
+    return (*valued, *(e for e in by_title if _order_value(e) is None))
 
 
 @dataclass(frozen=True)
@@ -107,6 +127,8 @@ class Playbook:
     intros: dict[str, str] = field(default_factory=dict)
     """Kind name → the Markdown of `<collection>/_index.md`."""
     intro_paths: dict[str, str] = field(default_factory=dict)
+    images: dict[str, Path] = field(default_factory=dict)
+    """The images its entities show, by docs-relative path on the site: the file to copy."""
     broken: frozenset[tuple[str, str]] = frozenset()
     """Entities whose files exist but failed validation: refs to them are not reported."""
 
@@ -132,7 +154,7 @@ class Playbook:
         grouped: dict[str, list[Entity]] = {}
         for (name, _), entity in self.entities.items():
             grouped.setdefault(name, []).append(entity)
-        return {name: tuple(sorted(found, key=reading_order)) for name, found in grouped.items()}
+        return {name: in_reading_order(found) for name, found in grouped.items()}
 
     def __iter__(self) -> Iterator[Entity]:
         reads.note(("all",))

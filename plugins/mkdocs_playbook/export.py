@@ -84,6 +84,12 @@ def export_site(project: Project, check: ProjectCheck, out: Path) -> ExportResul
         target = docs_out / src_uri
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(markdown, encoding="utf-8")
+    for src_uri, image in sorted(renderer.playbook.images.items()):
+        # The images of image fields, beside the pages that show them.
+        target = docs_out / src_uri
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(image, target)
+        other += 1
     other += _copy_assets(docs_out)
     other += _copy_custom_dir(project, out)
     nav = export_nav(project, renderer, handwritten, author_page_paths(generated))

@@ -249,7 +249,7 @@ class EntityBase(Record):
 # -- types the kind files name --------------------------------------------------------
 
 
-TimeUnit = Literal["hours", "days", "weeks", "months"]
+TimeUnit = Literal["minutes", "hours", "days", "weeks", "months"]
 
 
 class TimeRange(Record):
@@ -257,7 +257,7 @@ class TimeRange(Record):
 
     min: float = Field(ge=0, description="The least it takes.")
     max: float = Field(ge=0, description="The most it takes.")
-    unit: TimeUnit = Field(description="One of: hours, days, weeks, months.")
+    unit: TimeUnit = Field(description="One of: minutes, hours, days, weeks, months.")
 
 
 def _time_shape(value: object) -> str | None:
@@ -276,6 +276,41 @@ PlayTime = Annotated[
         custom_error_message='expected {min, max, unit} or text such as "2 hours"',
     ),
 ]
+
+
+class ImageFile(Record):
+    """An image beside the entity's YAML, or in its collection's `_assets/` folder."""
+
+    src: Text = Field(
+        description="The image file, relative to the collection folder: a .png, .jpg, "
+        ".jpeg, .gif or .webp file there or in its _assets/ folder."
+    )
+    alt: Text | None = Field(
+        default=None, description="What the image shows, for those who cannot see it."
+    )
+
+
+def _image_shape(value: object) -> str | None:
+    if isinstance(value, dict):
+        return "file"
+    if isinstance(value, str):
+        return "src"
+    return None
+
+
+Image = Annotated[
+    Annotated[ImageFile, Tag("file")] | Annotated[Text, Tag("src")],
+    Discriminator(
+        _image_shape,
+        custom_error_type="image",
+        custom_error_message="expected {src, alt} or the image file's path, such as "
+        '"_assets/cover.png"',
+    ),
+]
+"""An image: `{src, alt}`, or its `src` alone (then the alt text is the entity's title)."""
+
+Code = Annotated[str, Field(min_length=1), AfterValidator(markdown_text)]
+"""Code, kept exactly as typed (never read as Markdown)."""
 
 
 def subject_keys(subjects: tuple[str, ...]) -> list[str]:

@@ -129,6 +129,7 @@ class Pipeline:
             reader_pages=renderer.extra_page_paths("readers"),
             author_pages=[*renderer.extra_page_paths("authors"), *author_page_paths(pages)],
             diagnostics=list(checked.diagnostics),
+            files={path: str(source) for path, source in sorted(playbook.images.items())},
         )
 
     def page_paths(self, checked: Checked) -> list[str]:

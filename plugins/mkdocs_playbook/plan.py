@@ -8,7 +8,7 @@ more than that, so such a build never loads the code that reads and renders a pl
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, TypedDict
 
@@ -76,6 +76,9 @@ class SitePlan:
     """Pages for authors, in nav order (the nav's "For authors" section)."""
     diagnostics: list[Diagnostic]
     """The warnings the playbook has (a plan is made only when it has no errors)."""
+    files: dict[str, str] = field(default_factory=dict)
+    """Files copied into the site as they are (the images of image fields): the absolute
+    path of each source file by its docs-relative path."""
 
     def shape(self) -> str:
         """Everything but the pages' text: two plans of one shape put the same files in the
@@ -88,6 +91,7 @@ class SitePlan:
                 [(s.title, s.index, s.entities) for s in self.sections],
                 self.reader_pages,
                 self.author_pages,
+                sorted(self.files.items()),
             )
         )
 
@@ -104,6 +108,7 @@ class SitePlan:
                 (d.path, d.line, d.column, d.field, d.message, d.severity.value)
                 for d in self.diagnostics
             ],
+            "files": self.files,
         }
 
     @classmethod
@@ -120,6 +125,7 @@ class SitePlan:
                 Diagnostic(path, line, column, name, message, Severity(severity))
                 for path, line, column, name, message, severity in data["diagnostics"]
             ],
+            files=dict(data["files"]),
         )
 
 
@@ -148,6 +154,7 @@ class PlanJson(TypedDict):
     reader_pages: list[str]
     author_pages: list[str]
     diagnostics: list[tuple[str, int, int, str, str, Literal["error", "warning"]]]
+    files: dict[str, str]
 
 
 def _field(declared: schema.CoreSchema) -> schema.TypedDictField:
@@ -166,6 +173,7 @@ PLAN_JSON: Shape[PlanJson] = Shape(
             "sections": _field(schema.list_schema(schema.tuple_schema([_TEXT, _TEXT, _TEXTS]))),
             "reader_pages": _field(_TEXTS),
             "author_pages": _field(_TEXTS),
+            "files": _field(_BY_PATH),
             "diagnostics": _field(
                 schema.list_schema(
                     schema.tuple_schema(

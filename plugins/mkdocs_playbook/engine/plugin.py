@@ -500,6 +500,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             source = sources.get(src_uri)
             file.edit_uri = self._docs_relative(config, source) if source else None
             files.append(file)
+        for src_uri, abs_src_path in self.site.files.items():
+            files.append(File.generated(config, src_uri, abs_src_path=abs_src_path))
         return files
 
     def _refuse_links_out(self, files: Files, config: MkDocsConfig) -> None:

@@ -16,8 +16,10 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from ..model import (
     URL_PATTERN,
+    Code,
     DateOrText,
     EntityBase,
+    Image,
     Markdown,
     PlayTime,
     Record,
@@ -74,6 +76,8 @@ _SCALARS: dict[str, Any] = {
     "year": Year,
     "duration": PlayTime,
     "checklist": tuple[Markdown, ...],
+    "code": Code,
+    "image": Image,
 }
 
 _Model = TypeVar("_Model", bound=BaseModel)
@@ -97,6 +101,14 @@ def kind_model(spec: KindSpec) -> type[EntityBase]:
     names: set[str] = set()
     name, base = _named(spec.schema_title, _pascal(spec.name), _MadeEntity, names)
     fields = {f.name: _field(f, spec, f.name, names) for f in spec.fields}
+    if not spec.summary_required:
+        fields["summary"] = (
+            Text,
+            Field(
+                default="",
+                description="One or two sentences; used on cards, in tables and in search.",
+            ),
+        )
     model = create_model(  # type: ignore[call-overload]
         name,
         __base__=base,
@@ -137,21 +149,34 @@ def _pascal_words(text: str) -> str:
 def _field(spec: FieldSpec, kind: KindSpec, top: str, names: set[str]) -> tuple[Any, Any]:
     annotation = _annotation(spec, kind, top, names)
     options: dict[str, Any] = {}
-    if spec.description:
-        options["description"] = spec.description
+    description = _with_labels(spec)
+    if description:
+        options["description"] = description
     if spec.type in ("ref", "refs") or spec.item == "ref":
         options["json_schema_extra"] = backlink(spec.inverse or _default_inverse(kind, top))
-    if spec.type in ("list", "refs", "checklist"):
+    if spec.type in ("list", "steps", "refs", "checklist"):
         least = max(spec.min_items, 1 if spec.required else 0)
         if least:
             options["min_length"] = least
     if spec.required:
         return annotation, Field(**options)
-    if spec.type in ("list", "refs", "checklist"):
+    if spec.type in ("list", "steps", "refs", "checklist"):
         return annotation, Field(default=(), **options)
     if spec.type == "mapping":
         return annotation, Field(default_factory=dict, **options)
     return annotation | None, Field(default=None, **options)
+
+
+def _with_labels(spec: FieldSpec) -> str:
+    """A field's description, with what each value of an enum with labels shows as."""
+    if not spec.labels:
+        return spec.description
+    shown = ", ".join(f"{v} = {label}" for v, label in zip(spec.values, spec.labels, strict=True))
+    return (
+        f"{spec.description.rstrip('.')}. Shown as: {shown}."
+        if spec.description
+        else (f"Shown as: {shown}.")
+    )
 
 
 def _annotation(spec: FieldSpec, kind: KindSpec, top: str, names: set[str]) -> Any:
@@ -166,7 +191,7 @@ def _annotation(spec: FieldSpec, kind: KindSpec, top: str, names: set[str]) -> A
         return dict[str, value]
     if spec.type == "record":
         return _record(spec, kind, top, names)
-    if spec.type == "list":
+    if spec.type in ("list", "steps"):
         if spec.fields:
             item: Any = _record(spec, kind, top, names)
         elif spec.item_spec is not None:

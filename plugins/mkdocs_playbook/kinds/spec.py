@@ -43,12 +43,17 @@ FIELD_TYPES = (
     "list",
     "checklist",
     "mapping",
+    "steps",
+    "code",
+    "image",
     # Extensions the built-in kinds need, open to every kind (documented in the guide):
     "record",
     "date_or_text",
     "year",
     "duration",
 )
+LIST_TYPES = ("list", "steps")
+"""Types whose value is a list of `item`s: `steps` is a list shown numbered."""
 ORDERABLE_TYPES = ("integer", "number", "date", "text")
 SINGLE_VALUE_TYPES = frozenset(
     {"text", "integer", "number", "boolean", "date", "url", "enum", "ref"}
@@ -79,6 +84,7 @@ FIELD_KEYS = (
     "keys_from",
     "all_keys",
     "shown_as",
+    "language",
 )
 SHOWN_AS = ("comparison_table", "choose_when")
 """Special ways a built-in kind shows a field on a page that follows `layout`."""
@@ -94,6 +100,8 @@ KIND_KEYS = (
     "unique",
     "template",
     "group_by",
+    "card",
+    "facets",
 )
 BUILTIN_ONLY_KEYS = (
     "collection",
@@ -136,6 +144,10 @@ class FieldSpec:
     inverse: str = ""
     """The heading, on the target's page, of what points at it through this field."""
     values: tuple[str, ...] = ()
+    labels: tuple[str, ...] = ()
+    """An enum's label of each of `values`, in the same order, when `values` is a mapping."""
+    language: str = ""
+    """A code field's language, for its highlighting."""
     item: str | None = None
     """A list's item type, when its items are not mappings."""
     item_spec: FieldSpec | None = None
@@ -162,8 +174,14 @@ class FieldSpec:
     def is_markdown(self) -> bool:
         """Whether the field holds Markdown (so inline refs may appear in it)."""
         return self.type in ("markdown", "checklist") or (
-            self.type == "list" and self.item == "markdown"
+            self.type in LIST_TYPES and self.item == "markdown"
         )
+
+    def label_of(self, value: Any) -> str:
+        """How an enum value is shown: its label where `values` is a mapping, else itself."""
+        if self.labels and value in self.values:
+            return self.labels[self.values.index(value)]
+        return str(value)
 
 
 @dataclass(frozen=True)
@@ -189,6 +207,12 @@ class KindSpec:
     description: str = ""
     fields: tuple[FieldSpec, ...] = ()
     order_by: str = "title"
+    descending: bool = False
+    """Whether `order_by` sorts from the highest value down (`order_by: -date`)."""
+    card: tuple[str, ...] = ()
+    """Fields shown on its index cards under the title and summary."""
+    facets: tuple[str, ...] = ()
+    """Fields its index page filters by."""
     layout: tuple[str, ...] = ()
     template: str | None = None
     unique: tuple[str, ...] = ()
@@ -204,6 +228,8 @@ class KindSpec:
     health: HealthCheck | None = None
     site_pages: tuple[Mapping[str, Any], ...] = field(default=(), compare=False)
     """Pages for the whole site that the kind's entities make (the coverage page)."""
+    summary_required: bool = True
+    """Whether its entities need a summary (a new kind may make it optional)."""
     described: bool = False
     """Whether a playbook's `_kind.yaml` describes it (then pages follow `layout`)."""
     builtin: bool = False
@@ -297,6 +323,8 @@ class _Checker:
 def _suggestion(word: Any, choices: Iterable[str], plural: str) -> str:
     """`; did you mean 'x'?` for a near miss, else the choices: `; the fields are: a, b`."""
     choices = list(choices)
+    if not choices:
+        return f"; it has no {plural} of its own yet: add them under '{plural}'"
     return did_you_mean(str(word), choices) or f"; the {plural} are: {', '.join(choices)}"
 
 
@@ -330,10 +358,15 @@ def read_kind_file(
     description = _optional_text(check, data, "description")
     template = _template(check, data, page_templates)
     base_fields = {f.name: f for f in base.fields} if base else {}
+    summary_required = _summary_required(check, data.get("fields"), new_kind=base is None)
     fields = _fields(check, data.get("fields"), base_fields, kind_names | {name or ""})
     all_fields = {f.name: f for f in fields} | {n: FieldSpec(n, "text") for n in COMMON_FIELDS}
-    order_by = _order_by(check, data, all_fields)
+    descending = isinstance(data.get("order_by"), str) and data["order_by"].startswith("-")
+    order_by = _order_by(check, data, all_fields, descending)
     layout = _layout(check, data, all_fields)
+    own_fields = {f.name: f for f in fields}
+    card = _names_list(check, data, "card", own_fields)
+    facets = _facets(check, data, own_fields)
     unique = _names_list(check, data, "unique", all_fields)
     group_by = _group_by(check, data, all_fields)
     if name is None or check.diagnostics:
@@ -348,10 +381,14 @@ def read_kind_file(
         description=description or (base.description if base else ""),
         fields=fields,
         order_by=order_by or (base.order_by if base else "title"),
+        descending=descending if order_by else (base.descending if base else False),
+        card=card or (base.card if base else ()),
+        facets=facets or (base.facets if base else ()),
         layout=layout or (base.layout if base else ()),
         template=template,
         unique=unique or (base.unique if base else ()),
         group_by=group_by or (base.group_by if base else None),
+        summary_required=summary_required,
     )
     if packaged:
         spec = _with_packaged_keys(spec, data)
@@ -498,9 +535,12 @@ def _field_named(
 
 
 def _order_by(
-    check: _Checker, data: Mapping[str, Any], fields: Mapping[str, FieldSpec]
+    check: _Checker, data: Mapping[str, Any], fields: Mapping[str, FieldSpec], descending: bool
 ) -> str | None:
-    field = _field_named(check, data, "order_by", fields)
+    if "order_by" not in data:
+        return None
+    name = data["order_by"][1:] if descending else data["order_by"]
+    field = _field_named(check, {"order_by": name}, "order_by", fields)
     if field is not None and field.type not in ORDERABLE_TYPES:
         check.at_value(
             ("order_by",),
@@ -509,6 +549,34 @@ def _order_by(
         )
         return None
     return field.name if field else None
+
+
+FACET_TYPES = ("enum", "boolean", "ref", "refs")
+"""Types a facet may filter by; and lists of enum or text items."""
+
+
+def is_facet_field(field: FieldSpec) -> bool:
+    """Whether an index page can filter by this field: one value or a list of values that
+    readers pick from."""
+    return field.type in FACET_TYPES or (
+        field.type == "list" and not field.fields and field.item in ("enum", "text")
+    )
+
+
+def _facets(
+    check: _Checker, data: Mapping[str, Any], fields: Mapping[str, FieldSpec]
+) -> tuple[str, ...]:
+    names = _names_list(check, data, "facets", fields)
+    for name in names:
+        if not is_facet_field(fields[name]):
+            check.at_value(
+                ("facets", data["facets"].index(name)),
+                f"'{name}' is a {fields[name].type} field; filter by a field of type "
+                + ", ".join(FACET_TYPES)
+                + ", or a list of enum or text",
+            )
+            return ()
+    return names
 
 
 def _group_by(
@@ -553,6 +621,24 @@ def _names_list(
     return tuple(names)
 
 
+SUMMARY = "summary"
+
+
+def _summary_required(check: _Checker, value: Any, *, new_kind: bool) -> bool:
+    """False where a new kind's `fields` say `summary: {required: false}`."""
+    if not new_kind or not isinstance(value, dict) or SUMMARY not in value:
+        return True  # an extended built-in kind is told it cannot redefine it (`_fields`)
+    path: FieldPath = ("fields", SUMMARY)
+    spec = value[SUMMARY]
+    if not isinstance(spec, dict) or set(spec) != {"required"}:
+        check.at_key(path, "only 'summary: {required: false}' may be said of the summary")
+    elif spec["required"] is not False:
+        check.at_value((*path, "required"), "the summary is required already; write false")
+    else:
+        return False
+    return True
+
+
 def _fields(
     check: _Checker,
     value: Any,
@@ -570,6 +656,8 @@ def _fields(
         if name in base_fields:
             fields[name] = _extend_builtin_field(check, path, spec, base_fields[name])
             continue
+        if name == SUMMARY and not base_fields:
+            continue  # a new kind may make it optional: see _summary_required
         if name in COMMON_FIELDS:
             check.at_key(path, f"'{name}' is a field every kind has; it cannot be redefined")
             continue
@@ -692,6 +780,13 @@ def _typed(
         check.at_key((*path, "inverse"), "only ref and refs fields have an inverse; remove it")
     if kind_type == "enum":
         values = spec.get("values")
+        labels: tuple[str, ...] = ()
+        if isinstance(values, dict) and all(
+            isinstance(v, str) and isinstance(label, str) and label.strip()
+            for v, label in values.items()
+        ):
+            labels = tuple(values.values())
+            values = list(values)
         if (
             not isinstance(values, list)
             or not values
@@ -699,11 +794,25 @@ def _typed(
         ):
             check.at_value(
                 (*path, "values") if "values" in spec else path,
-                "an enum needs 'values: [a, b, ...]'",
+                "an enum needs 'values: [a, b, ...]', or values with their labels "
+                "('values: {sev1: Critical, sev2: Major}')",
             )
             return None
-        result = replace(result, values=tuple(values))
-    if kind_type == "list":
+        result = replace(result, values=tuple(values), labels=labels)
+    if "language" in spec:
+        language = spec["language"]
+        if kind_type != "code":
+            check.at_key((*path, "language"), "only code fields have a language; remove it")
+        elif not isinstance(language, str) or not re.fullmatch(r"[A-Za-z0-9_+#.-]{1,40}", language):
+            check.at_value(
+                (*path, "language"),
+                "expected a language name such as 'bash' or 'python' (letters, digits, "
+                "'+', '#', '.', '-' and '_')",
+            )
+            return None
+        else:
+            result = replace(result, language=language)
+    if kind_type in LIST_TYPES:
         return _list_item(check, path, result, spec, kind_names)
     if kind_type == "record":
         sub = spec.get("fields")
@@ -731,7 +840,7 @@ def _list_item(
     spec: Mapping[str, Any],
     kind_names: frozenset[str],
 ) -> FieldSpec | None:
-    item = spec.get("item", "text")
+    item = spec.get("item", "markdown" if result.type == "steps" else "text")
     if isinstance(item, str):
         if item not in SCALAR_TYPES or item in ("enum", "ref"):
             check.at_value(
@@ -766,6 +875,13 @@ def _sub_fields(
     found = []
     for name, spec in value.items():
         read = _field(check, (*path, name), str(name), spec, kind_names)
-        if read is not None:
+        if read is not None and read.type == "image":
+            # Images are checked and copied where a kind names them at its top level.
+            check.at_value(
+                (*path, name, "type") if isinstance(spec, dict) else (*path, name),
+                "an image is a field of the kind itself, not of a list item or record; "
+                "move it to the kind's fields",
+            )
+        elif read is not None:
             found.append(read)
     return tuple(found)

@@ -29,6 +29,7 @@ from ..model import (
     subject_keys,
 )
 from ..options import DEFAULTS
+from .images import check_images, is_image_file
 from .yamlsource import YamlProblem, parse_yaml
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -115,7 +116,9 @@ def load_playbook(
         intro_paths=loading.intro_paths,
         broken=frozenset(loading.broken),
     )
-    diagnostics = loading.diagnostics + check_unique_fields(playbook)
+    images, image_problems = check_images(playbook.entities.values(), playbooks_dir)
+    playbook.images.update(images)
+    diagnostics = loading.diagnostics + check_unique_fields(playbook) + image_problems
     return LoadResult(playbook, sorted_diagnostics(diagnostics))
 
 
@@ -309,7 +312,7 @@ class _Loading:
                     "its name with '_' to leave it out",
                 )
                 continue
-            if entry.suffix not in YAML_SUFFIXES:
+            if entry.suffix not in YAML_SUFFIXES and not is_image_file(entry.name):
                 self.error(
                     entry,
                     "file",
@@ -317,6 +320,8 @@ class _Loading:
                     "with '_' to leave it out",
                 )
                 continue
+            if entry.suffix not in YAML_SUFFIXES:
+                continue  # an image that an entity may show
             ident = entry.stem
             if not _ID_RE.match(ident):
                 self.error(

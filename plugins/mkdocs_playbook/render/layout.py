@@ -42,8 +42,9 @@ BODY = FieldSpec("body", "markdown", label="")
 def page_sections(entity: Entity) -> list[Section]:
     """The entity's fields with a value, in `layout` order, then the rest in definition order.
 
-    `body` goes where the layout names it, or first when it names it not; consecutive
-    scalar fields form one section.
+    `body` goes where the layout names it, or first when it names it not. Every field of
+    one value is gathered into one section of facts ("At a glance"): where the layout names
+    the first of them, or at the top when it names none.
     """
     spec = entity.kind.spec
     own = {f.name: f for f in spec.fields} | {"body": BODY}
@@ -54,16 +55,26 @@ def page_sections(entity: Entity) -> list[Section]:
     numbered_by = own.get(spec.order_by)
     if numbered_by is not None and numbered_by.type == "integer":
         order.remove(spec.order_by)  # shown under the title as "3 of 13"
+    facts_at = next(
+        (name for name in named if own[name].type in SINGLE_VALUE_TYPES),
+        None,
+    )
     sections: list[Section] = []
+    facts: list[tuple[FieldSpec, Any]] = []
+    facts_index = 0
     for name in order:
         value = getattr(entity.data, name, None)
+        field = own[name]
+        if name == facts_at:
+            facts_index = len(sections)
         if value in (None, "", (), {}):
             continue
-        field = own[name]
-        if field.type in SINGLE_VALUE_TYPES and sections and sections[-1].is_facts:
-            sections[-1] = Section((*sections[-1].fields, (field, value)))
+        if field.type in SINGLE_VALUE_TYPES:
+            facts.append((field, value))
         else:
             sections.append(Section(((field, value),)))
+    if facts:
+        sections.insert(facts_index, Section(tuple(facts)))
     return sections
 
 

@@ -37,6 +37,7 @@ from markdown.inlinepatterns import (
 )
 from markdown.treeprocessors import Treeprocessor
 
+from .lists import commonmark_lists
 from .site_setup import EXTENSION_OPTIONS, MARKDOWN_EXTENSIONS
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -554,8 +555,10 @@ def make_untrusted_markdown_safe(
     attribute lists and (where ``snippets`` is enabled) file inclusion turned off, and code
     fences reduced to their language; code otherwise left as it is.
 
-    ``rewrite`` first replaces links (refs become page links), in the same pass.
+    ``rewrite`` first replaces links (refs become page links), in the same pass. Lists are
+    read as CommonMark reads them (`lists.commonmark_lists`) before anything else.
     """
+    text = commonmark_lists(text)
     if "[" in text:
         _parsed, spans, missing = _located(text)
     else:
@@ -588,6 +591,18 @@ def _safe_rewrite(rewrite: LinkRewriter | None) -> LinkRewriter:
         return replacement
 
     return safe
+
+
+def code_block(code: str, language: str = "", *, snippets: bool = False) -> str:
+    """A fenced code block that shows ``code`` exactly as typed, with a copy button.
+
+    The fence is longer than any run of backticks in the code, so nothing in it can end the
+    block; where snippets are on, their lines are escaped as in any YAML code.
+    """
+    longest = max((len(run) for run in re.findall(r"`+", code)), default=0)
+    fence = "`" * max(3, longest + 1)
+    body = _make_code_safe(code.rstrip("\n"), INDENTED, snippets)
+    return f"{fence} {{ .{language or 'text'} .copy .playbook-code }}\n{body}\n{fence}"
 
 
 def _make_code_safe(code: str, kind: str, snippets: bool) -> str:

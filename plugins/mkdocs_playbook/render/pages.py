@@ -23,7 +23,7 @@ from .. import reads
 from ..diagnostics import Diagnostic, DiagnosticError
 from ..entities import Entity, Playbook, kind_index_path
 from ..kinds.models import Kind
-from ..kinds.spec import FieldSpec, PageTemplates
+from ..kinds.spec import SINGLE_VALUE_TYPES, FieldSpec, PageTemplates
 from ..model import EntityBase, subject_keys
 from ..options import DEFAULTS
 from ..plan import SITE_DEFAULTS, EditUrl
@@ -46,6 +46,7 @@ from .layout import is_table, page_sections
 from .markup import (
     Link,
     attribute_text,
+    code_block,
     code_element,
     code_span,
     code_spans_as_elements,
@@ -291,6 +292,10 @@ class Renderer:
                 return md_cell(value)
             if field.type == "duration":
                 return _play_time(value)
+            if field.type == "enum":
+                return escape_text(field.label_of(value))
+            if field.type == "code":
+                return code_element(value)  # in a table cell or a card: inline code
             if field.type in ("date", "date_or_text"):
                 return escape_text(_display_date(value))
             return escape_text(str(value))
@@ -306,6 +311,39 @@ class Renderer:
                     if (value := getattr(record, sub.name, None)) not in (None, "", ())
                 ]
             )
+
+        def code(field: FieldSpec, value: str) -> str:
+            return code_block(value, field.language, snippets=self.snippets)
+
+        def image(field: FieldSpec, value: Any, title: str) -> str:
+            src = value if isinstance(value, str) else value.src
+            alt = title if isinstance(value, str) else value.alt or title
+            # Pages of a kind are in its collection folder, where its images are copied.
+            return f"![{escape_text(alt)}]({_source_url(src)}){{ .playbook-image }}"
+
+        def card_fields(entity: Entity) -> tuple[str, list[tuple[str, str]]]:
+            """What a card shows under its title and summary, as the kind's `card` lists
+            it: its picture (an image field), and each other value beside its label."""
+            picture, pairs = "", []
+            for name in entity.kind.spec.card:
+                field = _field_of(entity.kind, name)
+                value = getattr(entity.data, name, None)
+                if value in (None, "", (), {}):
+                    continue
+                if field.type == "image":
+                    picture = picture or image(field, value, entity.data.title)
+                else:
+                    pairs.append((escape_text(field.heading), card_value(field, value)))
+            return picture, pairs
+
+        def card_value(field: FieldSpec, value: Any) -> str:
+            if field.type == "refs":
+                return ", ".join(ref(item, field.kind) for item in value)
+            if field.type == "list":
+                return ", ".join(list_item(field, item) for item in value)
+            if field.type in SINGLE_VALUE_TYPES:
+                return scalar(field, value)
+            return escape_text(str(len(value))) if isinstance(value, tuple) else ""
 
         def list_item(field: FieldSpec, value: Any) -> str:
             if field.item == "markdown":
@@ -324,6 +362,13 @@ class Renderer:
             "facts": facts,
             "record_facts": record_facts,
             "list_item": list_item,
+            "scalar": scalar,
+            "card_fields": card_fields,
+            "facets_of": self.facets_of,
+            "facet_json": lambda e: html.escape(json.dumps(self.facet_values(e)), quote=True),
+            "single_value_types": SINGLE_VALUE_TYPES,
+            "code": code,
+            "image": image,
             "cell": cell,
             "position": self.position,
             "index_groups": self.index_groups,
@@ -400,6 +445,57 @@ class Renderer:
         heads = self.playbook.of_kind(self.playbook.kinds.by_name[field.kind or ""])
         ordered = [(head, groups[head]) for head in heads if head in groups]
         return ordered + ([(None, groups[None])] if None in groups else [])
+
+    def facet_values(self, entity: Entity) -> dict[str, list[str]]:
+        """The values a card has for each facet of its kind: what the filter matches."""
+        found: dict[str, list[str]] = {}
+        for name in entity.kind.spec.facets:
+            field = _field_of(entity.kind, name)
+            found[name] = list(dict.fromkeys(key for key, _ in self._facet_choices(field, entity)))
+        return found
+
+    def facets_of(self, kind: Kind) -> list[tuple[FieldSpec, list[tuple[str, str, int]]]]:
+        """Each facet of a kind's index: its field and its values, each with its label and
+        the number of cards that have it; an enum's in the kind's order, others by count."""
+        entities = self.playbook.of_kind(kind)
+        facets = []
+        for name in kind.spec.facets:
+            field = _field_of(kind, name)
+            counts: dict[str, int] = {}
+            labels: dict[str, str] = {}
+            for entity in entities:
+                for key, label in dict(self._facet_choices(field, entity)).items():
+                    counts[key] = counts.get(key, 0) + 1
+                    labels[key] = label
+            item = field.item_spec if field.type == "list" else field
+            if item is not None and item.type == "enum":
+                keys = [v for v in item.values if v in counts]
+            elif field.type == "boolean":
+                keys = [v for v in ("yes", "no") if v in counts]
+            else:
+                keys = sorted(counts, key=lambda k: (-counts[k], labels[k].casefold(), k))
+            facets.append((field, [(key, labels[key], counts[key]) for key in keys]))
+        return facets
+
+    def _facet_choices(self, field: FieldSpec, entity: Entity) -> list[tuple[str, str]]:
+        """The facet values of one entity's field, each with its label."""
+        value = getattr(entity.data, field.name, None)
+        if value is None:
+            return []
+        if field.type == "boolean":
+            return [("yes", "yes") if value else ("no", "no")]
+        values = value if isinstance(value, tuple) else (value,)
+        choices = []
+        for item in values:
+            if field.type in ("ref", "refs"):
+                found = self.lookup(item, field.kind)
+                if isinstance(found, Entity):
+                    choices.append((found.ref, found.data.title))
+                continue
+            spec = field.item_spec if field.type == "list" else field
+            label = spec.label_of(item) if spec is not None else str(item)
+            choices.append((str(item), label))
+        return choices
 
     def position(self, entity: Entity) -> tuple[int, int] | None:
         """`(3, 13)`: where the entity stands in its kind, when the kind is numbered by an
@@ -538,6 +634,12 @@ class _KindList(Sequence[Entity]):
 
     def __iter__(self) -> Iterator[Entity]:
         return iter(self._entities())
+
+
+def _field_of(kind: Kind, name: str) -> FieldSpec:
+    field = kind.spec.field(name)
+    assert field is not None, name  # the kind file's check names only its fields
+    return field
 
 
 GENERIC_TEMPLATE = "generic.md.jinja"

@@ -1,9 +1,12 @@
 """The "Related" block at the end of an entity page: what links here, and its "See also".
 
-A reader reaches the authored content first; the generated links come last, once each.
-A target the page already links to from its own fields or text is left out, so no
-target shows up more than twice in an article, and a page that refers to this one in
-several ways is listed under its first (strongest) relation only.
+A reader reaches the authored content first; the generated links come last. A relation that
+a ref field declares is always shown, on both pages, under its label or inverse, even where
+the page's own text links to the same entity: it says how the two are related, which a link
+in the text does not. Only inline refs ("Mentioned in") are left out where the page links
+to that entity already. A page that refers to this one in several ways is listed once,
+under its first declared relation, and one named in "See also" is not listed again as
+"Related from" or "Mentioned in".
 """
 
 from __future__ import annotations
@@ -64,28 +67,30 @@ class RelatedIndex:
         return target
 
     def groups(self, entity: Entity, on_page: Iterable[Entity] = ()) -> list[RelatedGroup]:
-        """The "Related" groups of an entity page, each target once, "See also" first.
+        """The "Related" groups of an entity page, "See also" first, mentions last.
 
-        ``on_page``: entities the page's layout links to already (the stage flow).
+        ``on_page``: entities the page's layout links to already (the stage flow); like the
+        page's own links, they leave out only mentions.
         """
         target = self._target(entity)
-        seen: set[Target] = {target, *self.linked_from_content(entity.ref)}
-        seen.update(self._target(other) for other in on_page)
         see_also = [
-            t for t in dict.fromkeys(_see_also(entity, self.playbook.kinds.names)) if t not in seen
+            t for t in dict.fromkeys(_see_also(entity, self.playbook.kinds.names)) if t != target
         ]
         groups = [_group(self.playbook, SEE_ALSO, see_also)]
         backlinks = self.links.of(target)
         if not backlinks:
             return [group for group in groups if group.shown]
-        seen.update(see_also)
         # A page that refers here in several ways goes under the relation its author wrote
-        # first (a campaign names its personas before its messages), typed before weak.
+        # first (a campaign names its personas before its messages), declared before weak;
+        # a mention only where the page does not link to that entity already.
+        linked = {*self.linked_from_content(entity.ref), *map(self._target, on_page)}
         weak = (RELATED_FROM, MENTIONED_IN)
         home: dict[Target, str] = {}
         for backlink in backlinks:
             source = self._target(backlink.source)
-            if source in seen:
+            if source == target or (backlink.relation in weak and source in see_also):
+                continue
+            if backlink.relation == MENTIONED_IN and source in linked:
                 continue
             if source not in home or (home[source] in weak and backlink.relation not in weak):
                 home[source] = backlink.relation

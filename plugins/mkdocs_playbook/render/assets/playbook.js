@@ -1,6 +1,7 @@
-// Filter the cards of a kind index page by tag and text. The state lives in the URL
-// (?tag=a&tag=b&q=text) so a filtered view can be shared. Without JavaScript the form
-// stays hidden and every card is listed.
+// Filter the cards of a kind index page by tag, text and the kind's facets. The state
+// lives in the URL (?tag=a&tag=b&q=text&severity=sev1) so a filtered view can be shared.
+// Values of one facet widen the choice (any of them), tags and facets narrow it (all).
+// Without JavaScript the form stays hidden and every card is listed.
 (function () {
   "use strict";
 
@@ -13,6 +14,30 @@
     var text = form.querySelector(".playbook-filter__text");
     var buttons = Array.prototype.slice.call(form.querySelectorAll(".playbook-filter__tag"));
     var count = form.querySelector(".playbook-filter__count");
+    var facetButtons = Array.prototype.slice.call(form.querySelectorAll(".playbook-filter__facet"));
+    var facetNames = [];
+    facetButtons.forEach(function (b) {
+      var name = b.getAttribute("data-facet");
+      if (facetNames.indexOf(name) === -1) facetNames.push(name);
+    });
+
+    function selectedFacets() {
+      var chosen = {};
+      facetButtons.forEach(function (b) {
+        if (b.getAttribute("aria-pressed") !== "true") return;
+        var name = b.getAttribute("data-facet");
+        (chosen[name] = chosen[name] || []).push(b.getAttribute("data-value"));
+      });
+      return chosen;
+    }
+
+    function matchesFacets(card, chosen) {
+      var values = JSON.parse(card.getAttribute("data-facets") || "{}");
+      return Object.keys(chosen).every(function (name) {
+        var has = values[name] || [];
+        return chosen[name].some(function (v) { return has.indexOf(v) !== -1; });
+      });
+    }
 
     function selectedTags() {
       return buttons
@@ -22,12 +47,14 @@
 
     function apply(updateUrl) {
       var tags = selectedTags();
+      var chosen = selectedFacets();
       var query = text.value.trim().toLowerCase();
       var shown = 0;
       cards.forEach(function (card) {
         var cardTags = JSON.parse(card.getAttribute("data-tags") || "[]");
         var matches =
           tags.every(function (t) { return cardTags.indexOf(t) !== -1; }) &&
+          matchesFacets(card, chosen) &&
           (card.getAttribute("data-text") || "").indexOf(query) !== -1;
         card.hidden = !matches;
         if (matches) shown += 1;
@@ -39,6 +66,9 @@
       if (updateUrl) {
         var params = new URLSearchParams();
         tags.forEach(function (t) { params.append("tag", t); });
+        facetNames.forEach(function (name) {
+          (chosen[name] || []).forEach(function (v) { params.append(name, v); });
+        });
         if (query) params.set("q", text.value.trim());
         var search = params.toString();
         history.replaceState(null, "", location.pathname + (search ? "?" + search : "") + location.hash);
@@ -49,6 +79,15 @@
     var wanted = params.getAll("tag");
     buttons.forEach(function (button) {
       button.setAttribute("aria-pressed", wanted.indexOf(button.getAttribute("data-tag")) !== -1 ? "true" : "false");
+      button.addEventListener("click", function () {
+        var pressed = button.getAttribute("aria-pressed") === "true";
+        button.setAttribute("aria-pressed", pressed ? "false" : "true");
+        apply(true);
+      });
+    });
+    facetButtons.forEach(function (button) {
+      var values = params.getAll(button.getAttribute("data-facet"));
+      button.setAttribute("aria-pressed", values.indexOf(button.getAttribute("data-value")) !== -1 ? "true" : "false");
       button.addEventListener("click", function () {
         var pressed = button.getAttribute("aria-pressed") === "true";
         button.setAttribute("aria-pressed", pressed ? "false" : "true");
@@ -134,6 +173,83 @@
   }
 
   // Material's instant navigation swaps pages without a reload; document$ tells us when.
+  if (typeof document$ !== "undefined" && document$.subscribe) {
+    document$.subscribe(init);
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();
+
+// -- Checklists the reader can tick ------------------------------------------------------
+// A checklist field's tick boxes are drawn disabled (so that without JavaScript they show
+// unticked and cannot seem to keep a tick). Here they are enabled, and each page keeps its
+// ticks in this browser only (localStorage), with a button that clears them.
+(function () {
+  "use strict";
+
+  var PREFIX = "playbook-checklist:";
+
+  function storageKey(index) {
+    return PREFIX + location.pathname + "#" + index;
+  }
+
+  function read(key) {
+    try {
+      var value = JSON.parse(window.localStorage.getItem(key) || "[]");
+      return Array.isArray(value) ? value : [];
+    } catch (error) {
+      return [];
+    }
+  }
+
+  function write(key, ticked) {
+    try {
+      if (ticked.length) window.localStorage.setItem(key, JSON.stringify(ticked));
+      else window.localStorage.removeItem(key);
+    } catch (error) {
+      // Storage may be off (private windows): the boxes still tick for this visit.
+    }
+  }
+
+  function setUp(list, index) {
+    if (list.getAttribute("data-ready") === "true") return;
+    list.setAttribute("data-ready", "true");
+    var key = storageKey(index);
+    var boxes = Array.prototype.slice.call(list.querySelectorAll("input[type=checkbox]"));
+    if (!boxes.length) return;
+    var ticked = read(key);
+    // Each tick is kept by its item's text, so an edited list never ticks another item.
+    function itemText(box) {
+      var item = box.closest("li");
+      return item ? item.textContent.trim() : "";
+    }
+    function save() {
+      var now = [];
+      boxes.forEach(function (box) { if (box.checked) now.push(itemText(box)); });
+      write(key, now);
+    }
+    boxes.forEach(function (box) {
+      box.disabled = false;
+      box.checked = ticked.indexOf(itemText(box)) !== -1;
+      box.addEventListener("change", save);
+    });
+    var clear = document.createElement("button");
+    clear.type = "button";
+    clear.className = "playbook-checklist__clear md-button";
+    clear.textContent = "Clear ticks";
+    clear.addEventListener("click", function () {
+      boxes.forEach(function (box) { box.checked = false; });
+      write(key, []);
+    });
+    list.appendChild(clear);
+  }
+
+  function init() {
+    Array.prototype.forEach.call(document.querySelectorAll(".playbook-checklist"), setUp);
+  }
+
   if (typeof document$ !== "undefined" && document$.subscribe) {
     document$.subscribe(init);
   } else if (document.readyState === "loading") {
