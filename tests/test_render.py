@@ -78,6 +78,45 @@ def test_template_override_replaces_the_packaged_one(tmp_path: Path) -> None:
     assert renderer.render_entity_page(entity) == "# Custom Books borrowed\n"
 
 
+LOOPING_TREE = """\
+title: {title}
+summary: Two options.
+subjects: [discipline:a, discipline:b]
+dimensions:
+  - name: Aim
+    values: {{a: One., b: Two.}}
+question: {question}
+answers:
+  - answer: "Back <to> the start"
+    then: comparison:{then}
+  - answer: Settle it
+    choose: discipline:a
+"""
+
+
+def test_a_question_tree_that_loops_asks_each_question_once(tmp_path: Path) -> None:
+    discipline = "title: {0}\nsummary: The {0} one.\n"
+    write(
+        tmp_path,
+        {
+            "playbooks/disciplines/a.yaml": discipline.format("A"),
+            "playbooks/disciplines/b.yaml": discipline.format("B"),
+            "playbooks/comparisons/first.yaml": LOOPING_TREE.format(
+                title="First", question="Which first?", then="second"
+            ),
+            "playbooks/comparisons/second.yaml": LOOPING_TREE.format(
+                title="Second", question="Which second?", then="first"
+            ),
+        },
+    )
+    page = renderer_for(tmp_path).render_extra_page("which-do-i-need.md")
+    assert page.count('question "Which first?"') == 1
+    assert page.count('question "Which second?"') == 1
+    assert '??? tip "Back &lt;to&gt; the start"' in page
+    assert "Read on: [First](comparisons/first.md" in page
+    assert '**You need [A](disciplines/a.md "The A one.").** Why: [Second]' in page
+
+
 HOSTILE = """\
 title: "<script>alert('t')</script> *Sally*"
 summary: "Summary <img src=x onerror=alert(1)> | pipe"

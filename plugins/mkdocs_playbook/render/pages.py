@@ -747,11 +747,12 @@ def _site_pages(playbook: Playbook) -> dict[str, tuple[Kind, Mapping[str, Any]]]
     for kind in playbook.kinds:
         entities = playbook.of_kind(kind)
         for declared in kind.spec.site_pages:
-            needs_field = declared.get("needs_field")
+            needs_field = declared.get("needs_field") or ()
+            fields = [needs_field] if isinstance(needs_field, str) else list(needs_field)
             needs = [playbook.kinds.get(name) for name in declared.get("needs_kinds", ())]
             if not entities or not all(n is not None and playbook.of_kind(n) for n in needs):
                 continue
-            if needs_field and not any(getattr(e.data, needs_field, None) for e in entities):
+            if fields and not any(getattr(e.data, f, None) for e in entities for f in fields):
                 continue
             pages[declared["page"]] = (kind, declared)
     return pages
