@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -344,3 +345,26 @@ def test_table_cells_are_labelled_with_their_column_for_stacked_rows_on_a_phone(
     assert '<td data-label="Message">Quit</td>' in cleaned
     assert '<td data-label="Tested with &amp; co"><em>Sally</em></td>' in cleaned
     assert '<td data-label="Tested with &amp; co"></td>' in cleaned
+
+
+def test_a_related_block_shows_eight_links_and_folds_the_rest(tmp_path: Path) -> None:
+    files = {"playbooks/metrics/reach.yaml": "title: Reach\nsummary: How many saw it.\n"}
+    for n in range(10):
+        files[f"playbooks/plays/play-{n}.yaml"] = (
+            f"title: Play {n}\nsummary: Play {n}.\nwhy: Why.\nhow: [Do it.]\nmetrics: [reach]\n"
+        )
+    for n in range(3):
+        files[f"playbooks/disciplines/field-{n}.yaml"] = (
+            f"title: Field {n}\nsummary: Field {n}.\nmetrics: [reach]\n"
+        )
+    write(tmp_path, files)
+    renderer = renderer_for(tmp_path)
+    entity = renderer.playbook.get("metric", "reach")
+    assert entity is not None
+    related = renderer.render_entity_page(entity).split("## Related", 1)[1]
+    folded = re.findall(r"<details.*?</details>", related, re.S)
+    shown = re.sub(r"<details.*?</details>", "", related, flags=re.S)
+    assert shown.count("](../") == 8
+    assert len(folded) == 1
+    assert "<summary>5 more</summary>" in folded[0]
+    assert "[Play 5](../plays/play-5.md" in folded[0]
