@@ -368,3 +368,27 @@ def test_a_related_block_shows_eight_links_and_folds_the_rest(tmp_path: Path) ->
     assert len(folded) == 1
     assert "<summary>5 more</summary>" in folded[0]
     assert "[Play 5](../plays/play-5.md" in folded[0]
+
+
+def test_a_discipline_shows_its_comparison_rows_naming_refs_without_linking_them(
+    tmp_path: Path,
+) -> None:
+    write(
+        tmp_path,
+        {
+            "playbooks/disciplines/a.yaml": "title: Alpha\nsummary: The first.\n",
+            "playbooks/disciplines/b.yaml": "title: Beta\nsummary: The second.\n",
+            "playbooks/channels/post.yaml": "title: Post\nsummary: Letters.\n",
+            "playbooks/comparisons/a-vs-b.yaml": (
+                "title: Alpha or beta\nsummary: Two.\nsubjects: [discipline:b, discipline:a]\n"
+                "dimensions:\n  - name: Reach\n    values:\n"
+                "      a: By [](channel:post) | mostly\n      b: By `code`\n"
+            ),
+        },
+    )
+    renderer = renderer_for(tmp_path)
+    entity = renderer.playbook.get("discipline", "a")
+    assert entity is not None
+    page = renderer.render_entity_page(entity)
+    assert "| Dimension | Alpha | Beta |\n| --- | --- | --- |\n" in page
+    assert "| Reach | By Post \\| mostly | By <code>code</code> |\n" in page

@@ -268,6 +268,21 @@ class Renderer:
                 text, lambda link: self._inline_link(link, page_path), snippets=self.snippets
             ).strip()
 
+        def ref_text(link: Link) -> str | None:
+            # An inline ref as its label alone: for summaries of text linked elsewhere.
+            rewritten = self._inline_link(link, page_path)
+            if rewritten is None or not rewritten.startswith("["):
+                return rewritten
+            return rewritten[1 : rewritten.rindex("](")]
+
+        def md_cell_unlinked(text: str | None) -> str:
+            # A table cell whose refs are named, not linked (the comparison page links them).
+            if not text:
+                return ""
+            rendered = make_untrusted_markdown_safe(text, ref_text, snippets=self.snippets)
+            rendered = re.sub(r"\n\s*\n", "<br><br>", code_spans_as_elements(rendered.strip()))
+            return rendered.replace("\n", " ").replace("|", "\\|")
+
         def md_in_html(text: str | None) -> str:
             # Inside an HTML block that md_in_html parses, a code span's raw HTML would be
             # read as HTML: write code spans as elements there (see `code_element`).
@@ -345,6 +360,7 @@ class Renderer:
             "ref": ref,
             "md": md,
             "md_cell": md_cell,
+            "md_cell_unlinked": md_cell_unlinked,
             "md_in_html": md_in_html,
             "lookup": self.lookup,
             "backlinks": self.links.grouped,
