@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -76,6 +77,45 @@ def test_template_override_replaces_the_packaged_one(tmp_path: Path) -> None:
     entity = renderer.playbook.get("metric", "books-borrowed")
     assert entity is not None
     assert renderer.render_entity_page(entity) == "# Custom Books borrowed\n"
+
+
+LOOPING_TREE = """\
+title: {title}
+summary: Two options.
+subjects: [discipline:a, discipline:b]
+dimensions:
+  - name: Aim
+    values: {{a: One., b: Two.}}
+question: {question}
+answers:
+  - answer: "Back <to> the start"
+    then: comparison:{then}
+  - answer: Settle it
+    choose: discipline:a
+"""
+
+
+def test_a_question_tree_that_loops_asks_each_question_once(tmp_path: Path) -> None:
+    discipline = "title: {0}\nsummary: The {0} one.\n"
+    write(
+        tmp_path,
+        {
+            "playbooks/disciplines/a.yaml": discipline.format("A"),
+            "playbooks/disciplines/b.yaml": discipline.format("B"),
+            "playbooks/comparisons/first.yaml": LOOPING_TREE.format(
+                title="First", question="Which first?", then="second"
+            ),
+            "playbooks/comparisons/second.yaml": LOOPING_TREE.format(
+                title="Second", question="Which second?", then="first"
+            ),
+        },
+    )
+    page = renderer_for(tmp_path).render_extra_page("which-do-i-need.md")
+    assert page.count('question "Which first?"') == 1
+    assert page.count('question "Which second?"') == 1
+    assert '??? tip "Back &lt;to&gt; the start"' in page
+    assert "Read on: [First](comparisons/first.md" in page
+    assert '**You need [A](disciplines/a.md "The A one.").** Why: [Second]' in page
 
 
 HOSTILE = """\
@@ -305,3 +345,50 @@ def test_table_cells_are_labelled_with_their_column_for_stacked_rows_on_a_phone(
     assert '<td data-label="Message">Quit</td>' in cleaned
     assert '<td data-label="Tested with &amp; co"><em>Sally</em></td>' in cleaned
     assert '<td data-label="Tested with &amp; co"></td>' in cleaned
+
+
+def test_a_related_block_shows_eight_links_and_folds_the_rest(tmp_path: Path) -> None:
+    files = {"playbooks/metrics/reach.yaml": "title: Reach\nsummary: How many saw it.\n"}
+    for n in range(10):
+        files[f"playbooks/plays/play-{n}.yaml"] = (
+            f"title: Play {n}\nsummary: Play {n}.\nwhy: Why.\nhow: [Do it.]\nmetrics: [reach]\n"
+        )
+    for n in range(3):
+        files[f"playbooks/disciplines/field-{n}.yaml"] = (
+            f"title: Field {n}\nsummary: Field {n}.\nmetrics: [reach]\n"
+        )
+    write(tmp_path, files)
+    renderer = renderer_for(tmp_path)
+    entity = renderer.playbook.get("metric", "reach")
+    assert entity is not None
+    related = renderer.render_entity_page(entity).split("## Related", 1)[1]
+    folded = re.findall(r"<details.*?</details>", related, re.S)
+    shown = re.sub(r"<details.*?</details>", "", related, flags=re.S)
+    assert shown.count("](../") == 8
+    assert len(folded) == 1
+    assert "<summary>5 more</summary>" in folded[0]
+    assert "[Play 5](../plays/play-5.md" in folded[0]
+
+
+def test_a_discipline_shows_its_comparison_rows_naming_refs_without_linking_them(
+    tmp_path: Path,
+) -> None:
+    write(
+        tmp_path,
+        {
+            "playbooks/disciplines/a.yaml": "title: Alpha\nsummary: The first.\n",
+            "playbooks/disciplines/b.yaml": "title: Beta\nsummary: The second.\n",
+            "playbooks/channels/post.yaml": "title: Post\nsummary: Letters.\n",
+            "playbooks/comparisons/a-vs-b.yaml": (
+                "title: Alpha or beta\nsummary: Two.\nsubjects: [discipline:b, discipline:a]\n"
+                "dimensions:\n  - name: Reach\n    values:\n"
+                "      a: By [](channel:post) | mostly\n      b: By `code`\n"
+            ),
+        },
+    )
+    renderer = renderer_for(tmp_path)
+    entity = renderer.playbook.get("discipline", "a")
+    assert entity is not None
+    page = renderer.render_entity_page(entity)
+    assert "| Dimension | Alpha | Beta |\n| --- | --- | --- |\n" in page
+    assert "| Reach | By Post \\| mostly | By <code>code</code> |\n" in page

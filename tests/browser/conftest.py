@@ -86,11 +86,16 @@ def _project_at(project: Path, site_url: str) -> Path:
 
     MkDocs resolves relative paths (docs_dir, theme.custom_dir, the plugin's
     playbooks_dir) against the folder of the config file it was given, not the inherited
-    one, so the folder links to the repository's top-level entries.
+    one, so the folder links to the repository's top-level entries; `playbooks` and `docs`
+    are copied, since the plugin reads nothing through a link that leads out of the project.
     """
     project.mkdir(parents=True)
     for entry in REPO.iterdir():
-        if not entry.name.startswith(".") and entry.name not in ("mkdocs.yml", "site"):
+        if entry.name.startswith(".") or entry.name in ("mkdocs.yml", "site"):
+            continue
+        if entry.name in ("playbooks", "docs"):
+            shutil.copytree(entry, project / entry.name)
+        else:
             (project / entry.name).symlink_to(entry)
     config = project / "mkdocs.yml"
     config.write_text(f"INHERIT: {REPO / 'mkdocs.yml'}\nsite_url: {site_url}\n", encoding="utf-8")

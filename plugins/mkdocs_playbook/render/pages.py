@@ -269,6 +269,21 @@ class Renderer:
                 text, lambda link: self._inline_link(link, page_path), snippets=self.snippets
             ).strip()
 
+        def ref_text(link: Link) -> str | None:
+            # An inline ref as its label alone: for summaries of text linked elsewhere.
+            rewritten = self._inline_link(link, page_path)
+            if rewritten is None or not rewritten.startswith("["):
+                return rewritten
+            return rewritten[1 : rewritten.rindex("](")]
+
+        def md_cell_unlinked(text: str | None) -> str:
+            # A table cell whose refs are named, not linked (the comparison page links them).
+            if not text:
+                return ""
+            rendered = make_untrusted_markdown_safe(text, ref_text, snippets=self.snippets)
+            rendered = re.sub(r"\n\s*\n", "<br><br>", code_spans_as_elements(rendered.strip()))
+            return rendered.replace("\n", " ").replace("|", "\\|")
+
         def md_in_html(text: str | None) -> str:
             # Inside an HTML block that md_in_html parses, a code span's raw HTML would be
             # read as HTML: write code spans as elements there (see `code_element`).
@@ -390,6 +405,7 @@ class Renderer:
             "ref": ref,
             "md": md,
             "md_cell": md_cell,
+            "md_cell_unlinked": md_cell_unlinked,
             "md_in_html": md_in_html,
             "lookup": self.lookup,
             "backlinks": self.links.grouped,
@@ -849,11 +865,12 @@ def _site_pages(playbook: Playbook) -> dict[str, tuple[Kind, Mapping[str, Any]]]
     for kind in playbook.kinds:
         entities = playbook.of_kind(kind)
         for declared in kind.spec.site_pages:
-            needs_field = declared.get("needs_field")
+            needs_field = declared.get("needs_field") or ()
+            fields = [needs_field] if isinstance(needs_field, str) else list(needs_field)
             needs = [playbook.kinds.get(name) for name in declared.get("needs_kinds", ())]
             if not entities or not all(n is not None and playbook.of_kind(n) for n in needs):
                 continue
-            if needs_field and not any(getattr(e.data, needs_field, None) for e in entities):
+            if fields and not any(getattr(e.data, f, None) for e in entities for f in fields):
                 continue
             pages[declared["page"]] = (kind, declared)
     return pages
