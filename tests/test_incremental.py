@@ -690,7 +690,7 @@ def test_serve_watches_file_events_and_a_read_is_not_a_change(tmp_path: Path) ->
     from mkdocs.livereload import LiveReloadServer
     from watchdog.observers.polling import PollingObserver
 
-    from mkdocs_playbook.engine.fast_rebuild import watch_file_events
+    from mkdocs_playbook.engine.compat import watch_file_events
 
     folder = tmp_path / "playbooks"
     folder.mkdir()

@@ -8,6 +8,7 @@ Python callables in extension options are named by their dotted path, as mkdocs.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -54,3 +55,31 @@ JS_ASSETS: tuple[str, ...] = ("playbook.js",)
 MERMAID_ASSET = "vendor/mermaid.min.js"
 """Served from the site (Material would fetch Mermaid from a CDN), and loaded only by the
 pages that have a diagram: it is 3.5 MB."""
+
+
+def with_required_extensions(
+    extensions: Mapping[str, Mapping[str, Any] | None],
+    *,
+    material: bool,
+    python_name: Callable[[str], Any],
+) -> dict[str, dict[str, Any]]:
+    """The site's Markdown extensions (name → options, in order) with what generated pages
+    use added: `MARKDOWN_EXTENSIONS` with their `EXTENSION_OPTIONS` unless set, the Mermaid
+    fence, and on Material its icons, unless the site has its own emoji setup. The plugin
+    and `playbook export` both call it; ``python_name`` turns a dotted name into what their
+    config holds (the object itself, or an `!!python/name:` tag)."""
+    merged = {name: dict(options or {}) for name, options in extensions.items()}
+    for name in MARKDOWN_EXTENSIONS:
+        options = merged.setdefault(name, {})
+        for option, value in EXTENSION_OPTIONS.get(name, {}).items():
+            options.setdefault(option, value)
+    if material and "pymdownx.emoji" not in merged:
+        merged["pymdownx.emoji"] = {
+            option: python_name(dotted) for option, dotted in MATERIAL_EMOJI.items()
+        }
+    superfences = merged["pymdownx.superfences"]
+    fences = list(superfences.get("custom_fences") or [])
+    if not any(isinstance(fence, dict) and fence.get("name") == "mermaid" for fence in fences):
+        fences.append({**MERMAID_FENCE, "format": python_name(MERMAID_FENCE["format"])})
+    superfences["custom_fences"] = fences
+    return merged
