@@ -5,7 +5,7 @@ Each use names the versions it was checked against (`CHECKED_WITH`), and
 tests/test_compat.py fails when one of them changes: the name is gone, its signature is
 not the one used here, or it no longer does what the plugin relies on. ProperDocs, the
 fork of MkDocs, carries the same internals under the same names. What each use buys is in
-docs/speed.md ("What the plugin relies on inside MkDocs").
+docs/platform.md ("What the plugin relies on inside MkDocs").
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page
 
-CHECKED_WITH = {"mkdocs": "1.6.1", "mkdocs-material": "9.7.1", "properdocs": "1.6.7"}
+CHECKED_WITH = {"mkdocs": "1.6.1", "mkdocs-material": "9.8.2", "properdocs": "1.6.7"}
 """The releases every use below was read against, and tests/test_compat.py runs against."""
 
 
