@@ -185,3 +185,33 @@ def test_the_dev_server_has_what_compat_replaces(name: str, tmp_path: Path) -> N
         assert server._watched_paths == {str(tmp_path): 1}
     finally:
         server.server_close()
+
+
+OWN_PRIVATE = frozenset({"_convert", "_search"})
+"""Private names of the plugin's own `PageCache`, which its worker function reads."""
+
+
+def test_no_engine_module_but_compat_uses_a_private_name() -> None:
+    import ast
+
+    import mkdocs_playbook
+
+    engine_dir = Path(mkdocs_playbook.__file__).parent / "engine"
+    found = []
+    for path in sorted(engine_dir.glob("*.py")):
+        if path.name == "compat.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names: list[str] = []
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
+                ("mkdocs", "material", "properdocs")
+            ):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.Attribute) and not (
+                isinstance(node.value, ast.Name) and node.value.id in ("self", "cls")
+            ):
+                names = [node.attr]
+            for name in names:
+                if name.startswith("_") and not name.startswith("__") and name not in OWN_PRIVATE:
+                    found.append(f"{path.name}:{node.lineno}: {name}")
+    assert found == []
