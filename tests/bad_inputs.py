@@ -41,6 +41,49 @@ def _persona(extra: str) -> str:
     return PERSONA + extra
 
 
+RISK = "playbooks/risks/_kind.yaml"
+"""A new kind's file; its cases give it one bad key."""
+NOT_AN_ICON = (
+    "is not an icon name: write a Material icon as set/name, such as 'material/target', in "
+    "lowercase letters, digits, hyphens and underscores"
+)
+NOT_A_FOLDER = (
+    "is not a folder name the site can use: use 1 to 64 lowercase letters, digits and "
+    "hyphens, starting with a letter or digit; rename the folder"
+)
+NOT_A_PAGE_TEMPLATE = (
+    "is not a template of entity pages (a template of your own goes in the templates folder)"
+)
+A_PARTIAL = (
+    "is a partial that page templates import, not a page template; name a page template "
+    "such as 'generic.md.jinja', or one of your own"
+)
+
+
+def _risk(kind_file: str) -> dict[str, str | bytes]:
+    return {RISK: "name: risk\n" + kind_file, "playbooks/risks/a.yaml": "title: A\nsummary: s\n"}
+
+
+def _field_named(name: str) -> Case:
+    return Case(
+        "Kind files",
+        f"a field named {name}",
+        _risk(f"fields:\n  {name}: {{type: text}}\n"),
+        f"{RISK}:3:3: fields.{name}: '{name}' is a name the validating model keeps for "
+        f"itself; rename the field, e.g. to '{name.removeprefix('model_')}_value'",
+    )
+
+
+def _reserved_folder(name: str, path: str) -> Case:
+    return Case(
+        "Kind files",
+        f"a collection folder named {name}",
+        {f"playbooks/{name}/_kind.yaml": "name: thing\n", f"playbooks/{name}/a.yaml": PERSONA},
+        f"playbooks/{name}:1:1: collection: '{name}' is where the site puts {path}; a "
+        "collection there would replace it: rename the folder",
+    )
+
+
 CASES: list[Case] = [
     # -- YAML ------------------------------------------------------------------------------
     Case(
@@ -356,6 +399,13 @@ CASES: list[Case] = [
     ),
     Case(
         "Ids and files",
+        "the id of the collection's index page",
+        {"playbooks/personas/index.yaml": PERSONA},
+        "playbooks/personas/index.yaml:1:1: id: 'index' is the name of the collection's index "
+        "page, which the playbook generates; rename the file",
+    ),
+    Case(
+        "Ids and files",
         "an unknown collection folder",
         {"playbooks/persona/sally.yaml": PERSONA},
         "playbooks/persona:1:1: collection: 'persona' is not a collection folder; did you "
@@ -396,6 +446,115 @@ CASES: list[Case] = [
         {},
         "playbooks/personas/eve.yaml:1:1: file: cannot be read: No such file or directory",
         links={"playbooks/personas/eve.yaml": "playbooks/personas/_gone.yaml"},
+    ),
+    # -- kind files ----------------------------------------------------------------------------
+    Case(
+        "Kind files",
+        "an icon that climbs out of the icon folder",
+        _risk("icon: material/../../../etc/passwd\n"),
+        f"{RISK}:2:7: icon: 'material/../../../etc/passwd' {NOT_AN_ICON}",
+    ),
+    Case(
+        "Kind files",
+        "an icon holding markup",
+        _risk("icon: 'material/<img src=x onerror=alert(1)>'\n"),
+        f"{RISK}:2:7: icon: 'material/<img src=x onerror=alert(1)>' {NOT_AN_ICON}",
+    ),
+    Case(
+        "Kind files",
+        "an icon with an attribute list",
+        _risk("icon: 'material/target{ .evil }'\n"),
+        f"{RISK}:2:7: icon: 'material/target{{ .evil }}' {NOT_AN_ICON}",
+    ),
+    Case(
+        "Kind files",
+        "an icon with a space",
+        _risk("icon: material/target outline\n"),
+        f"{RISK}:2:7: icon: 'material/target outline' {NOT_AN_ICON}",
+    ),
+    Case(
+        "Kind files",
+        "an icon Material does not have",
+        _risk("icon: material/targt\n"),
+        f"{RISK}:2:7: icon: 'material/targt' is not one of Material's icons; did you mean "
+        "'material/target'?",
+    ),
+    Case(
+        "Kind files",
+        "an icon set Material does not have",
+        _risk("icon: materal/target\n"),
+        f"{RISK}:2:7: icon: 'materal' is not a set of Material's icons; did you mean 'material'?",
+    ),
+    Case(
+        "Kind files",
+        "a collection folder with markup in its name",
+        {"playbooks/<b>risks/_kind.yaml": "name: risk\n", "playbooks/<b>risks/a.yaml": PERSONA},
+        f"playbooks/<b>risks:1:1: collection: '<b>risks' {NOT_A_FOLDER}",
+    ),
+    Case(
+        "Kind files",
+        "a collection folder with capitals",
+        {"playbooks/Risks/_kind.yaml": "name: risk\n", "playbooks/Risks/a.yaml": PERSONA},
+        f"playbooks/Risks:1:1: collection: 'Risks' {NOT_A_FOLDER}",
+    ),
+    Case(
+        "Kind files",
+        "a collection folder with a space",
+        {"playbooks/my risks/_kind.yaml": "name: risk\n"},
+        f"playbooks/my risks:1:1: collection: 'my risks' {NOT_A_FOLDER}",
+    ),
+    Case(
+        "Kind files",
+        "a folder of a built-in kind in capitals",
+        {"playbooks/Personas/sally.yaml": PERSONA},
+        f"playbooks/Personas:1:1: collection: 'Personas' {NOT_A_FOLDER}; did you mean 'personas'?",
+    ),
+    _reserved_folder("authoring-guide", "authoring-guide.md"),
+    _reserved_folder("schemas", "schemas/discipline.schema.json"),
+    _reserved_folder("coverage", "coverage.md"),
+    _reserved_folder("which-do-i-need", "which-do-i-need.md"),
+    _reserved_folder("playbook-health", "playbook-health.md"),
+    _reserved_folder("assets", "assets/playbook/"),
+    _reserved_folder("search", "search/search_index.json"),
+    _reserved_folder("404", "404.html"),
+    _field_named("model_config"),
+    _field_named("model_dump"),
+    _field_named("model_validate"),
+    _field_named("model_extra"),
+    _field_named("model_fields_set"),
+    _field_named("json"),
+    Case(
+        "Kind files",
+        "a field name starting with an underscore",
+        _risk("fields:\n  _secret: {type: text}\n"),
+        f"{RISK}:3:3: fields._secret: '_secret' is not a field name: use lowercase letters, "
+        "digits and underscores, starting with a letter",
+    ),
+    Case(
+        "Kind files",
+        "a template that is a partial",
+        _risk("template: _fields.md.jinja\n"),
+        f"{RISK}:2:11: template: '_fields.md.jinja' {A_PARTIAL}",
+    ),
+    Case(
+        "Kind files",
+        "a template of macros",
+        _risk("template: _macros.md.jinja\n"),
+        f"{RISK}:2:11: template: '_macros.md.jinja' {A_PARTIAL}",
+    ),
+    Case(
+        "Kind files",
+        "a template of another page (the kind index)",
+        _risk("template: index.md.jinja\n"),
+        f"{RISK}:2:11: template: 'index.md.jinja' makes another page of the site, not an "
+        "entity page; name a page template such as 'generic.md.jinja', or one of your own",
+    ),
+    Case(
+        "Kind files",
+        "a template that does not exist",
+        _risk("template: generik.md.jinja\n"),
+        f"{RISK}:2:11: template: 'generik.md.jinja' {NOT_A_PAGE_TEMPLATE}; did you mean "
+        "'generic.md.jinja'?",
     ),
     # -- refs ----------------------------------------------------------------------------------
     Case(

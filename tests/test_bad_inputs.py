@@ -9,6 +9,8 @@ import pytest
 
 from mkdocs_playbook.diagnostics import Diagnostic
 from mkdocs_playbook.load.loader import load_playbook
+from mkdocs_playbook.options import DEFAULTS
+from mkdocs_playbook.pipeline import Pipeline
 from mkdocs_playbook.resolve.refs import check_page_refs, resolve_refs
 
 from .bad_inputs import BASE, CASES, Case
@@ -19,7 +21,9 @@ DOCS_PAGE = REPO / "docs/bad-inputs.md"
 
 def diagnose(root: Path) -> list[Diagnostic]:
     """Everything the plugin reports for a project, in the order it reports it."""
-    result = load_playbook(root / "playbooks", project_dir=root)
+    # As a build loads it: against the paths and the page templates of the site.
+    site = Pipeline(DEFAULTS, project_dir=root, docs_dir=root / "docs", display=str).site_paths()
+    result = load_playbook(root / "playbooks", project_dir=root, site=site)
     _, diagnostics = resolve_refs(result.playbook)
     found = result.diagnostics + diagnostics
     for page in sorted((root / "docs").glob("*.md")):
@@ -44,7 +48,15 @@ def materialise(root: Path, case: Case) -> None:
 def test_the_matrix_has_at_least_35_cases_in_every_group() -> None:
     assert len(CASES) >= 35
     groups = {case.group for case in CASES}
-    assert groups == {"YAML", "Unsafe YAML", "Schema", "Ids and files", "Refs", "Rules"}
+    assert groups == {
+        "YAML",
+        "Unsafe YAML",
+        "Schema",
+        "Ids and files",
+        "Kind files",
+        "Refs",
+        "Rules",
+    }
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.input for c in CASES])

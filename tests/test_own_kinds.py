@@ -13,12 +13,19 @@ import pytest
 from click.testing import CliRunner
 
 from mkdocs_playbook.authoring.guide import render_authoring_guide
+from mkdocs_playbook.authoring.schema import published_schemas
 from mkdocs_playbook.cli import main
+from mkdocs_playbook.kinds import registry
+from mkdocs_playbook.kinds.registry import builtin_kinds
+from mkdocs_playbook.kinds.spec import MODEL_ATTRIBUTES
 from mkdocs_playbook.load.loader import load_playbook
+from mkdocs_playbook.options import DEFAULTS, PlaybookOptions
+from mkdocs_playbook.pipeline import Pipeline, reserved_paths
+from mkdocs_playbook.plan import reserved_names
 from mkdocs_playbook.render.pages import Renderer
 from mkdocs_playbook.resolve.refs import resolve_refs
 
-from .conftest import FIXTURES, MKDOCS_YML, run_mkdocs, write
+from .conftest import EVERYTHING, FIXTURES, MKDOCS_YML, run_mkdocs, write
 
 OWN_KINDS = FIXTURES / "own-kinds"
 GOLDEN = Path(__file__).parent / "golden" / "own-kinds"
@@ -338,3 +345,184 @@ def test_entities_of_a_new_kind_are_validated_with_did_you_mean(tmp_path: Path) 
     assert [str(d) for d in result.diagnostics] == [
         "playbooks/objectives/a.yaml:3:1: dew: unknown field 'dew'; did you mean 'due'?"
     ]
+
+
+# -- kind files are untrusted input (the bad inputs themselves: tests/bad_inputs.py) --------
+
+RISK_ENTITY = {"playbooks/risks/a.yaml": "title: A\nsummary: S.\n"}
+
+
+def kind_file_problems(root: Path, kind_file: str) -> list[str]:
+    """What loading a playbook with this `risk` kind file reports, as a build loads it."""
+    write(root, {"playbooks/risks/_kind.yaml": kind_file, **RISK_ENTITY})
+    pipeline = Pipeline(DEFAULTS, project_dir=root, docs_dir=root / "docs", display=str)
+    return [str(d) for d in pipeline.check().diagnostics]
+
+
+@pytest.mark.parametrize(
+    "name", sorted(MODEL_ATTRIBUTES | {"model_dumper", "model_validate_later", "model_name"})
+)
+def test_a_field_named_like_an_attribute_of_the_model_is_a_located_error(
+    tmp_path: Path, name: str
+) -> None:
+    found = kind_file_problems(tmp_path, f"name: risk\nfields:\n  {name}: text\n")
+    assert found == [
+        f"playbooks/risks/_kind.yaml:3:3: fields.{name}: '{name}' is a name the validating "
+        f"model keeps for itself; rename the field, e.g. to '{name.removeprefix('model_')}_value'"
+    ]
+
+
+def test_a_sub_field_named_like_an_attribute_of_the_model_is_a_located_error(
+    tmp_path: Path,
+) -> None:
+    found = kind_file_problems(
+        tmp_path,
+        "name: risk\nfields:\n  impact:\n    type: record\n    fields:\n      model_dump: text\n",
+    )
+    assert found == [
+        "playbooks/risks/_kind.yaml:6:7: fields.impact.fields.model_dump: 'model_dump' is a "
+        "name the validating model keeps for itself; rename the field, e.g. to 'dump_value'"
+    ]
+
+
+@pytest.mark.site
+def test_field_names_close_to_the_model_s_own_still_work(project: Callable[..., Path]) -> None:
+    root = project(
+        {
+            "playbooks/risks/_kind.yaml": "name: risk\nfields:\n  modelled: text\n"
+            "  json_path: text\n  class: text\n",
+            "playbooks/risks/a.yaml": "title: A\nsummary: S.\nmodelled: M1\njson_path: $.a\n"
+            "class: C2\n",
+        }
+    )
+    result = run_mkdocs(root, "build", "--strict")
+    assert result.returncode == 0, result.stderr
+    html = (root / "site/risks/a/index.html").read_text(encoding="utf-8")
+    assert "M1" in html and "$.a" in html and "C2" in html
+
+
+def test_a_schema_title_may_be_any_text(tmp_path: Path) -> None:
+    record = "    type: record\n    schema_title: {title}\n    fields:\n      note: text\n"
+    write(
+        tmp_path,
+        {
+            "playbooks/risks/_kind.yaml": "name: risk\nfields:\n  impact:\n"
+            + record.format(title="Key result")
+            + "  cause:\n"
+            + record.format(title="Key result")
+            + "  effect:\n"
+            + record.format(title="'<b>Ключ</b> 1'"),
+            **RISK_ENTITY,
+        },
+    )
+    result = load_playbook(tmp_path / "playbooks", project_dir=tmp_path)
+    assert result.diagnostics == []
+    schemas = published_schemas(result.playbook.kinds, None)
+    schema = json.loads(schemas["schemas/risk.schema.json"])
+    titles = {name: definition["title"] for name, definition in schema["$defs"].items()}
+    assert titles == {
+        "KeyResult": "Key result",
+        "KeyResult2": "Key result",
+        "BB1": "<b>Ключ</b> 1",
+        "Source": "Source",
+    }
+    assert schema["properties"]["impact"]["anyOf"][0] == {"$ref": "#/$defs/KeyResult"}
+
+
+@pytest.mark.site
+def test_a_page_template_of_your_own_may_be_named(project: Callable[..., Path]) -> None:
+    root = project(
+        {
+            "playbooks/risks/_kind.yaml": "name: risk\ntemplate: risk.md.jinja\n",
+            **RISK_ENTITY,
+            "page-templates/risk.md.jinja": '{% extends "entity.md.jinja" %}\n'
+            "{% block lead %}Mind the risk.{% endblock %}\n",
+        },
+        mkdocs_yml=MKDOCS_YML.replace(
+            "  - playbook\n", "  - playbook:\n      templates_dir: page-templates\n"
+        ),
+    )
+    result = CliRunner().invoke(main, ["validate", str(root)])
+    assert result.exit_code == 0, result.output
+    built = run_mkdocs(root, "build", "--strict")
+    assert built.returncode == 0, built.stderr
+    assert "Mind the risk." in (root / "site/risks/a/index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.site
+def test_a_partial_as_template_fails_validate_and_the_build_at_the_kind_file(
+    project: Callable[..., Path],
+) -> None:
+    root = project(
+        {"playbooks/risks/_kind.yaml": "name: risk\ntemplate: _fields.md.jinja\n", **RISK_ENTITY}
+    )
+    line = (
+        "playbooks/risks/_kind.yaml:2:11: template: '_fields.md.jinja' is a partial that "
+        "page templates import, not a page template; name a page template such as "
+        "'generic.md.jinja', or one of your own"
+    )
+    result = CliRunner().invoke(main, ["validate", str(root)])
+    assert result.exit_code == 1
+    assert line in result.output
+    built = run_mkdocs(root, "build", "--strict")
+    assert built.returncode != 0
+    assert line in built.stderr
+    assert not (root / "site").exists()
+
+
+def test_without_material_an_icon_name_is_checked_for_its_form_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(registry, "bundled_icons_folder", lambda: None)
+    assert kind_file_problems(tmp_path, "name: risk\nicon: material/targt\n") == []
+    assert kind_file_problems(tmp_path, "name: risk\nicon: material/../x\n") == [
+        "playbooks/risks/_kind.yaml:2:7: icon: 'material/../x' is not an icon name: write a "
+        "Material icon as set/name, such as 'material/target', in lowercase letters, digits, "
+        "hyphens and underscores"
+    ]
+
+
+def test_icons_of_every_set_material_bundles_are_accepted(tmp_path: Path) -> None:
+    for icon in ("material/target", "fontawesome/solid/heart", "octicons/alert-16"):
+        assert kind_file_problems(tmp_path, f"name: risk\nicon: {icon}\n") == [], icon
+    assert kind_file_problems(tmp_path, "name: risk\nicon: simple/handshake_protocol\n") == []
+
+
+def test_every_path_the_plan_writes_beside_the_collections_is_reserved() -> None:
+    pipeline = Pipeline(
+        PlaybookOptions(health_page=True),
+        project_dir=EVERYTHING,
+        docs_dir=EVERYTHING / "docs",
+        display=str,
+    )
+    checked = pipeline.check()
+    collections = {kind.collection for kind in checked.playbook.kinds}
+    names = set(reserved_names(pipeline.page_paths(checked))) - collections
+    assert {"authoring-guide", "schemas", "playbook-health", "coverage"} <= names
+    assert names <= set(reserved_paths(builtin_kinds()))
+
+
+def test_folders_starting_with_an_underscore_or_a_dot_stay_ignored(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "playbooks/_Old Risks <b>/_kind.yaml": "name: Bad Name\n",
+            "playbooks/.Hidden/x.yaml": "not: [valid",
+            "playbooks/personas/sally.yaml": "title: S\nsummary: s\nbarriers: [a]\n"
+            "motivators: [b]\n",
+        },
+    )
+    assert load_playbook(tmp_path / "playbooks", project_dir=tmp_path).diagnostics == []
+
+
+def test_playbook_new_refuses_a_kind_whose_folder_the_site_writes(
+    project: Callable[..., Path],
+) -> None:
+    root = project({"playbooks/schemas/_kind.yaml": "name: schema-note\n"})
+    result = CliRunner().invoke(main, ["new", "schema-note", "x", "--project", str(root)])
+    assert result.exit_code == 1
+    assert (
+        "playbooks/schemas:1:1: collection: 'schemas' is where the site puts "
+        "schemas/discipline.schema.json; a collection there would replace it: rename the folder"
+    ) in result.output
+    assert not (root / "playbooks/schemas/x.yaml").exists()

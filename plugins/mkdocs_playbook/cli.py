@@ -189,7 +189,10 @@ def export(out: Path, project_path: Path) -> None:
 def _kinds(project: Project) -> KindRegistry:
     """The project's kinds; a kind file with problems stops the command with them listed."""
     kinds, problems = load_kinds(
-        project.playbooks_dir, project_dir=project.display_base, max_file_size=project.max_file_size
+        project.playbooks_dir,
+        project_dir=project.display_base,
+        max_file_size=project.max_file_size,
+        site=project.pipeline().site_paths(),
     )
     if problems:
         click.echo(format_diagnostics(problems, "text"), nl=False, err=True)

@@ -13,11 +13,13 @@ from pathlib import Path
 from .authoring.author_pages import author_files, author_page_paths, author_pages
 from .diagnostics import Diagnostic
 from .entities import kind_index_path
-from .load.loader import LoadCache
+from .kinds.registry import KindRegistry, builtin_kinds
+from .load.loader import LoadCache, SitePaths
 from .options import PlaybookOptions
-from .plan import NavSection, SitePlan, SiteSettings, clashes
+from .plan import ENGINE_PATHS, NavSection, SitePlan, SiteSettings, clashes, reserved_names
 from .render.incremental import RenderCache
-from .render.pages import Renderer
+from .render.pages import Renderer, declared_site_pages, entity_page_templates
+from .render.site_setup import SITE_ASSETS
 from .resolve.checked import Checked, check_playbook
 
 __all__ = ["Checked", "NavSection", "Pipeline", "SitePlan", "SiteSettings"]
@@ -58,6 +60,15 @@ class Pipeline:
             project_dir=display_dir or self.project_dir,
             max_file_size=self.options.max_file_size,
             cache=self.load_cache,
+            site=self.site_paths(),
+        )
+
+    def site_paths(self) -> SitePaths:
+        """What the site makes besides the playbook's folders: its paths, its page templates."""
+        kinds = builtin_kinds()
+        return SitePaths(
+            reserved=reserved_paths(kinds),
+            page_templates=entity_page_templates(self.override_dirs, kinds),
         )
 
     def renderer(self, checked: Checked, site: SiteSettings) -> Renderer:
@@ -130,3 +141,16 @@ class Pipeline:
     def clashes(self, generated: Iterable[str]) -> list[Diagnostic]:
         """A problem for each hand-written file in the docs folder where a generated one goes."""
         return clashes(self.docs_dir, self.display, generated)
+
+
+def reserved_paths(kinds: KindRegistry) -> dict[str, str]:
+    """The top-level names of what a site writes besides its kinds' folders, each with a path
+    it writes there: the author pages and schemas (whichever options are set), the site pages
+    the kinds declare, the plugin's assets and what the engine writes itself."""
+    written = [
+        *author_files(kinds, guide=True, health=True),
+        *declared_site_pages(kinds),
+        f"{SITE_ASSETS}/",
+        *ENGINE_PATHS,
+    ]
+    return reserved_names(written)

@@ -19,6 +19,9 @@ EditUrl = Callable[[str], str | None]
 
 AUTHORS_SECTION = "For authors"
 """The nav section of the pages for authors."""
+ENGINE_PATHS = ("404.html", "search/search_index.json", "sitemap.xml", "assets/")
+"""What the site engine writes itself (MkDocs with Material): the page for missing pages, the
+search index, the sitemap and the theme's assets."""
 
 
 @dataclass(frozen=True)
@@ -191,6 +194,21 @@ def nav_plan(plan: SitePlan, mode: str, present: Collection[str]) -> NavPlan:
         placed=placed,
         authors=[path for path in plan.author_pages if path not in present],
     )
+
+
+def reserved_names(written: Iterable[str]) -> dict[str, str]:
+    """The top-level names that the paths a site writes take, each with the first such path.
+
+    A collection folder of one of these names would put its pages where those go: `schemas`
+    over `schemas/persona.schema.json`, `authoring-guide` over `authoring-guide.md` (both
+    are `authoring-guide/` on the site).
+    """
+    names: dict[str, str] = {}
+    for path in written:
+        top, slash, _ = path.partition("/")
+        name = top if slash else top.rsplit(".", 1)[0]
+        names.setdefault(name, path)
+    return names
 
 
 def clashes(

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime
 import functools
+import re
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
@@ -75,6 +76,8 @@ _SCALARS: dict[str, Any] = {
     "checklist": tuple[Markdown, ...],
 }
 
+_Model = TypeVar("_Model", bound=BaseModel)
+
 # The bases of the models made here. Their fields are described by the kind files, not by
 # docstrings in source, so pydantic is told not to look for any: looking reads and
 # tokenizes this module again for every model it makes, a tenth of a second per build.
@@ -91,19 +94,48 @@ class _MadeRecord(Record):
 @functools.lru_cache(maxsize=256)
 def kind_model(spec: KindSpec) -> type[EntityBase]:
     """The model that validates one entity file of this kind."""
-    fields = {f.name: _field(f, spec, f.name) for f in spec.fields}
-    model: type[EntityBase] = create_model(  # type: ignore[call-overload]
-        spec.schema_title or _pascal(spec.name),
-        __base__=_MadeEntity,
+    names: set[str] = set()
+    name, base = _named(spec.schema_title, _pascal(spec.name), _MadeEntity, names)
+    fields = {f.name: _field(f, spec, f.name, names) for f in spec.fields}
+    model = create_model(  # type: ignore[call-overload]
+        name,
+        __base__=base,
         __doc__=spec.description or None,
         __module__=__name__,
         **fields,
     )
-    return model
+    return cast("type[EntityBase]", model)
 
 
-def _field(spec: FieldSpec, kind: KindSpec, top: str) -> tuple[Any, Any]:
-    annotation = _annotation(spec, kind, top)
+def _named(
+    title: str | None, fallback: str, base: type[_Model], taken: set[str]
+) -> tuple[str, type[_Model]]:
+    """A class name for a made model, unique among the models of its kind (JSON Schemas name
+    their definitions after them), and the base that gives it ``title`` when the name cannot
+    be that text (`schema_title: Key result`)."""
+    wanted = title or fallback
+    name = wanted if wanted.isidentifier() and wanted.isascii() else _pascal_words(wanted)
+    if not name or not name.isidentifier():
+        name = fallback
+    unique, number = name, 1
+    while unique in taken:
+        number += 1
+        unique = f"{name}{number}"
+    taken.add(unique)
+    if unique == wanted:
+        return unique, base
+    config = ConfigDict(use_attribute_docstrings=False, title=wanted)
+    titled = type(f"{unique}Base", (base,), {"model_config": config, "__module__": __name__})
+    return unique, cast("type[_Model]", titled)
+
+
+def _pascal_words(text: str) -> str:
+    """`Key result` → `KeyResult`: the ASCII letters and digits of a text, as one word."""
+    return "".join(word[:1].upper() + word[1:] for word in re.findall(r"[A-Za-z0-9]+", text))
+
+
+def _field(spec: FieldSpec, kind: KindSpec, top: str, names: set[str]) -> tuple[Any, Any]:
+    annotation = _annotation(spec, kind, top, names)
     options: dict[str, Any] = {}
     if spec.description:
         options["description"] = spec.description
@@ -122,7 +154,7 @@ def _field(spec: FieldSpec, kind: KindSpec, top: str) -> tuple[Any, Any]:
     return annotation | None, Field(default=None, **options)
 
 
-def _annotation(spec: FieldSpec, kind: KindSpec, top: str) -> Any:
+def _annotation(spec: FieldSpec, kind: KindSpec, top: str, names: set[str]) -> Any:
     if spec.type == "ref":
         return Annotated[str, RefTarget(spec.kind)]
     if spec.type == "enum":
@@ -133,23 +165,24 @@ def _annotation(spec: FieldSpec, kind: KindSpec, top: str) -> Any:
         value: Any = Markdown if spec.value == "markdown" else Text
         return dict[str, value]
     if spec.type == "record":
-        return _record(spec, kind, top)
+        return _record(spec, kind, top, names)
     if spec.type == "list":
         if spec.fields:
-            item: Any = _record(spec, kind, top)
+            item: Any = _record(spec, kind, top, names)
         elif spec.item_spec is not None:
-            item = _annotation(spec.item_spec, kind, top)
+            item = _annotation(spec.item_spec, kind, top, names)
         else:
             item = _SCALARS[spec.item or "text"]
         return tuple[item, ...]
     return _SCALARS[spec.type]
 
 
-def _record(spec: FieldSpec, kind: KindSpec, top: str) -> type[BaseModel]:
-    fields = {f.name: _field(f, kind, top) for f in spec.fields}
+def _record(spec: FieldSpec, kind: KindSpec, top: str, names: set[str]) -> type[BaseModel]:
+    fields = {f.name: _field(f, kind, top, names) for f in spec.fields}
+    name, base = _named(spec.schema_title, _pascal(f"{kind.name}-{spec.name}"), _MadeRecord, names)
     model: type[BaseModel] = create_model(  # type: ignore[call-overload]
-        spec.schema_title or _pascal(f"{kind.name}-{spec.name}"),
-        __base__=_MadeRecord,
+        name,
+        __base__=base,
         __doc__=spec.schema_description or None,
         __module__=__name__,
         **fields,

@@ -14,8 +14,9 @@ from importlib import resources
 
 from ..diagnostics import Diagnostic, DiagnosticError
 from ..load.yamlsource import YamlProblem, parse_yaml
+from .icons import bundled_icons_folder
 from .models import Kind, kind_model
-from .spec import KindFile, KindSpec, read_kind_file
+from .spec import KindFile, KindSpec, PageTemplates, read_kind_file
 
 KIND_FILE = "_kind.yaml"
 
@@ -96,12 +97,17 @@ def _parse(path: str, text: str) -> KindFile:
 
 
 def extend_registry(
-    base: KindRegistry, files: Sequence[tuple[str, KindFile]]
+    base: KindRegistry,
+    files: Sequence[tuple[str, KindFile]],
+    *,
+    page_templates: PageTemplates | None = None,
 ) -> tuple[KindRegistry, list[Diagnostic]]:
     """The registry with a playbook's kind files applied: `(collection, parsed file)` each.
 
     A file in a built-in collection extends that kind; any other defines a new kind. A file
-    with problems is left out, and its problems are returned.
+    with problems is left out, and its problems are returned. An `icon` is checked against
+    Material's icons where Material is installed; a `template` against ``page_templates``
+    when they are given (else, for each, the form of the name alone).
     """
     new_names = frozenset(
         name
@@ -121,6 +127,8 @@ def extend_registry(
             base=builtin.spec if builtin else None,
             kind_names=kind_names,
             taken=taken,
+            icons=bundled_icons_folder(),
+            page_templates=page_templates,
         )
         diagnostics.extend(problems)
         if spec is None or problems:

@@ -10,10 +10,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 from ..diagnostics import Diagnostic, did_you_mean
-from ..model import FieldPath, Position, format_field_path, nearest_position
+from ..model import (
+    EntityBase,
+    FieldPath,
+    Position,
+    Record,
+    format_field_path,
+    nearest_position,
+)
+from .icons import icon_problem
 
 SCALAR_TYPES = (
     "text",
@@ -97,6 +106,20 @@ BUILTIN_ONLY_KEYS = (
 )
 """Keys only the packaged kind files use: how the built-in kinds keep their v1 pages."""
 EXTENDABLE_FIELD_KEYS = ("label", "description")
+_MODELS = (EntityBase, Record)
+"""The bases of the models a kind's fields become: a field must not take one of their names."""
+MODEL_ATTRIBUTES = frozenset(
+    name for model in _MODELS for name in dir(model) if not name.startswith("_")
+) - frozenset(name for model in _MODELS for name in model.model_fields)
+"""What the validating model has of its own (pydantic's `model_dump`, `json`, `copy`...)."""
+MODEL_NAMESPACE = "model_"
+"""Where pydantic puts what it adds to models (of its versions, some warn of any field here)."""
+
+
+def is_model_attribute(name: str) -> bool:
+    """Whether a field of that name would clash with the validating model's own attributes
+    or fall in pydantic's namespace for them."""
+    return name in MODEL_ATTRIBUTES or name.startswith(MODEL_NAMESPACE)
 
 
 @dataclass(frozen=True)
@@ -206,6 +229,16 @@ def icon_shortcode(icon: str) -> str:
     return icon.replace("/", "-")
 
 
+@dataclass(frozen=True)
+class PageTemplates:
+    """The page templates a site finds, as a kind's `template` may name them."""
+
+    entities: frozenset[str]
+    """Those that make a whole entity page."""
+    others: frozenset[str] = frozenset()
+    """Those that make the site's other pages: a kind's index, the site pages."""
+
+
 # -- reading a kind file -------------------------------------------------------------------
 
 
@@ -275,12 +308,16 @@ def read_kind_file(
     kind_names: frozenset[str],
     taken: Mapping[str, str],
     packaged: bool = False,
+    icons: Path | None = None,
+    page_templates: PageTemplates | None = None,
 ) -> tuple[KindSpec | None, list[Diagnostic]]:
     """Check a kind file and read it into a `KindSpec`.
 
     ``base`` is the built-in kind the file extends (its folder is a built-in collection),
     or None for a new kind. ``kind_names`` are every kind a ref may name; ``taken`` maps
-    the names of the other kinds to where they come from, for the clash check.
+    the names of the other kinds to where they come from, for the clash check. ``icons``
+    is the folder of the icons an `icon` may name, and ``page_templates`` the templates a
+    `template` may name; without them, only the form of each is checked.
     """
     check = _Checker(source)
     data = source.data
@@ -289,12 +326,9 @@ def read_kind_file(
     name = _kind_name(check, data, base, taken)
     label = _optional_text(check, data, "label")
     plural = _optional_text(check, data, "plural")
-    icon = _optional_text(check, data, "icon")
+    icon = _icon(check, data, icons)
     description = _optional_text(check, data, "description")
-    template = _optional_text(check, data, "template")
-    if template is not None and not re.fullmatch(r"[A-Za-z0-9_.-]+\.md\.jinja", template):
-        check.at_value(("template",), "expected a template file name such as 'objective.md.jinja'")
-        template = None
+    template = _template(check, data, page_templates)
     base_fields = {f.name: f for f in base.fields} if base else {}
     fields = _fields(check, data.get("fields"), base_fields, kind_names | {name or ""})
     all_fields = {f.name: f for f in fields} | {n: FieldSpec(n, "text") for n in COMMON_FIELDS}
@@ -403,6 +437,49 @@ def _optional_text(check: _Checker, data: Mapping[str, Any], key: str) -> str | 
     if key not in data:
         return None
     return check.text((key,), data[key])
+
+
+def _icon(check: _Checker, data: Mapping[str, Any], icons: Path | None) -> str | None:
+    icon = _optional_text(check, data, "icon")
+    problem = None if icon is None else icon_problem(icon, icons)
+    if problem is not None:
+        check.at_value(("icon",), problem)
+        return None
+    return icon
+
+
+def _template(
+    check: _Checker, data: Mapping[str, Any], templates: PageTemplates | None
+) -> str | None:
+    template = _optional_text(check, data, "template")
+    if template is None:
+        return None
+    if not re.fullmatch(r"[A-Za-z0-9_.-]+\.md\.jinja", template):
+        check.at_value(("template",), "expected a template file name such as 'objective.md.jinja'")
+        return None
+    instead = "name a page template such as 'generic.md.jinja', or one of your own"
+    if template.startswith("_"):
+        check.at_value(
+            ("template",),
+            f"'{template}' is a partial that page templates import, not a page template; "
+            + instead,
+        )
+        return None
+    if templates is None or template in templates.entities:
+        return template
+    if template in templates.others:
+        message = f"'{template}' makes another page of the site, not an entity page; " + instead
+    else:
+        message = (
+            f"'{template}' is not a template of entity pages (a template of your own goes "
+            "in the templates folder)"
+            + (
+                did_you_mean(template, templates.entities)
+                or "; they are: " + ", ".join(sorted(templates.entities))
+            )
+        )
+    check.at_value(("template",), message)
+    return None
 
 
 def _field_named(
@@ -534,6 +611,13 @@ def _field(
             path,
             f"'{name}' is not a field name: use lowercase letters, digits and underscores, "
             "starting with a letter",
+        )
+        return None
+    if is_model_attribute(name):
+        check.at_key(
+            path,
+            f"'{name}' is a name the validating model keeps for itself; rename the field, "
+            f"e.g. to '{name.removeprefix('model_')}_value'",
         )
         return None
     if isinstance(spec, str):

@@ -14,10 +14,10 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from ..diagnostics import Diagnostic, did_you_mean, sorted_diagnostics
-from ..entities import Entity, Playbook
+from ..entities import Entity, Playbook, kind_index_path
 from ..kinds.models import Kind
 from ..kinds.registry import KIND_FILE, KindRegistry, builtin_kinds, extend_registry
-from ..kinds.spec import FieldSpec, KindFile
+from ..kinds.spec import FieldSpec, KindFile, PageTemplates
 from ..model import (
     ID_PATTERN,
     EntityBase,
@@ -92,13 +92,17 @@ def load_playbook(
     project_dir: Path | None = None,
     max_file_size: int = DEFAULTS.max_file_size,
     cache: LoadCache | None = None,
+    site: SitePaths | None = None,
 ) -> LoadResult:
     """Read, parse and validate every entity file under ``playbooks_dir``.
 
     With a ``cache``, files whose content has not changed since the last load are not
-    parsed or validated again.
+    parsed or validated again. With ``site``, folders and kind files are checked against
+    the paths and the templates of the site too.
     """
-    loading = _Loading(playbooks_dir, project_dir or playbooks_dir.parent, max_file_size, cache)
+    loading = _Loading(
+        playbooks_dir, project_dir or playbooks_dir.parent, max_file_size, cache, site
+    )
     loading.run()
     if cache is not None:
         cache.prune()
@@ -118,19 +122,41 @@ def load_kinds(
     *,
     project_dir: Path | None = None,
     max_file_size: int = DEFAULTS.max_file_size,
+    site: SitePaths | None = None,
 ) -> tuple[KindRegistry, list[Diagnostic]]:
     """The kinds a playbook may use, its own `_kind.yaml` files applied, without its entities."""
-    loading = _Loading(playbooks_dir, project_dir or playbooks_dir.parent, max_file_size, None)
+    loading = _Loading(
+        playbooks_dir, project_dir or playbooks_dir.parent, max_file_size, None, site
+    )
     if not playbooks_dir.is_dir():
         return loading.kinds, []
     return loading.read_kinds(), sorted_diagnostics(loading.diagnostics)
 
 
+@dataclass(frozen=True)
+class SitePaths:
+    """What a site makes besides the playbook's pages, that a playbook must not collide with."""
+
+    reserved: Mapping[str, str] = field(default_factory=dict)
+    """Top-level names of the docs folder and the site that the site writes itself, each
+    with a path it writes there: a collection folder of that name would replace it."""
+    page_templates: PageTemplates | None = None
+    """The templates a kind's `template` may name (those of entity pages), and the others."""
+
+
 class _Loading:
     def __init__(
-        self, root: Path, project_dir: Path, max_file_size: int, cache: LoadCache | None
+        self,
+        root: Path,
+        project_dir: Path,
+        max_file_size: int,
+        cache: LoadCache | None,
+        site: SitePaths | None = None,
     ) -> None:
         self.root = root
+        self.site = site or SitePaths()
+        self.bad_folders: set[str] = set()
+        """Folders whose names the site cannot use (reported once, then left out)."""
         self.real_root = root.resolve()
         self.project_dir = project_dir
         self.max_file_size = max_file_size
@@ -178,6 +204,8 @@ class _Loading:
                     "or start its name with '_' to leave it out",
                 )
                 continue
+            if entry.name in self.bad_folders:
+                continue
             kind = collections.get(entry.name)
             if kind is None:
                 if (entry / KIND_FILE).is_file():
@@ -201,7 +229,9 @@ class _Loading:
         files: list[tuple[str, KindFile]] = []
         for entry in _listing(self.root):
             path = entry / KIND_FILE
-            if _is_ignored(entry.name) or not entry.is_dir() or not path.is_file():
+            if _is_ignored(entry.name) or not entry.is_dir() or not self.usable_folder(entry):
+                continue
+            if not path.is_file():
                 continue
             text = self.read_text(path)
             if text is None:
@@ -222,12 +252,40 @@ class _Loading:
                 self.display(path), document.value, document.positions, document.key_positions
             )
             files.append((entry.name, source))
-        registry, problems = extend_registry(builtin_kinds(), files)
+        registry, problems = extend_registry(
+            builtin_kinds(), files, page_templates=self.site.page_templates
+        )
         self.diagnostics.extend(problems)
         return registry
 
+    def usable_folder(self, folder: Path) -> bool:
+        """Whether a folder's name can be a collection of the site: an id, and not a path the
+        site writes itself. If not, the problem is reported and the folder left out."""
+        name = folder.name
+        if not _ID_RE.match(name):
+            self.error(
+                folder,
+                "collection",
+                f"'{name}' is not a folder name the site can use: use 1 to 64 lowercase "
+                "letters, digits and hyphens, starting with a letter or digit; rename the "
+                "folder" + did_you_mean(name.lower(), builtin_kinds().by_collection),
+            )
+        elif name in self.site.reserved and name not in builtin_kinds().by_collection:
+            self.error(
+                folder,
+                "collection",
+                f"'{name}' is where the site puts {self.site.reserved[name]}; a collection "
+                "there would replace it: rename the folder",
+            )
+        else:
+            return True
+        self.bad_folders.add(name)
+        return False
+
     def load_collection(self, kind: Kind, folder: Path) -> None:
         seen: dict[str, Path] = {}
+        # An entity's page is `<collection>/<id>.md`, beside the index page of its kind.
+        index_id = Path(kind_index_path(kind)).stem
         for entry in _listing(folder):
             if entry.name == INTRO_FILE:
                 text = self.read_text(entry)
@@ -260,6 +318,14 @@ class _Loading:
                     "id",
                     f"'{ident}' is not a valid id: use 1 to 64 lowercase letters, digits and "
                     "hyphens, starting with a letter or digit; rename the file",
+                )
+                continue
+            if ident == index_id:
+                self.error(
+                    entry,
+                    "id",
+                    f"'{ident}' is the name of the collection's index page, which the "
+                    "playbook generates; rename the file",
                 )
                 continue
             if ident in seen:

@@ -11,7 +11,7 @@ import functools
 import html
 import json
 import re
-from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -23,7 +23,7 @@ from .. import reads
 from ..diagnostics import Diagnostic, DiagnosticError
 from ..entities import Entity, Playbook, kind_index_path
 from ..kinds.models import Kind
-from ..kinds.spec import FieldSpec
+from ..kinds.spec import FieldSpec, PageTemplates
 from ..model import EntityBase, subject_keys
 from ..options import DEFAULTS
 from ..plan import SITE_DEFAULTS, EditUrl
@@ -163,7 +163,7 @@ class Renderer:
     def render_extra_page(self, path: str) -> str:
         """A page a kind declares for the whole site: "Which do I need?", the coverage page."""
         kind, declared = self._site_pages[path]
-        template = self.env.get_template(path.replace(".md", ".md.jinja"))
+        template = self.env.get_template(site_page_template(path))
         return template.render(
             **self._context(path),
             coverage=coverage(self.playbook, kind, declared.get("coverage", {})),
@@ -198,7 +198,7 @@ class Renderer:
 
     def render_kind_index(self, kind: Kind) -> str:
         """The Markdown index page of one kind: introduction, comparisons and cards."""
-        template = self.env.get_template("index.md.jinja")
+        template = self.env.get_template(INDEX_TEMPLATE)
         return template.render(
             **self._context(kind_index_path(kind)),
             kind=kind,
@@ -537,12 +537,37 @@ class _KindList(Sequence[Entity]):
 
 
 GENERIC_TEMPLATE = "generic.md.jinja"
+INDEX_TEMPLATE = "index.md.jinja"
 """The page template of kinds that have none of their own: it follows the kind's `layout`."""
 
 
 def entity_template(kind: Kind) -> str:
     """The template of a kind's entity pages: the one its kind file names, or the generic one."""
     return kind.spec.template or GENERIC_TEMPLATE
+
+
+def site_page_template(path: str) -> str:
+    """The template of a page a kind declares for the whole site: `coverage.md.jinja`."""
+    return path.replace(".md", ".md.jinja")
+
+
+def declared_site_pages(kinds: Iterable[Kind]) -> list[str]:
+    """Every page the kinds declare for the whole site, whether or not a playbook has them."""
+    return [declared["page"] for kind in kinds for declared in kind.spec.site_pages]
+
+
+def entity_page_templates(override_dirs: Sequence[Path], kinds: Iterable[Kind]) -> PageTemplates:
+    """The page templates the site finds, as a kind's `template` may name them: those that
+    make an entity page, and those of the kind index and of the site pages. Partials
+    (`_macros.md.jinja`) are neither."""
+    env = _environment(tuple(str(folder) for folder in override_dirs))
+    others = {INDEX_TEMPLATE, *(site_page_template(p) for p in declared_site_pages(kinds))}
+    pages = {
+        name
+        for name in env.list_templates(extensions=None)
+        if name.endswith(".md.jinja") and "/" not in name and not name.startswith("_")
+    }
+    return PageTemplates(frozenset(pages - others), frozenset(others))
 
 
 class TemplateProblem(DiagnosticError):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..diagnostics import Diagnostic, sorted_diagnostics
 from ..entities import Playbook
-from ..load.loader import LoadCache, load_playbook
+from ..load.loader import LoadCache, SitePaths, load_playbook
 from .refs import Links, resolve_refs
 
 
@@ -27,11 +27,20 @@ class Checked:
 
 
 def check_playbook(
-    playbooks_dir: Path, *, project_dir: Path, max_file_size: int, cache: LoadCache | None = None
+    playbooks_dir: Path,
+    *,
+    project_dir: Path,
+    max_file_size: int,
+    cache: LoadCache | None = None,
+    site: SitePaths | None = None,
 ) -> Checked:
     """Load and validate every file, then resolve every ref and gather the backlinks."""
     result = load_playbook(
-        playbooks_dir, project_dir=project_dir, max_file_size=max_file_size, cache=cache
+        playbooks_dir,
+        project_dir=project_dir,
+        max_file_size=max_file_size,
+        cache=cache,
+        site=site,
     )
     links, ref_diagnostics = resolve_refs(result.playbook)
     return Checked(result.playbook, links, sorted_diagnostics(result.diagnostics + ref_diagnostics))
