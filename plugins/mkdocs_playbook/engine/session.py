@@ -74,7 +74,8 @@ class Session:
 
     def configure(self, options: Mapping[str, Any], config: MkDocsConfig) -> None:
         """Take the plugin's options as mkdocs.yml sets them, and the project's folder."""
-        self.options = PlaybookOptions(**{f.name: options[f.name] for f in fields(PlaybookOptions)})
+        names = [f.name for f in fields(PlaybookOptions) if f.name in options]
+        self.options = PlaybookOptions(**{name: options[name] for name in names})
         self.project_dir = Path(config.config_file_path or "mkdocs.yml").resolve().parent
 
     @property
