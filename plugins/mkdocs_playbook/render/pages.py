@@ -647,20 +647,30 @@ def differing_dimensions(comparison: Any) -> set[int]:
 
 
 @dataclass(frozen=True)
+class CoverageTable:
+    """One heatmap of a coverage page: the rows kind's entities crossed with the entities of
+    one column kind, as its kind file declares it."""
+
+    heading: str
+    note: str | None
+    caption: str
+    corner: str
+    """The heading of the rows: the singular of the kind they are entities of."""
+    rows: list[Entity]
+    columns: list[Entity]
+    cells: dict[tuple[str, str], list[Entity]]
+    """What reaches each (row entity, column entity) pair, by their ids."""
+    transposed: bool
+    """Whether the column kind's entities are the rows (only those that reach any)."""
+    numbered: bool
+    """Whether the column kind's entities show their place in the flow."""
+
+
+@dataclass(frozen=True)
 class Coverage:
-    """Which plays and campaigns reach each persona at each stage, and on each channel."""
+    """What reaches each entity of a kind (the personas), one table per declared column."""
 
-    personas: list[Entity]
-    stages: list[Entity]
-    channels: list[Entity]
-    by_stage: dict[tuple[str, str], list[Entity]]
-    by_channel: dict[tuple[str, str], list[Entity]]
-
-    @property
-    def used_channels(self) -> list[Entity]:
-        """Channels that reach at least one persona."""
-        used = {channel for _, channel in self.by_channel}
-        return [channel for channel in self.channels if channel.id in used]
+    tables: list[CoverageTable]
 
 
 def coverage(playbook: Playbook, rows_kind: Kind, declared: Mapping[str, Any]) -> Coverage:
@@ -727,14 +737,28 @@ def coverage(playbook: Playbook, rows_kind: Kind, declared: Mapping[str, Any]) -
     for table in tables:
         for cell in table.values():
             cell.sort(key=lambda e: (e.kind.name, e.data.title.casefold(), e.id))
-    first, second = [*column_kinds, None, None][:2]
-    return Coverage(
-        playbook.of_kind(rows_kind),
-        playbook.of_kind(first) if first else [],
-        playbook.of_kind(second) if second else [],
-        tables[0] if tables else {},
-        tables[1] if len(tables) > 1 else {},
-    )
+    rows = playbook.of_kind(rows_kind)
+    shown: list[CoverageTable] = []
+    for column, kind, table in zip(columns, column_kinds, tables, strict=True):
+        entities = playbook.of_kind(kind) if kind else []
+        transposed = bool(column.get("transposed"))
+        if transposed:
+            used = {target for _, target in table}
+            entities = [entity for entity in entities if entity.id in used]
+        shown.append(
+            CoverageTable(
+                heading=column.get("heading", ""),
+                note=column.get("note"),
+                caption=column.get("caption", ""),
+                corner=(kind.singular if transposed and kind else rows_kind.singular),
+                rows=entities if transposed else rows,
+                columns=rows if transposed else entities,
+                cells=table,
+                transposed=transposed,
+                numbered=bool(kind and kind.spec.flow and not transposed),
+            )
+        )
+    return Coverage(shown)
 
 
 def _site_pages(playbook: Playbook) -> dict[str, tuple[Kind, Mapping[str, Any]]]:
