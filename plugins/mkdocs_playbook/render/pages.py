@@ -347,7 +347,7 @@ class Renderer:
             "related": self.related_index.groups,
             "comparisons_of": self.comparisons_of,
             "subject_columns": self.subject_columns,
-            "stages": _KindList(self.playbook, self._flow_kind),
+            "flow": _KindList(self.playbook, self._flow_kind),
             "siblings": self.siblings,
             "source_url": _source_url,
         }
@@ -378,7 +378,7 @@ class Renderer:
 
     @functools.cached_property
     def _flow_kind(self) -> Kind | None:
-        """The kind whose pages draw the whole flow (the stages), if any."""
+        """The kind whose pages draw the whole flow (`flow: true` in its kind file), if any."""
         return next((k for k in self.playbook.kinds if k.spec.flow), None)
 
     def index_groups(self, kind: Kind) -> list[tuple[Entity | None, list[Entity]]]:
@@ -516,7 +516,8 @@ class Renderer:
 class _KindList(Sequence[Entity]):
     """A kind's entities in reading order, asked for only when a page looks at them.
 
-    Every page's context has the stages, but only the pages that show them depend on them.
+    Every page's context has the flow kind's entities (`flow`), but only the pages that show
+    them depend on them.
     """
 
     def __init__(self, playbook: Playbook, kind: Kind | None) -> None:
