@@ -17,9 +17,9 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 from ..model import (
     URL_PATTERN,
     DateOrText,
+    Duration,
     EntityBase,
     Markdown,
-    PlayTime,
     Record,
     RefTarget,
     Text,
@@ -72,7 +72,7 @@ _SCALARS: dict[str, Any] = {
     "url": Annotated[str, Field(pattern=URL_PATTERN)],
     "date_or_text": DateOrText,
     "year": Year,
-    "duration": PlayTime,
+    "duration": Duration,
     "checklist": tuple[Markdown, ...],
 }
 

@@ -286,7 +286,7 @@ class Renderer:
             if field.type == "markdown":
                 return md_cell(value)
             if field.type == "duration":
-                return _play_time(value)
+                return _duration(value)
             if field.type in ("date", "date_or_text"):
                 return escape_text(_display_date(value))
             return escape_text(str(value))
@@ -817,7 +817,7 @@ def _mermaid_label(text: str) -> str:
     return " ".join(text.translate(_MERMAID_CODES).split())
 
 
-def _play_time(value: object) -> str:
+def _duration(value: object) -> str:
     if isinstance(value, str):
         return escape_text(value)
     low, high, unit = (getattr(value, name) for name in ("min", "max", "unit"))
@@ -853,7 +853,7 @@ def _environment(override_dirs: tuple[str, ...]) -> jinja2.Environment:
     env.filters["text"] = lambda value: escape_text(str(value))
     env.filters["mermaid_label"] = _mermaid_label
     env.filters["display_date"] = _display_date
-    env.filters["play_time"] = _play_time
+    env.filters["duration"] = _duration
     env.filters["quoted"] = _link_title
     env.filters["tag_code"] = _tag_code
     env.filters["front_matter"] = front_matter
