@@ -390,3 +390,45 @@ def test_author_pages_sit_in_their_own_nav_section_and_the_guide_after_home(
     authors = labels.index("For authors")
     assert labels[authors + 1 :] == ["Coverage", "Authoring guide"]
     assert all(label not in labels[:authors] for label in ("Coverage", "Authoring guide"))
+
+
+LINK_OUT = (
+    "file: is a link that leads outside the project (to {target}); nothing is read through "
+    "it: move what it points to into the project, or remove the link"
+)
+
+
+@pytest.mark.parametrize(
+    ("link", "target", "shown"),
+    [
+        ("playbooks/leaks", "outside/channels", "../outside/channels"),
+        ("docs/secret.md", "outside/secret.md", "../outside/secret.md"),
+        ("docs/more", "outside/more", "../outside/more"),
+    ],
+)
+def test_a_build_stops_on_a_link_that_leads_outside_the_project(
+    project: Project, tmp_path: Path, link: str, target: str, shown: str
+) -> None:
+    root = project(fixture=EVERYTHING)
+    outside = tmp_path / "outside"
+    (outside / "channels").mkdir(parents=True)
+    (outside / "channels/leak.yaml").write_text("title: Leaked channel\nsummary: s\n")
+    (outside / "secret.md").write_text("# Leaked page\n")
+    (outside / "more").mkdir()
+    (outside / "more/page.md").write_text("# Leaked page\n")
+    (root / link).symlink_to(tmp_path / target)
+    result = run_mkdocs(root, "build")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert f"{link}:1:1: {LINK_OUT.format(target=shown)}\n" in result.stderr
+    assert not (root / "site").exists()
+
+
+def test_a_link_that_stays_inside_the_project_builds(project: Project) -> None:
+    root = project(fixture=EVERYTHING)
+    (root / "notes").mkdir()
+    (root / "notes/extra.md").write_text("# Extra notes\n")
+    (root / "docs/extra.md").symlink_to(root / "notes/extra.md")
+    result = run_mkdocs(root, "build", "--strict")
+    assert result.returncode == 0, result.stderr
+    assert "Extra notes" in (root / "site/extra/index.html").read_text()

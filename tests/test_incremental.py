@@ -168,6 +168,40 @@ def test_a_warm_build_writes_the_same_site_as_a_build_without_the_cache(project:
     assert " 0 page outputs" not in line and " 0 converted pages" not in line, line
 
 
+@pytest.mark.site
+def test_a_warm_build_notices_a_link_added_to_the_playbook(
+    project: Project, tmp_path: Path
+) -> None:
+    cached = _make(project, EVERYTHING, cache=True, name="cached")
+    _build(cached)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "leak.yaml").write_text("title: Leaked\nsummary: s\n")
+    (cached / "playbooks/leaks").symlink_to(outside)
+    done = run_mkdocs(cached, "build", "--strict")
+    assert done.returncode == 1
+    assert (
+        "playbooks/leaks:1:1: file: is a link that leads outside the project (to ../outside)"
+    ) in done.stderr
+
+
+@pytest.mark.site
+def test_a_warm_build_shows_an_edit_behind_a_linked_folder_in_the_project(
+    project: Project,
+) -> None:
+    cached = _make(project, EVERYTHING, cache=True, name="cached")
+    shutil.move(cached / "playbooks/metrics", cached / "shared-metrics")
+    (cached / "playbooks/metrics").symlink_to(cached / "shared-metrics")
+    _build(cached)
+    metric = next((cached / "shared-metrics").glob("*.yaml"))
+    text = metric.read_text(encoding="utf-8")
+    title = next(line for line in text.splitlines() if line.startswith("title:"))
+    metric.write_text(text.replace(title, "title: Renamed behind a link"), encoding="utf-8")
+    _build(cached)
+    page = cached / "site/metrics" / metric.stem / "index.html"
+    assert "Renamed behind a link" in page.read_text(encoding="utf-8")
+
+
 WARM_BUILD_MODULES = """
 import sys
 from mkdocs.__main__ import cli

@@ -17,9 +17,9 @@ PACKAGE = "mkdocs_playbook"
 ROOT = Path(mkdocs_playbook.__file__).parent
 
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
-    # Leaves: problems and their places, the options, the read notes, and the site plan
-    # (data the engine loads alone, without the core, for a warm build).
-    ("base", ("diagnostics", "options", "reads", "plan")),
+    # Leaves: problems and their places, the options, the read notes, the site plan (data
+    # the engine loads alone, without the core, for a warm build) and the link rules.
+    ("base", ("diagnostics", "options", "reads", "plan", "links")),
     # Caching, a layer of its own: the store, and the plan cache in it (a build's plan, what
     # its render noted, hand-written pages with their refs made links). The render cache
     # (`render.incremental`) asks the renderer what each page read, so it sits with it.

@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 import re
 import sqlite3
 import zlib
@@ -117,16 +118,68 @@ def folder_digest(folder: Path, skip: str | None = None) -> str:
     return digest(*folder_files(folder, skip))
 
 
-def folder_files(folder: Path, skip: str | None = None) -> list[str | bytes]:
+def folder_files(
+    folder: Path, skip: str | None = None, inside: Path | None = None
+) -> list[str | bytes]:
     """Every file in a folder as its relative path and its content, in path order (but for
-    files in a subfolder named ``skip``); nothing for a folder that does not exist."""
+    files in a subfolder named ``skip``); nothing for a folder that does not exist.
+
+    A link is there as where it points: adding, removing or moving one changes the list.
+    With ``inside``, the files behind a linked folder that stays in that folder are
+    listed too, and nothing is read through a link that leaves it.
+    """
     parts: list[str | bytes] = []
-    if folder.is_dir():
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            relative = path.relative_to(folder)
-            if skip is None or skip not in relative.parts[:-1]:
-                parts += [relative.as_posix(), path.read_bytes()]
+    if not folder.is_dir():
+        return parts
+    real_inside = inside.resolve() if inside is not None else None
+    for path, is_link in sorted(_files_and_links(folder, real_inside)):
+        relative = path.relative_to(folder)
+        if skip is not None and skip in relative.parts[:-1]:
+            continue
+        if is_link:
+            # Its target's size and time, not its bytes: they may be outside the project.
+            try:
+                info = path.stat()
+                target = f"{os.readlink(path)}\0{info.st_size}\0{info.st_mtime_ns}"
+            except OSError:
+                target = f"{os.readlink(path)}\0missing"
+            parts += [relative.as_posix(), "\0link\0" + target]
+        else:
+            parts += [relative.as_posix(), path.read_bytes()]
     return parts
+
+
+def _files_and_links(folder: Path, inside: Path | None) -> list[tuple[Path, bool]]:
+    """The files and links under a folder, each with whether it is a link; with
+    ``inside``, through linked folders that stay in it (each real folder once)."""
+    found: list[tuple[Path, bool]] = []
+    seen: set[Path] = set()
+    # Each folder with its real path: a folder reached without a link is where its parent
+    # is, so only the top and linked folders need resolving.
+    pending: list[tuple[Path, Path | None]] = [(folder, None)]
+    while pending:
+        current, real = pending.pop()
+        if inside is not None:
+            real = real or current.resolve()
+            if real in seen or not real.is_relative_to(inside):
+                continue
+            seen.add(real)
+        try:
+            with os.scandir(current) as scan:
+                entries = list(scan)
+        except OSError:
+            continue
+        for entry in entries:
+            path = current / entry.name
+            if entry.is_symlink():
+                found.append((path, True))
+                if inside is not None and entry.is_dir():
+                    pending.append((path, None))
+            elif entry.is_dir():
+                pending.append((path, real / entry.name if real else None))
+            elif entry.is_file():
+                found.append((path, False))
+    return found
 
 
 class Store:

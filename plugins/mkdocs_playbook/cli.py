@@ -193,6 +193,7 @@ def _kinds(project: Project) -> KindRegistry:
         project_dir=project.display_base,
         max_file_size=project.max_file_size,
         site=project.pipeline().site_paths(),
+        root_dir=project.root,
     )
     if problems:
         click.echo(format_diagnostics(problems, "text"), nl=False, err=True)

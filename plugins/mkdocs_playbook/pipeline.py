@@ -61,6 +61,7 @@ class Pipeline:
             max_file_size=self.options.max_file_size,
             cache=self.load_cache,
             site=self.site_paths(),
+            root_dir=self.project_dir,
         )
 
     def site_paths(self) -> SitePaths:

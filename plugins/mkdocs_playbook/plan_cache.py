@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from .cache import Store, digest, folder_files, stable_repr
+from .links import containing_folder
 from .options import PlaybookOptions
 from .plan import SitePlan, SiteSettings
 
@@ -53,14 +54,22 @@ class PlanCache:
         folders: Iterable[Path],
     ) -> str:
         """A hash of everything the plan is made from: the options, the site's settings, its
-        edit links, and every file of the playbook and template ``folders``."""
+        edit links, and every file of the playbook and template ``folders`` (a link as where
+        it points; nothing read through one that leaves the project)."""
         return digest(
             self.versions,
             stable_repr(asdict(options)),
             stable_repr({k: v for k, v in asdict(settings).items() if k != "edit_url"}),
             stable_repr(list(edit)),
             str(self.project_dir),
-            *(part for folder in folders for part in (*folder_files(folder), "\0")),
+            *(
+                part
+                for folder in folders
+                for part in (
+                    *folder_files(folder, inside=containing_folder(folder, self.project_dir)),
+                    "\0",
+                )
+            ),
         )
 
     def plan(self, key: str) -> SitePlan | None:

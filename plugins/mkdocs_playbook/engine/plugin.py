@@ -57,6 +57,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self.session.pre_build(config)
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        self.session.refuse_links_out(files, config)
         add_site_files(files, config, self.session.template_dirs(config))
         return self.session.add_files(files, config)
 

@@ -23,6 +23,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from ..diagnostics import Diagnostic
+from ..links import containing_folder, docs_links_out
 from ..options import DEFAULTS, PlaybookOptions
 from ..plan import SitePlan, SiteSettings, clashes, site_settings
 from ..plan_cache import docs_key
@@ -241,6 +242,28 @@ class Session:
             self.stores.save(whole=False)
 
     # -- what MkDocs reads ---------------------------------------------------------------
+
+    def refuse_links_out(self, files: Files, config: MkDocsConfig) -> None:
+        """Stop on a docs page or folder that is a link leading outside the project; under
+        serve, leave out every file behind it."""
+        docs_dir = Path(config.docs_dir)
+        problems = docs_links_out(docs_dir, self.project_dir, self.shown)
+        if not problems:
+            return
+        for problem in problems:
+            log.error(str(problem))
+        if not self.serving:
+            raise PluginError(
+                f"The docs folder has {count(problems, 'link')} leading outside the project "
+                "(listed above); nothing was written."
+            )
+        real_root = containing_folder(docs_dir, self.project_dir).resolve()
+        for file in list(files):
+            source = Path(file.abs_src_path) if file.abs_src_path else None
+            # The theme's files are elsewhere, and fine: only the docs folder's are judged.
+            inside_docs = source is not None and source.is_relative_to(docs_dir)
+            if inside_docs and source and not source.resolve().is_relative_to(real_root):
+                files.remove(file)
 
     def add_files(self, files: Files, config: MkDocsConfig) -> Files:
         """Add every generated page as a generated file."""

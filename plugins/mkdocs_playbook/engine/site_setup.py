@@ -12,6 +12,7 @@ import importlib
 from pathlib import Path
 from typing import Any
 
+import markupsafe
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
@@ -37,6 +38,7 @@ def set_up_site(config: MkDocsConfig, project_dir: Path) -> None:
     require_markdown_extensions(config)
     _add_assets(config)
     _add_theme_fixes(config)
+    _escape_site_name(config)
 
 
 def add_site_files(files: Files, config: MkDocsConfig, template_dirs: list[Path]) -> None:
@@ -89,6 +91,16 @@ def _add_assets(config: MkDocsConfig) -> None:
     for name in JS_ASSETS:
         if f"{SITE_ASSETS}/{name}" not in scripts:
             config.extra_javascript.append(f"{SITE_ASSETS}/{name}")
+
+
+def _escape_site_name(config: MkDocsConfig) -> None:
+    """Show the site name as typed: Material writes it into pages as HTML (`Tom & Jerry's`,
+    a folder name `playbook init` made it from). As markup, it is escaped once, also where
+    a template escapes it again; a name with nothing to escape stays as it is."""
+    name = config.site_name
+    escaped = markupsafe.escape(name)
+    if escaped != name:
+        config.site_name = escaped
 
 
 def _add_theme_fixes(config: MkDocsConfig) -> None:

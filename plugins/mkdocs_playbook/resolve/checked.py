@@ -33,6 +33,7 @@ def check_playbook(
     max_file_size: int,
     cache: LoadCache | None = None,
     site: SitePaths | None = None,
+    root_dir: Path | None = None,
 ) -> Checked:
     """Load and validate every file, then resolve every ref and gather the backlinks."""
     result = load_playbook(
@@ -41,6 +42,7 @@ def check_playbook(
         max_file_size=max_file_size,
         cache=cache,
         site=site,
+        root_dir=root_dir,
     )
     links, ref_diagnostics = resolve_refs(result.playbook)
     return Checked(result.playbook, links, sorted_diagnostics(result.diagnostics + ref_diagnostics))
