@@ -215,3 +215,20 @@ def test_no_engine_module_but_compat_uses_a_private_name() -> None:
                 if name.startswith("_") and not name.startswith("__") and name not in OWN_PRIVATE:
                     found.append(f"{path.name}:{node.lineno}: {name}")
     assert found == []
+
+
+def test_a_rebuilt_pages_search_entries_replace_its_old_ones_where_they_stood() -> None:
+    from types import SimpleNamespace
+
+    locations = ["a/", "b/", "b/#x", "c/"]
+    index = SimpleNamespace(entries=[{"location": where} for where in locations])
+
+    def build() -> None:
+        index.entries.append({"location": "b/", "new": True})
+
+    compat.replace_search_entries(index, "b/", build)
+    assert index.entries == [
+        {"location": "a/"},
+        {"location": "b/", "new": True},
+        {"location": "c/"},
+    ]

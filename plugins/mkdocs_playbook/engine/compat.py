@@ -102,6 +102,37 @@ def search_index(config: MkDocsConfig) -> Any:
     return index if isinstance(getattr(index, "entries", None), list) else None
 
 
+def replace_search_entries(index: Any, url: str, build: Callable[[], None]) -> None:
+    """Run ``build``, which adds a page's entries to the search ``index`` (its `entries`
+    list), so that they replace the page's old entries where those stood. Buys: serve's
+    page-by-page rebuild keeps the search index as a whole build makes it."""
+    removed_at = _remove_entries(index, url)
+    kept: list[Any] = index.entries
+    index.entries = []
+    try:
+        build()
+    finally:
+        fresh, index.entries = index.entries, kept
+        at = len(kept) if removed_at is None else removed_at
+        index.entries[at:at] = fresh
+
+
+def _remove_entries(index: Any, url: str) -> int | None:
+    """Drop a page's search entries; the place of its first one, if it had any."""
+    entries: list[dict[str, Any]] = index.entries
+    first = None
+    kept: list[dict[str, Any]] = []
+    for entry in entries:
+        location = str(entry.get("location", ""))
+        if location == url or location.startswith(url + "#"):
+            if first is None:
+                first = len(kept)
+            continue
+        kept.append(entry)
+    index.entries = kept
+    return first
+
+
 def material_search_index(config: MkDocsConfig) -> Any:
     """The index of Material's search plugin, whose `add_entry_from_context` may be
     replaced; ``None`` with MkDocs' own search or none."""

@@ -121,11 +121,8 @@ def rebuild_pages(
     search = compat.search_index(config)
     doc_files = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
     for page in pages:
-        removed_at = _remove_entries(search, page.url) if search is not None else None
-        kept: list[Any] | None = None
-        if search is not None:
-            kept, search.entries = search.entries, []
-        try:
+
+        def build(page: Page = page) -> None:
             compat.build_page(
                 page,
                 config,
@@ -134,11 +131,11 @@ def rebuild_pages(
                 last.env,
                 excluded=page.file.inclusion.is_excluded(),  # type: ignore[no-untyped-call]
             )
-        finally:
-            if search is not None and kept is not None:
-                fresh, search.entries = search.entries, kept
-                at = len(kept) if removed_at is None else removed_at
-                search.entries[at:at] = fresh
+
+        if search is None:
+            build()
+        else:
+            compat.replace_search_entries(search, page.url, build)
     log_level = config.validation.links.anchors
     for page in pages:
         page.validate_anchor_links(files=files, log_level=log_level)
@@ -153,19 +150,3 @@ def other_plugins_allow(config: MkDocsConfig, ours: object) -> bool:
         for name, plugin in config.plugins.items()
         if plugin is not ours
     )
-
-
-def _remove_entries(index: Any, url: str) -> int | None:
-    """Drop a page's search entries; the place of its first one, if it had any."""
-    entries: list[dict[str, Any]] = index.entries
-    first = None
-    kept: list[dict[str, Any]] = []
-    for entry in entries:
-        location = str(entry.get("location", ""))
-        if location == url or location.startswith(url + "#"):
-            if first is None:
-                first = len(kept)
-            continue
-        kept.append(entry)
-    index.entries = kept
-    return first
