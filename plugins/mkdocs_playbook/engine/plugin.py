@@ -63,10 +63,11 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
 
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
         site, mode = self.session.site, self.session.options.nav
-        if site is not None:
-            own = config.nav is not None
-            self.session.nav = nav if mode == "off" else playbook_nav(nav, site, mode, files, own)
-        return self.session.nav or nav
+        if site is not None and mode != "off":
+            nav = playbook_nav(nav, site, mode, files, own=config.nav is not None)
+        if site is not None:  # The page-output key and serve's rebuild use it.
+            self.session.nav = nav
+        return nav
 
     def on_pre_page(self, page: Page, /, *, config: MkDocsConfig, files: Files) -> Page:
         """Before MkDocs reads the first page, convert the generated ones in parallel."""
