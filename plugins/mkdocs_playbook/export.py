@@ -58,7 +58,8 @@ def export_site(project: Project, check: ProjectCheck, out: Path) -> ExportResul
         use_directory_urls=config.get("use_directory_urls", True) is not False,
         site_url=config.get("site_url"),
     )
-    renderer, generated = pipeline.render(check, site)
+    renderer, plan = pipeline.site_plan(check, site)
+    generated = plan.pages
     # Read the docs before writing anything, so nothing written is read back.
     sources = list(docs_files(project.docs_dir))
     docs_out = out / EXPORT_DOCS_DIR
@@ -80,7 +81,7 @@ def export_site(project: Project, check: ProjectCheck, out: Path) -> ExportResul
         target.write_text(markdown, encoding="utf-8")
     other += _copy_assets(docs_out)
     other += _copy_custom_dir(project, out)
-    nav = export_nav(project, pipeline.plan(check, renderer, generated), handwritten)
+    nav = export_nav(project, plan, handwritten)
     if nav is not None:
         config["nav"] = nav
     (out / "mkdocs.yml").write_text(dump_config(config), encoding="utf-8")

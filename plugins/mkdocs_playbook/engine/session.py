@@ -137,7 +137,7 @@ class Session:
         if plans is not None and pipeline.render_cache is not None:
             plans.restore_notes(pipeline.render_cache)
         try:
-            renderer, pages = pipeline.render(checked, settings)
+            renderer, plan = pipeline.site_plan(checked, settings)
         except TemplateProblem as problem:
             log.error(str(problem))
             if self.serving:
@@ -149,7 +149,6 @@ class Session:
                 f"Rendered {len(cache.rendered)} of {cache.page_count} entity and index pages; "
                 "the others were kept from the last render"
             )
-        plan = pipeline.plan(checked, renderer, pages)
         clashing = self._clashes(config, plan)
         if clashing:
             return clashing
