@@ -483,7 +483,7 @@ build(first, serve_url=URL)
 plugin = first.plugins["playbook"]
 print("ready", flush=True)
 sys.stdin.readline()  # The test edits the project now.
-in_place = plugin._rebuild_in_place()
+in_place = plugin.serve.rebuild_in_place()
 if not in_place:
     build(config("served"), serve_url=URL)
 fresh = config("fresh", cache=False)
@@ -568,7 +568,7 @@ served.plugins.on_startup(command="serve", dirty=False)
 build(served, serve_url="http://127.0.0.1:8000/")
 print("ready", flush=True)
 sys.stdin.readline()  # The test edits the project now.
-assert served.plugins["playbook"]._rebuild_in_place()
+assert served.plugins["playbook"].serve.rebuild_in_place()
 served.plugins.on_shutdown()  # What `mkdocs serve` runs when it stops.
 """
 
