@@ -24,7 +24,7 @@ from mkdocs.structure.pages import Page
 
 from ..diagnostics import Diagnostic
 from ..links import containing_folder, docs_links_out
-from ..options import DEFAULTS, PlaybookOptions
+from ..options import PlaybookOptions
 from ..plan import SitePlan, SiteSettings, clashes, site_settings
 from ..plan_cache import docs_key
 from ..render.front_matter import read_front_matter
@@ -37,6 +37,8 @@ if TYPE_CHECKING:  # Imported when a build first needs the playbook (`pipeline`)
 
 log = get_plugin_logger(__name__)
 
+OPTION_NAMES = tuple(f.name for f in fields(PlaybookOptions))
+
 Built = tuple[SitePlan, "Renderer | None", str | None]
 """A build's plan, its renderer (none when the plan came from the cache) and its cache key."""
 
@@ -46,7 +48,7 @@ class Session:
 
     def __init__(self) -> None:
         self.serving = False
-        self.options: PlaybookOptions = DEFAULTS
+        self._options: Mapping[str, Any] = {}
         self.project_dir = Path.cwd()
         self.stores = Stores()
         self.heap = HeapFreeze()
@@ -74,10 +76,15 @@ class Session:
         """This build's MkDocs objects, for the theme's cache and serve's rebuilds."""
 
     def configure(self, options: Mapping[str, Any], config: MkDocsConfig) -> None:
-        """Take the plugin's options as mkdocs.yml sets them, and the project's folder."""
-        names = [f.name for f in fields(PlaybookOptions) if f.name in options]
-        self.options = PlaybookOptions(**{name: options[name] for name in names})
+        """Take the plugin's options (MkDocs' config of the plugin) and the project's folder."""
+        self._options = options
         self.project_dir = Path(config.config_file_path or "mkdocs.yml").resolve().parent
+
+    @property
+    def options(self) -> PlaybookOptions:
+        """The plugin's options as they are set now (the defaults for those MkDocs has not
+        loaded)."""
+        return PlaybookOptions(**{n: self._options[n] for n in OPTION_NAMES if n in self._options})
 
     @property
     def pages(self) -> dict[str, str]:
@@ -271,12 +278,13 @@ class Session:
             return files
         sources = self.site.sources
         entity_pages = set(self.site.entity_pages)
+        listed = self.options.nav == "entities"
         for src_uri, markdown in self.pages.items():
             # Entity pages are reached from their index, search and backlinks; listing
             # them in the nav would make every page's build grow with the page count.
             inclusion = (
                 InclusionLevel.NOT_IN_NAV
-                if src_uri in entity_pages and self.options.nav != "entities"
+                if src_uri in entity_pages and not listed
                 else InclusionLevel.UNDEFINED
             )
             file = File.generated(
