@@ -125,6 +125,9 @@ def test_the_workflow_builds_strictly_with_a_pinned_date_and_deploys_to_pages(de
     assert "mkdocs build --strict" in commands
     assert 'export SOURCE_DATE_EPOCH="$(git log -1 --format=%ct)"' in commands
     assert {"uses": "actions/upload-pages-artifact@v3", "with": {"path": "site"}} in build
+    # The build cache is kept with its key, which lives outside the project.
+    (cache,) = [step for step in build if step.get("uses") == "actions/cache@v4"]
+    assert cache["with"]["path"].split() == [".cache/playbook", "~/.cache/mkdocs-playbook"]
     deploy = workflow["jobs"]["deploy"]
     assert deploy["needs"] == "build"
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}

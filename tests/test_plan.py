@@ -63,7 +63,7 @@ def test_site_settings_come_from_plugin_and_extension_names() -> None:
     )
 
 
-def test_required_extensions_keep_the_sites_own_options_and_fences() -> None:
+def test_required_extensions_keep_the_sites_own_options() -> None:
     own_fence = {"name": "math", "class": "arithmatex", "format": "own"}
     merged = with_required_extensions(
         {"toc": {"permalink": True}, "pymdownx.superfences": {"custom_fences": [own_fence]}},
@@ -79,17 +79,11 @@ def test_required_extensions_keep_the_sites_own_options_and_fences() -> None:
         "admonition",
         "pymdownx.tabbed",
         "pymdownx.tasklist",
+        "mkdocs_playbook.render.table_labels",
         "pymdownx.emoji",
     ]
     assert merged["toc"] == {"permalink": True}
-    assert merged["pymdownx.superfences"]["custom_fences"] == [
-        own_fence,
-        {
-            "name": "mermaid",
-            "class": "mermaid",
-            "format": "<pymdownx.superfences.fence_code_format>",
-        },
-    ]
+    assert merged["pymdownx.superfences"]["custom_fences"] == [own_fence]
     assert merged["pymdownx.tabbed"] == {"alternate_style": True}
     assert merged["pymdownx.emoji"] == {
         "emoji_index": "<material.extensions.emoji.twemoji>",
@@ -99,3 +93,10 @@ def test_required_extensions_keep_the_sites_own_options_and_fences() -> None:
         {"pymdownx.emoji": {"emoji_index": "mine"}}, material=True, python_name=str
     )
     assert own_emoji["pymdownx.emoji"] == {"emoji_index": "mine"}
+
+
+def test_a_nav_section_title_is_html_as_themes_print_it() -> None:
+    plan = SitePlan({}, {}, [], [NavSection("Q&A <b>", "qa/index.md", [])], [], [], [])
+    assert [group.title for group in nav_plan(plan, "kinds", set()).sections] == [
+        "Q&amp;A &lt;b&gt;"
+    ]

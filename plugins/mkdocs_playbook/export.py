@@ -25,7 +25,6 @@ from .validation import ProjectCheck, docs_files
 
 PYTHON_NAME_TAG = "tag:yaml.org,2002:python/name:"
 EXPORT_DOCS_DIR = "docs"
-EXPORT_JS = (site_setup.MERMAID_ASSET, *site_setup.JS_ASSETS)
 MATERIAL_9_ONLY_OVERRIDES = ("partials/search.html",)
 """Overrides, relative to the theme's custom_dir, of partials whose markup Zensical changed:
 its search partial is a button that opens a dialog, and Material 9's form in its place
@@ -100,8 +99,7 @@ def export_config(project: Project, kinds: Iterable[Kind]) -> dict[str, Any]:
         config.get("markdown_extensions"), material=_theme_name(config) == "material"
     )
     config["extra_css"] = _with_assets(config.get("extra_css"), site_setup.CSS_ASSETS)
-    # Without the plugin nothing adds Mermaid per page, so the export loads it everywhere.
-    config["extra_javascript"] = _with_assets(config.get("extra_javascript"), EXPORT_JS)
+    config["extra_javascript"] = _with_assets(config.get("extra_javascript"), site_setup.JS_ASSETS)
     if project.nav_mode == "kinds":
         # Entity pages are reached from their kind's index, as under the plugin.
         not_in_nav = config.get("not_in_nav")
@@ -152,11 +150,11 @@ def _with_assets(listed: Any, names: tuple[str, ...]) -> list[Any]:
 
 
 def _copy_assets(docs_out: Path) -> int:
-    for name in (*site_setup.CSS_ASSETS, *EXPORT_JS):
+    for name in (*site_setup.CSS_ASSETS, *site_setup.JS_ASSETS):
         target = docs_out / site_setup.SITE_ASSETS / name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(site_setup.ASSETS_DIR / name, target)
-    return len(site_setup.CSS_ASSETS) + len(EXPORT_JS)
+    return len(site_setup.CSS_ASSETS) + len(site_setup.JS_ASSETS)
 
 
 def _theme_name(config: dict[str, Any]) -> str | None:

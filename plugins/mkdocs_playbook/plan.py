@@ -7,11 +7,15 @@ more than that, so such a build never loads the code that reads and renders a pl
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Literal, TypedDict
 
+from pydantic_core import core_schema as schema
+
+from .cache import Shape
 from .diagnostics import Diagnostic, Severity
 
 EditUrl = Callable[[str], str | None]
@@ -115,23 +119,23 @@ class SitePlan:
             )
         )
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> PlanJson:
         """The plan as JSON values."""
         return {
             "pages": self.pages,
             "sources": self.sources,
             "entity_pages": self.entity_pages,
-            "sections": [[s.title, s.index, s.entities] for s in self.sections],
+            "sections": [(s.title, s.index, s.entities) for s in self.sections],
             "reader_pages": self.reader_pages,
             "author_pages": self.author_pages,
             "diagnostics": [
-                [d.path, d.line, d.column, d.field, d.message, d.severity.value]
+                (d.path, d.line, d.column, d.field, d.message, d.severity.value)
                 for d in self.diagnostics
             ],
         }
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> SitePlan:
+    def from_json(cls, data: PlanJson) -> SitePlan:
         """A plan from what `to_json` gave."""
         return cls(
             pages=dict(data["pages"]),
@@ -149,8 +153,8 @@ class SitePlan:
 
 @dataclass(frozen=True)
 class NavGroup:
-    """A section the nav gets: its title, the pages it lists (its kind's index first), and
-    the pages that hang under it without being listed."""
+    """A section the nav gets: its title (as HTML), the pages it lists (its kind's index
+    first), and the pages that hang under it without being listed."""
 
     title: str
     listed: list[str]
@@ -184,10 +188,12 @@ def nav_plan(plan: SitePlan, mode: str, present: Collection[str]) -> NavPlan:
         if kind.index in present:
             placed.append(kind)
             continue
+        # Themes print a nav title as HTML, as they do a page's (see `front_matter`).
+        title = html.escape(kind.title)
         if mode == "entities":
-            sections.append(NavGroup(kind.title, [kind.index, *kind.entities], []))
+            sections.append(NavGroup(title, [kind.index, *kind.entities], []))
         else:
-            sections.append(NavGroup(kind.title, [kind.index], list(kind.entities)))
+            sections.append(NavGroup(title, [kind.index], list(kind.entities)))
     return NavPlan(
         readers=[path for path in plan.reader_pages if path not in present],
         sections=sections,
@@ -209,6 +215,54 @@ def reserved_names(written: Iterable[str]) -> dict[str, str]:
         name = top if slash else top.rsplit(".", 1)[0]
         names.setdefault(name, path)
     return names
+
+
+class PlanJson(TypedDict):
+    """A plan as JSON values (`SitePlan.to_json`)."""
+
+    pages: dict[str, str]
+    sources: dict[str, str]
+    entity_pages: list[str]
+    sections: list[tuple[str, str, list[str]]]
+    reader_pages: list[str]
+    author_pages: list[str]
+    diagnostics: list[tuple[str, int, int, str, str, Literal["error", "warning"]]]
+
+
+def _field(declared: schema.CoreSchema) -> schema.TypedDictField:
+    return schema.typed_dict_field(declared)
+
+
+_TEXT = schema.str_schema()
+_TEXTS = schema.list_schema(_TEXT)
+_BY_PATH = schema.dict_schema(_TEXT, _TEXT)
+PLAN_JSON: Shape[PlanJson] = Shape(
+    schema.typed_dict_schema(
+        {
+            "pages": _field(_BY_PATH),
+            "sources": _field(_BY_PATH),
+            "entity_pages": _field(_TEXTS),
+            "sections": _field(schema.list_schema(schema.tuple_schema([_TEXT, _TEXT, _TEXTS]))),
+            "reader_pages": _field(_TEXTS),
+            "author_pages": _field(_TEXTS),
+            "diagnostics": _field(
+                schema.list_schema(
+                    schema.tuple_schema(
+                        [
+                            _TEXT,
+                            schema.int_schema(),
+                            schema.int_schema(),
+                            _TEXT,
+                            _TEXT,
+                            schema.literal_schema([s.value for s in Severity]),
+                        ]
+                    )
+                )
+            ),
+        }
+    )
+)
+"""The shape a stored plan must have to be read."""
 
 
 def clashes(

@@ -18,23 +18,45 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypedDict, TypeVar
 
-from .cache import Store, digest, folder_files, stable_repr
+from pydantic_core import core_schema as schema
+
+from .cache import TEXT, Shape, Store, digest, folder_files, stable_repr
 from .links import containing_folder
 from .options import PlaybookOptions
-from .plan import SitePlan, SiteSettings
+from .plan import PLAN_JSON, SitePlan, SiteSettings
+
+State = TypeVar("State")
 
 
-class Notes(Protocol):
+class DocsPage(TypedDict):
+    """A hand-written page's Markdown with its refs rewritten, and the warnings they gave."""
+
+    markdown: str
+    warnings: list[str]
+
+
+DOCS_PAGE: Shape[DocsPage] = Shape(
+    schema.typed_dict_schema(
+        {
+            "markdown": schema.typed_dict_field(schema.str_schema()),
+            "warnings": schema.typed_dict_field(schema.list_schema(schema.str_schema())),
+        }
+    )
+)
+"""The shape a stored `DocsPage` must have to be read."""
+
+
+class Notes(Protocol[State]):
     """What a render noted (`render.incremental.RenderCache`), as the plan cache keeps it."""
 
     @property
     def empty(self) -> bool: ...
 
-    def state(self) -> dict[str, Any] | None: ...
+    def state(self) -> State | None: ...
 
-    def restore(self, state: dict[str, Any], pages: Mapping[str, Any]) -> None: ...
+    def restore(self, state: State, texts: Mapping[str, str]) -> None: ...
 
 
 @dataclass
@@ -75,19 +97,19 @@ class PlanCache:
     def plan(self, key: str) -> SitePlan | None:
         """The plan stored under ``key``; with it, keep what the last render noted and its
         pages' texts for the next edit."""
-        stored = self.store.get("site", key)
-        if not isinstance(stored, dict):
+        stored = self.store.get("site", key, PLAN_JSON)
+        if stored is None:
             return None
         self.store.touch("render", self._notes_key())
-        noted = self.store.get("render-plan", self._notes_key())
-        if isinstance(noted, str):
+        noted = self.store.get("render-plan", self._notes_key(), TEXT)
+        if noted is not None:
             self.store.touch("site", noted)
         return SitePlan.from_json(stored)
 
     def put_plan(self, key: str, plan: SitePlan) -> None:
         self.store.put("site", key, plan.to_json())
 
-    def keep_notes(self, notes: Notes, plan_key: str) -> None:
+    def keep_notes(self, notes: Notes[Any], plan_key: str) -> None:
         """Put what the last render noted in the store, for the next process, with the key
         of the plan that holds its pages' texts (a build that takes another plan from the
         cache keeps that one without reading the notes)."""
@@ -97,29 +119,26 @@ class PlanCache:
         self.store.put("render", self._notes_key(), state)
         self.store.put("render-plan", self._notes_key(), plan_key)
 
-    def restore_notes(self, notes: Notes) -> None:
-        """Hand a process's first render what the last build's render noted, with the texts
-        of its pages (from that build's plan), so that it renders only the pages whose reads
-        answer otherwise now."""
+    def restore_notes(self, notes: Notes[State], shape: Shape[State]) -> None:
+        """Hand a process's first render what the last build's render noted (a value of
+        ``shape``), with the texts of its pages (from that build's plan), so that it renders
+        only the pages whose reads answer otherwise now."""
         if not notes.empty:
             return
-        state = self.store.get("render", self._notes_key())
-        plan_key = self.store.get("render-plan", self._notes_key())
-        if not isinstance(state, dict) or not isinstance(plan_key, str):
+        state = self.store.get("render", self._notes_key(), shape)
+        plan_key = self.store.get("render-plan", self._notes_key(), TEXT)
+        if state is None or plan_key is None:
             return
-        plan = self.store.get("site", plan_key)
-        if isinstance(plan, dict) and isinstance(plan.get("pages"), dict):
+        plan = self.store.get("site", plan_key, PLAN_JSON)
+        if plan is not None:
             notes.restore(state, plan["pages"])
 
-    def docs_page(self, key: str) -> tuple[str, list[str]] | None:
+    def docs_page(self, key: str) -> DocsPage | None:
         """A hand-written page's Markdown with its refs made links, and its refs' warnings."""
-        stored = self.store.get("docs", key)
-        if isinstance(stored, dict):
-            return str(stored["markdown"]), list(stored["warnings"])
-        return None
+        return self.store.get("docs", key, DOCS_PAGE)
 
-    def put_docs_page(self, key: str, markdown: str, warnings: list[str]) -> None:
-        self.store.put("docs", key, {"markdown": markdown, "warnings": warnings})
+    def put_docs_page(self, key: str, page: DocsPage) -> None:
+        self.store.put("docs", key, page)
 
     def _notes_key(self) -> str:
         """Where the store keeps what the last render of this project noted."""

@@ -52,6 +52,19 @@ def playbook_nav(nav: Navigation, site: SitePlan, mode: str, files: Files, own: 
     return Navigation(items, pages)
 
 
+def leave_search_if_for_authors(page: Page) -> None:
+    """Keep a page of the nav's "For authors" section (at any depth) out of the search
+    index: a reader searching for "persona" is after the personas, not the guide to
+    writing one."""
+    parent = page.parent
+    while parent is not None:
+        if isinstance(parent, Section) and parent.title == AUTHORS_SECTION:
+            search = page.meta.get("search")
+            page.meta["search"] = {**(search if isinstance(search, dict) else {}), "exclude": True}
+            return
+        parent = parent.parent
+
+
 def page_of(files: Files, src_uri: str) -> Page | None:
     file = files.get_file_from_path(src_uri)
     return file.page if file is not None else None

@@ -13,10 +13,8 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
-from mkdocs.utils import get_relative_url
 from mkdocs.utils.meta import get_data
 
-from ..render.site_setup import MERMAID_ASSET, SITE_ASSETS
 from .build_cache import (
     CACHED_PAGE_SOURCE,
     CACHED_PAGE_TEMPLATE,
@@ -102,12 +100,3 @@ def stored_output(session: Session, context: Any, page: Page) -> Any:
         del page.meta["template"]
         page_cache.page_context(context, page)
     return context
-
-
-def with_mermaid(output: str, page: Page) -> str:
-    """Load Mermaid where a page has a diagram, before Material's bundle runs its diagrams,
-    so it finds Mermaid and fetches none."""
-    if 'class="mermaid"' not in output:
-        return output
-    src = get_relative_url(f"{SITE_ASSETS}/{MERMAID_ASSET}", page.url)
-    return output.replace("</body>", f'<script src="{src}"></script>\n</body>', 1)

@@ -24,7 +24,7 @@ from mkdocs.structure.pages import Page
 from ..render.sanitize import sanitize_html, sanitize_text
 from . import pages
 from .config import PlaybookConfig
-from .nav import playbook_nav
+from .nav import leave_search_if_for_authors, playbook_nav
 from .serve import Serve, with_error_overlay
 from .session import Session
 from .site_setup import add_site_files, set_up_site
@@ -82,7 +82,9 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
     def on_page_content(
         self, content: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
-        """Clean the HTML of generated pages against the allowlist; docs/ pages stay as written."""
+        """Clean the HTML of generated pages against the allowlist; docs/ pages stay as written.
+        Pages for authors leave the search index (`nav.leave_search_if_for_authors`)."""
+        leave_search_if_for_authors(page)
         if not self.session.generated(page):
             return content
         # The search index and the table of contents are built from these after this event.
@@ -117,8 +119,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self.session.stores.after_build(self.session.serving, whole=not self.serve.partial)
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
-        """Load Mermaid where a page has a diagram; under serve, show the playbook's errors."""
-        return with_error_overlay(pages.with_mermaid(output, page), self.session.failure)
+        """Under serve, show the playbook's errors."""
+        return with_error_overlay(output, self.session.failure)
 
     def on_post_template(
         self, output_content: str, /, *, template_name: str, config: MkDocsConfig

@@ -87,6 +87,7 @@ class Serve:
             session.prepared = built
             return False
         sources = {path: session.source(path, text) for path, text in changed.items()}
+        docs = session.docs_to_rebuild(built[1])
 
         def adopt() -> None:
             session.site, session.renderer, session.site_key = built
@@ -96,14 +97,15 @@ class Serve:
             session.stores.page_cache.begin_counts()
         self.partial = True
         try:
-            rebuilt = rebuild_pages(last, sources, set_pages=adopt)
+            rebuilt = rebuild_pages(last, sources, set_pages=adopt, reread=docs)
         finally:
             self.partial = False
         if not rebuilt:
             session.prepared = built
             return False
         took = time.perf_counter() - started
-        log.info(f"Rebuilt {count(list(changed), 'changed playbook page')} in {took:.2f} s")
+        also = f" and {count(docs, 'page')} of docs/ that show them" if docs else ""
+        log.info(f"Rebuilt {count(list(changed), 'changed playbook page')}{also} in {took:.2f} s")
         return True
 
     def post_build(self, config: MkDocsConfig) -> None:

@@ -26,7 +26,7 @@ from ..diagnostics import Diagnostic
 from ..links import containing_folder, docs_links_out
 from ..options import PlaybookOptions
 from ..plan import SitePlan, SiteSettings, clashes, site_settings
-from ..plan_cache import docs_key
+from ..plan_cache import DocsPage, docs_key
 from ..render.front_matter import read_front_matter
 from .build_cache import HeapFreeze
 from .stores import Stores
@@ -68,6 +68,10 @@ class Session:
         """The plan and renderer of the last build without errors, shown while one stands."""
         self.ahead = False
         """Whether the build's generated pages are still to be converted ahead."""
+        self.docs_refs: dict[str, tuple[str, str]] = {}
+        """Hand-written pages whose refs this build rewrote (or warned about): their
+        Markdown before and after, by docs path. Under serve, an edit that changes what a
+        ref shows (an entity's title) rebuilds them too (`Serve.rebuild_in_place`)."""
         self.meta: dict[str, dict[str, Any]] = {}
         """The metadata of generated pages handed to MkDocs without front matter."""
         self.files: Files | None = None
@@ -107,6 +111,7 @@ class Session:
         """Load, validate and resolve; stop before MkDocs touches the site folder."""
         self.nav = None
         self.ahead = True
+        self.docs_refs = {}
         self.stores.open(self.options, self.project_dir, self.serving)
         page_cache = self.stores.page_cache
         if page_cache is not None:
@@ -142,7 +147,9 @@ class Session:
         if problems:
             return problems
         if plans is not None and pipeline.render_cache is not None:
-            plans.restore_notes(pipeline.render_cache)
+            from ..render.incremental import RENDER_STATE  # Loaded with the pipeline.
+
+            plans.restore_notes(pipeline.render_cache, RENDER_STATE)
         try:
             renderer, plan = pipeline.site_plan(checked, settings)
         except TemplateProblem as problem:
@@ -324,10 +331,10 @@ class Session:
         key = docs_key(self.site_key, page.file.src_uri, path, markdown) if self.site_key else ""
         stored = plans.docs_page(key) if plans is not None and key else None
         if stored is not None:
-            rewritten, warnings = stored
-            for warning in warnings:
+            for warning in stored["warnings"]:
                 log.warning(warning)
-            return rewritten
+            self._note_docs_refs(page.file.src_uri, markdown, stored)
+            return stored["markdown"]
         renderer = self.refs_renderer(config)
         if renderer is None:
             return markdown
@@ -337,9 +344,29 @@ class Session:
         for warning in warnings:
             log.warning(warning)
         rewritten = renderer.rewrite_page_refs(markdown, page.file.src_uri)
+        done = DocsPage(markdown=rewritten, warnings=warnings)
+        self._note_docs_refs(page.file.src_uri, markdown, done)
         if plans is not None and key:
-            plans.put_docs_page(key, rewritten, warnings)
+            plans.put_docs_page(key, done)
         return rewritten
+
+    def _note_docs_refs(self, src_uri: str, markdown: str, done: DocsPage) -> None:
+        if done["markdown"] != markdown or done["warnings"]:
+            self.docs_refs[src_uri] = (markdown, done["markdown"])
+        else:
+            self.docs_refs.pop(src_uri, None)
+
+    def docs_to_rebuild(self, renderer: Renderer | None) -> list[str]:
+        """The hand-written pages whose refs show something else with ``renderer`` (an
+        entity's new title, say): all that have refs when the plan came from the cache
+        without one."""
+        if renderer is None:
+            return list(self.docs_refs)
+        return [
+            src_uri
+            for src_uri, (markdown, rewritten) in self.docs_refs.items()
+            if renderer.rewrite_page_refs(markdown, src_uri) != rewritten
+        ]
 
     def refs_renderer(self, config: MkDocsConfig) -> Renderer | None:
         """The renderer, made now if the plan came from the cache (never while an error

@@ -24,7 +24,6 @@ from ..render.site_setup import (
     CSS_ASSETS,
     JS_ASSETS,
     MATERIAL_PARTIALS_DIR,
-    MERMAID_ASSET,
     SITE_ASSETS,
     with_required_extensions,
 )
@@ -48,7 +47,7 @@ def add_site_files(files: Files, config: MkDocsConfig, template_dirs: list[Path]
         for file in list(files.static_pages()):
             if file.abs_src_path and _inside(Path(file.abs_src_path), folder):
                 files.remove(file)
-    for name in (*CSS_ASSETS, *JS_ASSETS, MERMAID_ASSET):
+    for name in (*CSS_ASSETS, *JS_ASSETS):
         content = (ASSETS_DIR / name).read_bytes()
         files.append(File.generated(config, f"{SITE_ASSETS}/{name}", content=content))
 
@@ -59,7 +58,7 @@ def uses_material(config: MkDocsConfig) -> bool:
 
 def require_markdown_extensions(config: MkDocsConfig) -> None:
     """Enable what generated pages use: tables, attributes, Markdown in HTML, admonitions,
-    tabs, Mermaid fences and, on Material, its icons."""
+    tabs, table labels and, on Material, its icons."""
     names: list[str] = config.markdown_extensions
     merged = with_required_extensions(
         {name: config.mdx_configs.get(name) for name in names},

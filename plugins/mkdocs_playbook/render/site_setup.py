@@ -20,22 +20,17 @@ MARKDOWN_EXTENSIONS: tuple[str, ...] = (
     "pymdownx.superfences",
     "pymdownx.tabbed",
     "pymdownx.tasklist",
+    "mkdocs_playbook.render.table_labels",
 )
 """Extensions the generated pages use: tables, attributes, Markdown in HTML, admonitions,
-Mermaid fences, tabs and tick boxes (checklists)."""
+fenced code, tabs, tick boxes (checklists) and table cells labelled by their column
+(stacked rows on a phone)."""
 
 EXTENSION_OPTIONS: dict[str, dict[str, Any]] = {
     "pymdownx.tabbed": {"alternate_style": True},
     "pymdownx.tasklist": {"custom_checkbox": True},
 }
 """Options set on those extensions unless the config sets them."""
-
-MERMAID_FENCE: dict[str, str] = {
-    "name": "mermaid",
-    "class": "mermaid",
-    "format": "pymdownx.superfences.fence_code_format",
-}
-"""The `pymdownx.superfences` custom fence for diagrams; `format` is a dotted name."""
 
 MATERIAL_EMOJI: dict[str, str] = {
     "emoji_index": "material.extensions.emoji.twemoji",
@@ -52,9 +47,6 @@ SITE_ASSETS = "assets/playbook"
 CSS_ASSETS: tuple[str, ...] = ("playbook.css",)
 JS_ASSETS: tuple[str, ...] = ("playbook.js",)
 """Scripts every page loads."""
-MERMAID_ASSET = "vendor/mermaid.min.js"
-"""Served from the site (Material would fetch Mermaid from a CDN), and loaded only by the
-pages that have a diagram: it is 3.5 MB."""
 
 
 def with_required_extensions(
@@ -64,10 +56,10 @@ def with_required_extensions(
     python_name: Callable[[str], Any],
 ) -> dict[str, dict[str, Any]]:
     """The site's Markdown extensions (name → options, in order) with what generated pages
-    use added: `MARKDOWN_EXTENSIONS` with their `EXTENSION_OPTIONS` unless set, the Mermaid
-    fence, and on Material its icons, unless the site has its own emoji setup. The plugin
-    and `playbook export` both call it; ``python_name`` turns a dotted name into what their
-    config holds (the object itself, or an `!!python/name:` tag)."""
+    use added: `MARKDOWN_EXTENSIONS` with their `EXTENSION_OPTIONS` unless set, and on
+    Material its icons, unless the site has its own emoji setup. The plugin and `playbook
+    export` both call it; ``python_name`` turns a dotted name into what their config holds
+    (the object itself, or an `!!python/name:` tag)."""
     merged = {name: dict(options or {}) for name, options in extensions.items()}
     for name in MARKDOWN_EXTENSIONS:
         options = merged.setdefault(name, {})
@@ -77,9 +69,4 @@ def with_required_extensions(
         merged["pymdownx.emoji"] = {
             option: python_name(dotted) for option, dotted in MATERIAL_EMOJI.items()
         }
-    superfences = merged["pymdownx.superfences"]
-    fences = list(superfences.get("custom_fences") or [])
-    if not any(isinstance(fence, dict) and fence.get("name") == "mermaid" for fence in fences):
-        fences.append({**MERMAID_FENCE, "format": python_name(MERMAID_FENCE["format"])})
-    superfences["custom_fences"] = fences
     return merged
