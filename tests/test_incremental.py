@@ -496,7 +496,7 @@ build(first, serve_url=URL)
 plugin = first.plugins["playbook"]
 print("ready", flush=True)
 sys.stdin.readline()  # The test edits the project now.
-in_place = plugin._rebuild_in_place()
+in_place = plugin.serve.rebuild_in_place()
 if not in_place:
     build(config("served"), serve_url=URL)
 fresh = config("fresh", cache=False)
@@ -597,7 +597,7 @@ served.plugins.on_startup(command="serve", dirty=False)
 build(served, serve_url="http://127.0.0.1:8000/")
 print("ready", flush=True)
 sys.stdin.readline()  # The test edits the project now.
-assert served.plugins["playbook"]._rebuild_in_place()
+assert served.plugins["playbook"].serve.rebuild_in_place()
 served.plugins.on_shutdown()  # What `mkdocs serve` runs when it stops.
 """
 
@@ -753,7 +753,7 @@ def test_serve_watches_file_events_and_a_read_is_not_a_change(tmp_path: Path) ->
     from mkdocs.livereload import LiveReloadServer
     from watchdog.observers.polling import PollingObserver
 
-    from mkdocs_playbook.engine.fast_rebuild import watch_file_events
+    from mkdocs_playbook.engine.compat import watch_file_events
 
     folder = tmp_path / "playbooks"
     folder.mkdir()

@@ -17,9 +17,14 @@ PACKAGE = "mkdocs_playbook"
 ROOT = Path(mkdocs_playbook.__file__).parent
 
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
-    # Leaves: problems and their places, the options, the read notes, the cache's store, and
-    # the site plan (data the engine loads alone, without the core, for a warm build).
-    ("base", ("diagnostics", "options", "reads", "cache", "plan", "links")),
+    # Leaves: problems and their places, the options, the read notes and the link rules.
+    ("base", ("diagnostics", "options", "reads", "links")),
+    # Caching, a layer of its own: the store, the site plan (data the engine loads alone,
+    # without the core, for a warm build; stored as JSON of a checked shape), and the plan
+    # cache (a build's plan, what its render noted, hand-written pages with their refs
+    # made links). The render cache (`render.incremental`) asks the renderer what each
+    # page read, so it sits with it.
+    ("caching", ("cache", "plan", "plan_cache")),
     # What a YAML file and a Markdown field may hold: the field types, positions, the strict
     # YAML reader and the Markdown dialect (its links).
     ("model", ("model", "load.yamlsource", "render.markup", "render.site_setup", "render.lists")),

@@ -329,6 +329,36 @@ def test_a_tag_every_entity_of_a_kind_carries_is_no_filter(tmp_path: Path) -> No
     assert "<code>persona</code>" not in page and "<code>young</code>" in page
 
 
+def test_coverage_has_a_table_for_each_column_its_kind_file_declares(renderer: Renderer) -> None:
+    from mkdocs_playbook.render.pages import coverage
+
+    playbook = renderer.playbook
+    persona = playbook.kinds.by_name["persona"]
+    declared = {
+        "through": ["campaign", "strategy"],
+        "columns": [
+            {"kind": "stage", "also_via": "play", "heading": "By stage", "caption": "Stages"},
+            {"kind": "channel", "heading": "By channel", "caption": "Channels"},
+            {"kind": "metric", "heading": "By metric", "caption": "Metrics", "transposed": True},
+        ],
+    }
+    tables = coverage(playbook, persona, declared).tables
+    assert [(t.heading, t.caption, t.corner) for t in tables] == [
+        ("By stage", "Stages", "Persona"),
+        ("By channel", "Channels", "Persona"),
+        ("By metric", "Metrics", "Metric"),
+    ]
+    assert [t.numbered for t in tables] == [True, False, False]
+    personas = playbook.of_kind(persona)
+    assert tables[0].rows == personas and tables[1].rows == personas
+    assert tables[2].columns == personas
+    metrics = {target for _, target in tables[2].cells}
+    assert [m.id for m in tables[2].rows] == [
+        m.id for m in playbook.of_kind(playbook.kinds.by_name["metric"]) if m.id in metrics
+    ]
+    assert tables[2].cells, "campaigns name metrics for the personas they target"
+
+
 def test_table_cells_are_labelled_with_their_column_for_stacked_rows_on_a_phone() -> None:
     import markdown
 

@@ -10,24 +10,19 @@ Material 9's templates.
 from __future__ import annotations
 
 import copy
-import html
 import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from .authoring.author_pages import author_page_paths
 from .diagnostics import Diagnostic, DiagnosticError
-from .entities import kind_index_path
 from .kinds.models import Kind
-from .plan import AUTHORS_SECTION, SiteSettings
+from .plan import AUTHORS_SECTION, SitePlan, nav_plan, site_settings
 from .project import PLUGIN_NAME, Project, Tagged, dump_config
 from .render import site_setup
-from .render.pages import Renderer
 from .validation import ProjectCheck, docs_files
 
-TAGS_PLUGINS = ("tags", "material/tags")
 PYTHON_NAME_TAG = "tag:yaml.org,2002:python/name:"
 EXPORT_DOCS_DIR = "docs"
 MATERIAL_9_ONLY_OVERRIDES = ("partials/search.html",)
@@ -54,17 +49,16 @@ def export_site(project: Project, check: ProjectCheck, out: Path) -> ExportResul
     out = out.resolve()
     _refuse_unsafe_target(project, out)
     config = export_config(project, check.playbook.kinds)
-    plugins = _plugin_names(config.get("plugins"))
-    extensions = [_extension_name(entry) for entry in config["markdown_extensions"]]
+    pipeline = project.pipeline()
     # The same settings the plugin gives the pipeline, read from the exported config.
-    site = SiteSettings(
-        show_tags=not any(name in plugins for name in TAGS_PLUGINS),
-        icons="pymdownx.emoji" in extensions,
-        snippets="pymdownx.snippets" in extensions,
+    site = site_settings(
+        plugins=_plugin_names(config.get("plugins")),
+        extensions=[_extension_name(entry) for entry in config["markdown_extensions"]],
         use_directory_urls=config.get("use_directory_urls", True) is not False,
         site_url=config.get("site_url"),
     )
-    renderer, generated = project.pipeline().render(check, site)
+    renderer, plan = pipeline.site_plan(check, site)
+    generated = plan.pages
     # Read the docs before writing anything, so nothing written is read back.
     sources = list(docs_files(project.docs_dir))
     docs_out = out / EXPORT_DOCS_DIR
@@ -92,7 +86,7 @@ def export_site(project: Project, check: ProjectCheck, out: Path) -> ExportResul
         other += 1
     other += _copy_assets(docs_out)
     other += _copy_custom_dir(project, out)
-    nav = export_nav(project, renderer, handwritten, author_page_paths(generated))
+    nav = export_nav(project, plan, handwritten)
     if nav is not None:
         config["nav"] = nav
     (out / "mkdocs.yml").write_text(dump_config(config), encoding="utf-8")
@@ -123,43 +117,32 @@ def export_config(project: Project, kinds: Iterable[Kind]) -> dict[str, Any]:
 
 
 def with_required_extensions(extensions: Any, *, material: bool) -> list[Any]:
-    """A `markdown_extensions` list with what the pages need added, as the plugin adds it."""
+    """A `markdown_extensions` list with what the pages need added, as the plugin adds it
+    (`render.site_setup.with_required_extensions`); other entries stay as they are."""
     entries: list[Any] = []
     if isinstance(extensions, dict):
         entries = [{name: options} if options else name for name, options in extensions.items()]
     elif isinstance(extensions, list):
         entries = list(extensions)
-    names = [_extension_name(entry) for entry in entries]
-    if material and "pymdownx.emoji" not in names:
-        # Material's icons, unless the config has its own emoji setup.
-        emoji = _with_python_names(site_setup.MATERIAL_EMOJI, tuple(site_setup.MATERIAL_EMOJI))
-        entries.append({"pymdownx.emoji": emoji})
-    for name in site_setup.MARKDOWN_EXTENSIONS:
-        options = _extension_options(entries, name)
-        for key, value in site_setup.EXTENSION_OPTIONS.get(name, {}).items():
-            options.setdefault(key, value)
-        _set_extension(entries, name, options)
-    return entries
-
-
-def _extension_options(entries: list[Any], name: str) -> dict[str, Any]:
+    named: dict[str, Any] = {}
     for entry in entries:
-        if isinstance(entry, dict) and name in entry:
-            return dict(entry[name] or {})
-    return {}
-
-
-def _set_extension(entries: list[Any], name: str, options: dict[str, Any]) -> None:
-    value = {name: options} if options else name
-    for index, entry in enumerate(entries):
-        if _extension_name(entry) == name:
-            entries[index] = value
-            return
-    entries.append(value)
-
-
-def _with_python_names(values: dict[str, str], keys: tuple[str, ...]) -> dict[str, Any]:
-    return {k: Tagged(PYTHON_NAME_TAG + v, "") if k in keys else v for k, v in values.items()}
+        name = _extension_name(entry)
+        if name is not None:
+            named.setdefault(name, entry[name] if isinstance(entry, dict) else None)
+    merged = site_setup.with_required_extensions(
+        named, material=material, python_name=lambda name: Tagged(PYTHON_NAME_TAG + name, "")
+    )
+    changed = {*site_setup.MARKDOWN_EXTENSIONS, *(name for name in merged if name not in named)}
+    result: list[Any] = []
+    for entry in entries:
+        name = _extension_name(entry)
+        if name in changed and name in merged:
+            options = merged.pop(name)
+            result.append({name: options} if options else name)
+        else:
+            result.append(entry)
+    result += [{name: options} if options else name for name, options in merged.items()]
+    return result
 
 
 def _with_assets(listed: Any, names: tuple[str, ...]) -> list[Any]:
@@ -187,37 +170,25 @@ def _theme_name(config: dict[str, Any]) -> str | None:
     return theme.get("name") if isinstance(theme, dict) else None
 
 
-def export_nav(
-    project: Project,
-    renderer: Renderer,
-    handwritten: Iterable[str],
-    author_paths: Iterable[str] = (),
-) -> list[Any] | None:
-    """The nav the plugin would make: the project's own (or the hand-written pages), the
-    extra generated pages, then one section per kind."""
+def export_nav(project: Project, site: SitePlan, handwritten: Iterable[str]) -> list[Any] | None:
+    """The nav the plugin would make (`plan.nav_plan` gives both): the project's own (or
+    the hand-written pages), the extra generated pages, then one section per kind."""
     written_nav = project.config.get("nav")
     if project.nav_mode == "off":
         return written_nav if isinstance(written_nav, list) else None
     nav = list(written_nav) if isinstance(written_nav, list) else auto_nav(handwritten)
-    present = set(_nav_paths(nav))
+    plan = nav_plan(site, project.nav_mode, set(_nav_paths(nav)))
     # As the plugin does: reader pages after the home page, author pages in their section.
     at = 1 if nav and _is_page_entry(nav[0]) else 0
-    nav[at:at] = [path for path in renderer.extra_page_paths("readers") if path not in present]
-    for kind in renderer.kinds_with_pages():
-        if kind_index_path(kind) not in present:
-            # MkDocs prints nav titles as HTML, as the plugin's nav escapes them.
-            nav.append({html.escape(kind.plural): _section_pages(project, renderer, kind)})
-    for_authors = [
-        path
-        for path in [*renderer.extra_page_paths("authors"), *author_paths]
-        if path not in present
-    ]
-    if for_authors:
+    nav[at:at] = plan.readers
+    for group in plan.sections:
+        nav.append({group.title: group.listed})
+    if plan.authors:
         section = next((i for i in nav if isinstance(i, dict) and AUTHORS_SECTION in i), None)
         if section is None:
-            nav.append({AUTHORS_SECTION: for_authors})
+            nav.append({AUTHORS_SECTION: plan.authors})
         else:
-            section[AUTHORS_SECTION] = [*section[AUTHORS_SECTION], *for_authors]
+            section[AUTHORS_SECTION] = [*section[AUTHORS_SECTION], *plan.authors]
     return nav
 
 
@@ -242,13 +213,6 @@ def auto_nav(src_uris: Iterable[str]) -> list[Any]:
             branch = section[title]
         branch.append(src_uri)
     return nav
-
-
-def _section_pages(project: Project, renderer: Renderer, kind: Kind) -> list[str]:
-    index = [kind_index_path(kind)]
-    if project.nav_mode != "entities":
-        return index
-    return index + [entity.page_path for entity in renderer.playbook.of_kind(kind)]
 
 
 def _nav_paths(nav: Any) -> Iterable[str]:

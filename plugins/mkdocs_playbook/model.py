@@ -268,11 +268,11 @@ def _time_shape(value: object) -> str | None:
     return None
 
 
-PlayTime = Annotated[
+Duration = Annotated[
     Annotated[TimeRange, Tag("range")] | Annotated[Text, Tag("text")],
     Discriminator(
         _time_shape,
-        custom_error_type="play_time",
+        custom_error_type="duration",
         custom_error_message='expected {min, max, unit} or text such as "2 hours"',
     ),
 ]

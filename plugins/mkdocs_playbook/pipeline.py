@@ -107,6 +107,12 @@ class Pipeline:
         )
         return renderer, pages
 
+    def site_plan(self, checked: Checked, site: SiteSettings) -> tuple[Renderer, SitePlan]:
+        """Render every page and plan where each goes: what a build (the plugin's, or the
+        export's) makes of a checked playbook. Raises `TemplateProblem` as `render` does."""
+        renderer, pages = self.render(checked, site)
+        return renderer, self.plan(checked, renderer, pages)
+
     def plan(self, checked: Checked, renderer: Renderer, pages: dict[str, str]) -> SitePlan:
         """Where the pages `render` made go: the sources, the nav sections, the site pages."""
         playbook = renderer.playbook

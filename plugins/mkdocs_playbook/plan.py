@@ -7,7 +7,8 @@ more than that, so such a build never loads the code that reads and renders a pl
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import html
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, TypedDict
@@ -41,6 +42,33 @@ class SiteSettings:
     use_directory_urls: bool = True
     site_url: str | None = None
     serving: bool = False
+
+
+TAGS_PLUGINS = ("tags", "material/tags")
+"""Plugins that list a page's tags themselves (the pages then leave them out)."""
+
+
+def site_settings(
+    *,
+    plugins: Collection[str],
+    extensions: Collection[str | None],
+    use_directory_urls: bool,
+    site_url: str | None,
+    edit_url: EditUrl | None = None,
+    serving: bool = False,
+) -> SiteSettings:
+    """What a site's config says that shapes the pages, from its plugins' and Markdown
+    extensions' names: the plugin reads them from MkDocs' config, the export from the
+    mkdocs.yml it writes."""
+    return SiteSettings(
+        edit_url=edit_url,
+        show_tags=not any(name in plugins for name in TAGS_PLUGINS),
+        icons="pymdownx.emoji" in extensions,
+        snippets="pymdownx.snippets" in extensions,
+        use_directory_urls=use_directory_urls,
+        site_url=site_url,
+        serving=serving,
+    )
 
 
 SITE_DEFAULTS = SiteSettings()
@@ -127,6 +155,57 @@ class SitePlan:
             ],
             files=dict(data["files"]),
         )
+
+
+@dataclass(frozen=True)
+class NavGroup:
+    """A section the nav gets: its title (as HTML), the pages it lists (its kind's index
+    first), and the pages that hang under it without being listed."""
+
+    title: str
+    listed: list[str]
+    hung: list[str]
+
+
+@dataclass(frozen=True)
+class NavPlan:
+    """Where a build's generated pages go in a nav that lists some pages already, as plain
+    values: the plugin makes MkDocs' nav objects of it, the export an mkdocs.yml `nav`."""
+
+    readers: list[str]
+    """Site pages for readers, to put right after the home page."""
+    sections: list[NavGroup]
+    """One section per kind to add at the end."""
+    placed: list[NavSection]
+    """Kinds whose index page the nav lists already: their entity pages hang under the
+    index's section, listed nowhere."""
+    authors: list[str]
+    """Pages for the "For authors" section (`AUTHORS_SECTION`), made at the end if missing."""
+
+
+def nav_plan(plan: SitePlan, mode: str, present: Collection[str]) -> NavPlan:
+    """Where ``plan``'s pages go in a nav that lists the ``present`` pages, for the `nav`
+    option's ``mode``: `kinds` lists each kind's index, `entities` its entity pages too.
+    Entity pages are reached from their index, search and backlinks; listing them in the
+    nav would make every page's build grow with the page count."""
+    sections: list[NavGroup] = []
+    placed: list[NavSection] = []
+    for kind in plan.sections:
+        if kind.index in present:
+            placed.append(kind)
+            continue
+        # Themes print a nav title as HTML, as they do a page's (see `front_matter`).
+        title = html.escape(kind.title)
+        if mode == "entities":
+            sections.append(NavGroup(title, [kind.index, *kind.entities], []))
+        else:
+            sections.append(NavGroup(title, [kind.index], list(kind.entities)))
+    return NavPlan(
+        readers=[path for path in plan.reader_pages if path not in present],
+        sections=sections,
+        placed=placed,
+        authors=[path for path in plan.author_pages if path not in present],
+    )
 
 
 def reserved_names(written: Iterable[str]) -> dict[str, str]:

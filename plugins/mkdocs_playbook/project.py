@@ -16,8 +16,10 @@ import yaml
 
 from .diagnostics import Diagnostic, DiagnosticError, default_display_dir, display_path, key_line
 from .kinds.registry import KIND_FILE, builtin_kinds
+from .load.loader import LoadCache
 from .options import DEFAULTS, PlaybookOptions
 from .pipeline import Pipeline
+from .render.incremental import RenderCache
 
 CONFIG_FILES = ("properdocs.yml", "properdocs.yaml", "mkdocs.yml", "mkdocs.yaml")
 """Config file names in the order ProperDocs looks for them; MkDocs knows the last two."""
@@ -70,8 +72,12 @@ class Project:
         """Folders whose page templates override the packaged ones, as the plugin finds them."""
         return self.options.template_dirs(self.root, self.custom_dir)
 
-    def pipeline(self) -> Pipeline:
-        """The phases of this project, as a build runs them."""
+    def pipeline(
+        self, load_cache: LoadCache | None = None, render_cache: RenderCache | None = None
+    ) -> Pipeline:
+        """The phases of this project, as a build runs them: the one place a `Pipeline` is
+        made, for the command line, the export and the plugin alike. The caches keep what
+        the last run read and rendered, for a run that follows it in the same process."""
         return Pipeline(
             self.options,
             project_dir=self.root,
@@ -79,6 +85,8 @@ class Project:
             display=self.display,
             playbooks_dir=self.playbooks_dir,
             override_dirs=self.template_dirs,
+            load_cache=load_cache,
+            render_cache=render_cache,
         )
 
     @property

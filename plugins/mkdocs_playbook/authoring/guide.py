@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
 from ..diagnostics import Diagnostic
 from ..kinds.models import Kind
 from ..kinds.registry import KindRegistry, builtin_kinds
@@ -36,141 +38,23 @@ class MessageExample:
     """(path under the playbook folder, YAML) of the broken files."""
 
 
-MESSAGE_EXAMPLES: tuple[MessageExample, ...] = (
-    MessageExample(
-        "A required field is missing",
-        "Every kind needs `title` and `summary`; some kinds need more (see their tables).",
-        (
-            (
-                "personas/night-owl.yaml",
-                "title: Night owl\nbarriers: [Shifts]\nmotivators: [Sleep]\n",
-            ),
-        ),
-    ),
-    MessageExample(
-        "A field name is misspelt",
-        "Only the fields of the kind are allowed; the message names the closest one.",
-        (("metrics/shares.yaml", "title: Shares\nsummery: How often a post is passed on.\n"),),
-    ),
-    MessageExample(
-        "A field is left empty",
-        "A key with nothing after it is empty. Give it a value, or remove the line.",
-        (("channels/radio.yaml", "title: Radio\nsummary:\n"),),
-    ),
-    MessageExample(
-        "Text where a list is expected",
-        "List fields take `- item` lines (or `[a, b]`), even for one item.",
-        (
-            (
-                "personas/night-owl.yaml",
-                "title: Night owl\nsummary: Works nights.\nbarriers: Shifts\nmotivators: [Sleep]\n",
-            ),
-        ),
-    ),
-    MessageExample(
-        "YAML reads the value as something else",
-        "YAML reads `true` and `false` as yes/no values and `2024-01-31` as a date. Put "
-        "such text in quotes. (`yes`, `no`, `on` and `off` stay text, as in YAML 1.2.)",
-        (
-            (
-                "personas/night-owl.yaml",
-                "title: Night owl\nsummary: Works nights.\nbarriers: [Shifts]\n"
-                "motivators: [Sleep]\nquote: false\n",
-            ),
-        ),
-    ),
-    MessageExample(
-        "A value that is not one of the choices",
-        "Some fields take one of a fixed set of words.",
-        (("metrics/shares.yaml", "title: Shares\nsummary: Passed on.\ncategory: awarness\n"),),
-    ),
-    MessageExample(
-        "Too few items",
-        "A comparison needs two subjects or more.",
-        (
-            (
-                "comparisons/just-one.yaml",
-                "title: Just one\nsummary: Not a comparison.\nsubjects: [kind:strategy]\n"
-                "dimensions:\n  - name: Time span\n    values:\n      strategy: Long.\n",
-            ),
-        ),
-    ),
-    MessageExample(
-        "A campaign without a strategy",
-        "Every campaign runs under a strategy.",
-        (("campaigns/pop-up.yaml", "title: Pop-up\nsummary: A weekend stall.\n"),),
-    ),
-    MessageExample(
-        "A comparison row that misses a subject",
-        "Every dimension gives a value for every subject.",
-        (
-            (
-                "comparisons/reach.yaml",
-                "title: Reach\nsummary: Who each one reaches.\n"
-                "subjects: [kind:strategy, kind:campaign]\n"
-                "dimensions:\n  - name: Audience\n    values:\n      strategy: Everyone.\n",
-            ),
-        ),
-    ),
-    MessageExample(
-        "Two stages with the same order",
-        "`order` places a stage in the flow, so each stage needs its own.",
-        (("stages/plan.yaml", "title: Plan\nsummary: Write the plan.\norder: 1\n"),),
-    ),
-    MessageExample(
-        "A ref to an entity that does not exist",
-        "Refs are checked at every build. An unknown one is a warning: the site still "
-        "builds, showing plain text, but `--strict` fails.",
-        (
-            (
-                "campaigns/pop-up.yaml",
-                "title: Pop-up\nsummary: A weekend stall.\nstrategy: quit-smoking\n"
-                "personas: [social-smoker-sal]\n",
-            ),
-        ),
-    ),
-    MessageExample(
-        "A ref to the wrong kind",
-        "A field that names a kind takes refs to that kind only.",
-        (
-            (
-                "campaigns/pop-up.yaml",
-                "title: Pop-up\nsummary: A weekend stall.\nstrategy: persona:social-smoker-sally\n",
-            ),
-        ),
-    ),
-    MessageExample(
-        "An inline ref to an entity that does not exist",
-        "Links written as refs in Markdown are checked too.",
-        (
-            (
-                "plays/ask-sally.yaml",
-                "title: Ask Sally\nsummary: Ask her why.\n"
-                "why: '[Sally](persona:sally) knows best.'\nhow: [Ask her.]\n",
-            ),
-        ),
-    ),
-    MessageExample(
-        "A file name that is not an id",
-        "The file name is the id: lowercase letters, digits and hyphens.",
-        (("personas/Night Owl.yaml", "title: Night owl\nsummary: Works nights.\n"),),
-    ),
-    MessageExample(
-        "A key written twice",
-        "The second one would silently win, so it is an error.",
-        (("metrics/shares.yaml", "title: Shares\nsummary: Passed on.\ntitle: Reposts\n"),),
-    ),
-    MessageExample(
-        "A colon inside a value",
-        "`key: value: more` is not valid YAML. Put the value in quotes.",
-        (
-            (
-                "metrics/shares.yaml",
-                "title: Shares\nsummary: Shares: how often a post is passed on\n",
-            ),
-        ),
-    ),
-)
+MESSAGE_EXAMPLES_FILE = Path(__file__).parent / "message_examples.yaml"
+"""The examples, as data: the guide's text is not Python."""
+
+
+def _message_examples() -> tuple[MessageExample, ...]:
+    data = yaml.safe_load(MESSAGE_EXAMPLES_FILE.read_text(encoding="utf-8"))
+    return tuple(
+        MessageExample(
+            example["title"],
+            example["explanation"],
+            tuple((file["path"], file["yaml"]) for file in example["files"]),
+        )
+        for example in data
+    )
+
+
+MESSAGE_EXAMPLES: tuple[MessageExample, ...] = _message_examples()
 
 
 @functools.lru_cache(maxsize=8)

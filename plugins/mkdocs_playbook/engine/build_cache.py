@@ -44,6 +44,7 @@ from ..cache import (
     stable_json,
     stable_repr,
 )
+from . import compat
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -354,8 +355,7 @@ class PageCache:
             if not counter.count and page.content is not None:
                 self._keep_conversion(key, snapshot, page.content)
 
-        # An instance attribute shadows the method for this page object only.
-        setattr(page, "render", render)  # noqa: B010
+        compat.replace_render(page, render)
 
     def _convert(self, page: Page, config: MkDocsConfig, files: Files) -> Conversion:
         """Convert the page with this build's converter; what `_restore` needs of it, with
@@ -449,14 +449,11 @@ class PageCache:
 
     def wrap_search(self, config: MkDocsConfig, generated: Callable[[Page], bool]) -> None:
         """Reuse the search entries of unchanged generated pages (Material's search only)."""
-        plugin = config.plugins.get("material/search") or config.plugins.get("search")
-        index = getattr(plugin, "search_index", None)
-        if index is None or not type(plugin).__module__.startswith("material.plugins.search"):
+        index = compat.material_search_index(config)
+        if index is None:
             return
-        entries = getattr(index, "entries", None)
-        original = getattr(index, "add_entry_from_context", None)
-        if not isinstance(entries, list) or original is None:
-            return
+        entries = index.entries
+        original: Callable[[Page], None] = index.add_entry_from_context
         setup = digest(versions(), stable_repr(getattr(index, "config", None)))
 
         def add_entry_from_context(page: Page) -> None:
@@ -474,7 +471,7 @@ class PageCache:
             original(page)
             self.store.put("search", key, index.entries[before:])
 
-        index.add_entry_from_context = add_entry_from_context
+        compat.replace_add_entry(index, add_entry_from_context)
         self._search = (setup, original, entries)
 
     # -- page output ---------------------------------------------------------------------
@@ -588,24 +585,13 @@ class _Converter:
         )
 
     def convert(self, page: Page, config: MkDocsConfig, files: Files) -> None:
-        from mkdocs.structure import pages
         from mkdocs.structure.toc import get_toc
 
         md = self._md.reset()
-        raw_html = pages._RawHTMLPreprocessor()
-        raw_html._register(md)
-        anchors = pages._ExtractAnchorsTreeprocessor(page.file, files, config)
-        anchors._register(md)
-        relative_paths = pages._RelativePathTreeprocessor(page.file, files, config)
-        relative_paths._register(md)
-        title = pages._ExtractTitleTreeprocessor()
-        title._register(md)
+        finish = compat.register_page_processors(md, page, files, config)
         page.content = md.convert(page.markdown or "")
         page.toc = get_toc(getattr(md, "toc_tokens", []))
-        page._title_from_render = title.title
-        page.present_anchor_ids = anchors.present_anchor_ids | raw_html.present_anchor_ids
-        if pages.log.getEffectiveLevel() > logging.DEBUG:
-            page.links_to_anchors = relative_paths.links_to_anchors
+        finish()
 
 
 class _Counter(logging.Handler):
@@ -774,7 +760,7 @@ def _snapshot(page: Page, lookups: dict[str, LinkTarget]) -> Conversion:
     links = page.links_to_anchors
     return {
         "toc": [_toc_item(item) for item in page.toc],
-        "title": getattr(page, "_title_from_render", None),
+        "title": compat.render_title(page),
         "anchors": sorted(page.present_anchor_ids or ()),
         "links_to_anchors": (
             None if links is None else {f.src_uri: dict(v) for f, v in links.items()}
@@ -788,7 +774,7 @@ def _restore(page: Page, stored: Conversion, content: str, files: Files) -> None
 
     page.content = content
     page.toc = TableOfContents([_anchor(item) for item in stored["toc"]])
-    page._title_from_render = stored["title"]
+    compat.set_render_title(page, stored["title"])
     page.present_anchor_ids = set(stored["anchors"])
     links = stored["links_to_anchors"]
     if links is not None:

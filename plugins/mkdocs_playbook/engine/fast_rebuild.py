@@ -18,19 +18,18 @@ This module uses MkDocs' page-building steps; only `engine` imports MkDocs.
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mkdocs.commands.build import _build_page, _populate_page
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from ..cache import digest
+from . import compat
 from .build_cache import installed, nav_digest
 
 
@@ -119,20 +118,17 @@ def rebuild_pages(
     for page in pages:
         if page.file.src_uri in changed:
             page.file.content_string = changed[page.file.src_uri]
-        _populate_page(page, config, files)
+        compat.populate_page(page, config, files)
     if nav_digest(nav) != before:
         return False  # A title in the nav changed: every page shows it.
     if shown != [[seen(page, plugin) for plugin, seen in others] for page in pages]:
         return False  # Another plugin shows the change on pages this rebuild leaves.
-    search = _search_index(config)
+    search = compat.search_index(config)
     doc_files = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
     for page in pages:
-        removed_at = _remove_entries(search, page.url) if search is not None else None
-        kept: list[Any] | None = None
-        if search is not None:
-            kept, search.entries = search.entries, []
-        try:
-            _build_page(
+
+        def build(page: Page = page) -> None:
+            compat.build_page(
                 page,
                 config,
                 doc_files,
@@ -140,11 +136,11 @@ def rebuild_pages(
                 last.env,
                 excluded=page.file.inclusion.is_excluded(),  # type: ignore[no-untyped-call]
             )
-        finally:
-            if search is not None and kept is not None:
-                fresh, search.entries = search.entries, kept
-                at = len(kept) if removed_at is None else removed_at
-                search.entries[at:at] = fresh
+
+        if search is None:
+            build()
+        else:
+            compat.replace_search_entries(search, page.url, build)
     log_level = config.validation.links.anchors
     for page in pages:
         page.validate_anchor_links(files=files, log_level=log_level)
@@ -159,109 +155,3 @@ def other_plugins_allow(config: MkDocsConfig, ours: object) -> bool:
         for name, plugin in config.plugins.items()
         if plugin is not ours
     )
-
-
-def _search_index(config: MkDocsConfig) -> Any:
-    plugin = config.plugins.get("material/search") or config.plugins.get("search")
-    index = getattr(plugin, "search_index", None)
-    return index if isinstance(getattr(index, "entries", None), list) else None
-
-
-def _remove_entries(index: Any, url: str) -> int | None:
-    """Drop a page's search entries; the place of its first one, if it had any."""
-    entries: list[dict[str, Any]] = index.entries
-    first = None
-    kept: list[dict[str, Any]] = []
-    for entry in entries:
-        location = str(entry.get("location", ""))
-        if location == url or location.startswith(url + "#"):
-            if first is None:
-                first = len(kept)
-            continue
-        kept.append(entry)
-    index.entries = kept
-    return first
-
-
-def watch_file_events(server: Any) -> bool:
-    """Swap the server's polling watcher, which looks at every file each 0.5 s, for the
-    system's file events (inotify, FSEvents, ReadDirectoryChangesW), so a save starts the
-    rebuild at once. Only changes count: a build that reads a file must not start another.
-
-    Keeps the polling watcher (and returns ``False``) where the system has no file events,
-    watchdog is older than 4 (no event filters) or MkDocs' server is not as expected.
-    """
-    try:
-        from watchdog import events
-        from watchdog.observers import Observer
-        from watchdog.observers.polling import PollingObserver
-    except ImportError:  # pragma: no cover - MkDocs requires watchdog
-        return False
-    changes = [
-        events.FileCreatedEvent,
-        events.FileModifiedEvent,
-        events.FileDeletedEvent,
-        events.FileMovedEvent,
-        events.FileClosedEvent,
-        events.DirCreatedEvent,
-        events.DirDeletedEvent,
-        events.DirMovedEvent,
-    ]
-    watched = getattr(server, "_watched_paths", None)
-    refs = getattr(server, "_watch_refs", None)
-    old = getattr(server, "observer", None)
-    if (
-        Observer is PollingObserver
-        or not isinstance(watched, dict)
-        or not isinstance(refs, dict)
-        or not isinstance(old, PollingObserver)
-        or old.is_alive()
-        or "event_filter" not in inspect.signature(PollingObserver.schedule).parameters
-    ):
-        return False
-
-    class ChangesObserver(Observer):  # type: ignore[misc,valid-type]
-        def schedule(self, handler: Any, path: Any, **options: Any) -> Any:
-            options.setdefault("event_filter", changes)
-            return super().schedule(handler, path, **options)
-
-    counts = dict(watched)
-
-    def watch_with(observer: Any) -> None:
-        watched.clear()
-        refs.clear()
-        server.observer = observer
-        for path, count in counts.items():
-            for _ in range(count):
-                server.watch(path)
-
-    try:
-        watch_with(ChangesObserver())
-    except OSError:  # No more inotify watches, say: poll as before.
-        watch_with(old)
-        return False
-    return True
-
-
-def overlay_served_pages(server: Any, overlay: Callable[[str], str]) -> bool:
-    """Have the server pass every HTML page it serves, and its error pages, through
-    ``overlay`` (where it adds its reload script); ``False`` when this server cannot."""
-    inject = getattr(server, "_inject_js_into_html", None)
-    error_page = getattr(server, "error_handler", None)
-    if not callable(inject) or not callable(error_page):
-        return False
-
-    def inject_and_overlay(content: bytes, epoch: int) -> bytes:
-        return _through(overlay, inject(content, epoch))
-
-    def error_page_with_overlay(code: int) -> bytes | None:
-        content = error_page(code)
-        return None if content is None else _through(overlay, content)
-
-    server._inject_js_into_html = inject_and_overlay
-    server.error_handler = error_page_with_overlay
-    return True
-
-
-def _through(overlay: Callable[[str], str], content: bytes) -> bytes:
-    return overlay(content.decode("utf-8", "surrogateescape")).encode("utf-8", "surrogateescape")

@@ -306,7 +306,7 @@ class Renderer:
             if field.type == "markdown":
                 return md_cell(value)
             if field.type == "duration":
-                return _play_time(value)
+                return _duration(value)
             if field.type == "enum":
                 return escape_text(field.label_of(value))
             if field.type == "code":
@@ -412,7 +412,7 @@ class Renderer:
             "related": self.related_index.groups,
             "comparisons_of": self.comparisons_of,
             "subject_columns": self.subject_columns,
-            "stages": _KindList(self.playbook, self._flow_kind),
+            "flow": _KindList(self.playbook, self._flow_kind),
             "siblings": self.siblings,
             "source_url": _source_url,
         }
@@ -443,7 +443,7 @@ class Renderer:
 
     @functools.cached_property
     def _flow_kind(self) -> Kind | None:
-        """The kind whose pages draw the whole flow (the stages), if any."""
+        """The kind whose pages draw the whole flow (`flow: true` in its kind file), if any."""
         return next((k for k in self.playbook.kinds if k.spec.flow), None)
 
     def index_groups(self, kind: Kind) -> list[tuple[Entity | None, list[Entity]]]:
@@ -632,7 +632,8 @@ class Renderer:
 class _KindList(Sequence[Entity]):
     """A kind's entities in reading order, asked for only when a page looks at them.
 
-    Every page's context has the stages, but only the pages that show them depend on them.
+    Every page's context has the flow kind's entities (`flow`), but only the pages that show
+    them depend on them.
     """
 
     def __init__(self, playbook: Playbook, kind: Kind | None) -> None:
@@ -769,20 +770,30 @@ def differing_dimensions(comparison: Any) -> set[int]:
 
 
 @dataclass(frozen=True)
+class CoverageTable:
+    """One heatmap of a coverage page: the rows kind's entities crossed with the entities of
+    one column kind, as its kind file declares it."""
+
+    heading: str
+    note: str | None
+    caption: str
+    corner: str
+    """The heading of the rows: the singular of the kind they are entities of."""
+    rows: list[Entity]
+    columns: list[Entity]
+    cells: dict[tuple[str, str], list[Entity]]
+    """What reaches each (row entity, column entity) pair, by their ids."""
+    transposed: bool
+    """Whether the column kind's entities are the rows (only those that reach any)."""
+    numbered: bool
+    """Whether the column kind's entities show their place in the flow."""
+
+
+@dataclass(frozen=True)
 class Coverage:
-    """Which plays and campaigns reach each persona at each stage, and on each channel."""
+    """What reaches each entity of a kind (the personas), one table per declared column."""
 
-    personas: list[Entity]
-    stages: list[Entity]
-    channels: list[Entity]
-    by_stage: dict[tuple[str, str], list[Entity]]
-    by_channel: dict[tuple[str, str], list[Entity]]
-
-    @property
-    def used_channels(self) -> list[Entity]:
-        """Channels that reach at least one persona."""
-        used = {channel for _, channel in self.by_channel}
-        return [channel for channel in self.channels if channel.id in used]
+    tables: list[CoverageTable]
 
 
 def coverage(playbook: Playbook, rows_kind: Kind, declared: Mapping[str, Any]) -> Coverage:
@@ -849,14 +860,28 @@ def coverage(playbook: Playbook, rows_kind: Kind, declared: Mapping[str, Any]) -
     for table in tables:
         for cell in table.values():
             cell.sort(key=lambda e: (e.kind.name, e.data.title.casefold(), e.id))
-    first, second = [*column_kinds, None, None][:2]
-    return Coverage(
-        playbook.of_kind(rows_kind),
-        playbook.of_kind(first) if first else [],
-        playbook.of_kind(second) if second else [],
-        tables[0] if tables else {},
-        tables[1] if len(tables) > 1 else {},
-    )
+    rows = playbook.of_kind(rows_kind)
+    shown: list[CoverageTable] = []
+    for column, kind, table in zip(columns, column_kinds, tables, strict=True):
+        entities = playbook.of_kind(kind) if kind else []
+        transposed = bool(column.get("transposed"))
+        if transposed:
+            used = {target for _, target in table}
+            entities = [entity for entity in entities if entity.id in used]
+        shown.append(
+            CoverageTable(
+                heading=column.get("heading", ""),
+                note=column.get("note"),
+                caption=column.get("caption", ""),
+                corner=(kind.singular if transposed and kind else rows_kind.singular),
+                rows=entities if transposed else rows,
+                columns=rows if transposed else entities,
+                cells=table,
+                transposed=transposed,
+                numbered=bool(kind and kind.spec.flow and not transposed),
+            )
+        )
+    return Coverage(shown)
 
 
 def _site_pages(playbook: Playbook) -> dict[str, tuple[Kind, Mapping[str, Any]]]:
@@ -907,7 +932,7 @@ def _source_url(url: str) -> str:
 # -- the Jinja environment ------------------------------------------------------------------
 
 
-def _play_time(value: object) -> str:
+def _duration(value: object) -> str:
     if isinstance(value, str):
         return escape_text(value)
     low, high, unit = (getattr(value, name) for name in ("min", "max", "unit"))
@@ -942,7 +967,7 @@ def _environment(override_dirs: tuple[str, ...]) -> jinja2.Environment:
     )
     env.filters["text"] = lambda value: escape_text(str(value))
     env.filters["display_date"] = _display_date
-    env.filters["play_time"] = _play_time
+    env.filters["duration"] = _duration
     env.filters["quoted"] = _link_title
     env.filters["tag_code"] = _tag_code
     env.filters["code"] = code_span

@@ -8,6 +8,7 @@ Python callables in extension options are named by their dotted path, as mkdocs.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -46,3 +47,26 @@ SITE_ASSETS = "assets/playbook"
 CSS_ASSETS: tuple[str, ...] = ("playbook.css",)
 JS_ASSETS: tuple[str, ...] = ("playbook.js",)
 """Scripts every page loads."""
+
+
+def with_required_extensions(
+    extensions: Mapping[str, Mapping[str, Any] | None],
+    *,
+    material: bool,
+    python_name: Callable[[str], Any],
+) -> dict[str, dict[str, Any]]:
+    """The site's Markdown extensions (name → options, in order) with what generated pages
+    use added: `MARKDOWN_EXTENSIONS` with their `EXTENSION_OPTIONS` unless set, and on
+    Material its icons, unless the site has its own emoji setup. The plugin and `playbook
+    export` both call it; ``python_name`` turns a dotted name into what their config holds
+    (the object itself, or an `!!python/name:` tag)."""
+    merged = {name: dict(options or {}) for name, options in extensions.items()}
+    for name in MARKDOWN_EXTENSIONS:
+        options = merged.setdefault(name, {})
+        for option, value in EXTENSION_OPTIONS.get(name, {}).items():
+            options.setdefault(option, value)
+    if material and "pymdownx.emoji" not in merged:
+        merged["pymdownx.emoji"] = {
+            option: python_name(dotted) for option, dotted in MATERIAL_EMOJI.items()
+        }
+    return merged

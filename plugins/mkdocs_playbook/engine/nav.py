@@ -1,0 +1,109 @@
+"""The site's nav with the playbook's pages: MkDocs' nav objects made from the plain-data
+nav plan the core gives (`plan.nav_plan`, which the export writes into mkdocs.yml too)."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Navigation, Section
+from mkdocs.structure.pages import Page
+
+from ..plan import AUTHORS_SECTION, SitePlan, nav_plan
+
+
+def playbook_nav(nav: Navigation, site: SitePlan, mode: str, files: Files, own: bool) -> Navigation:
+    """``nav`` with one section per kind; entity pages hang under it without widening the
+    nav. ``own``: whether mkdocs.yml writes the nav (else MkDocs made it of every page,
+    and the generated ones come back as the plan places them)."""
+    items = nav.items if own else _drop_generated(nav.items, set(site.pages))
+    plan = nav_plan(site, mode, {page.file.src_uri for page in _pages(items)})
+    # Reader pages ("Which do I need?") come right after the home page.
+    at = 1 if items and isinstance(items[0], Page) else 0
+    for path in plan.readers:
+        page = page_of(files, path)
+        if page is not None:
+            items.insert(at, page)
+            at += 1
+    for kind in plan.placed:
+        # Placed by mkdocs.yml: its entity pages hang under the same section.
+        index = page_of(files, kind.index)
+        if index is None:
+            continue
+        for page in [p for path in kind.entities if (p := page_of(files, path))]:
+            page.parent = index.parent
+    for group in plan.sections:
+        index = page_of(files, group.listed[0])
+        if index is None:
+            continue
+        listed = [page for path in group.listed if (page := page_of(files, path))]
+        section = Section(group.title, list(listed))
+        items.append(section)
+        for page in [*listed, *(p for path in group.hung if (p := page_of(files, path)))]:
+            page.parent = section
+    _add_to_authors_section(items, [p for path in plan.authors if (p := page_of(files, path))])
+    pages = _pages(items)
+    for previous, following in itertools.pairwise(pages):
+        previous.next_page, following.previous_page = following, previous
+    if pages:
+        pages[0].previous_page = None
+        pages[-1].next_page = None
+    return Navigation(items, pages)
+
+
+def leave_search_if_for_authors(page: Page) -> None:
+    """Keep a page of the nav's "For authors" section (at any depth) out of the search
+    index: a reader searching for "persona" is after the personas, not the guide to
+    writing one."""
+    parent = page.parent
+    while parent is not None:
+        if isinstance(parent, Section) and parent.title == AUTHORS_SECTION:
+            search = page.meta.get("search")
+            page.meta["search"] = {**(search if isinstance(search, dict) else {}), "exclude": True}
+            return
+        parent = parent.parent
+
+
+def page_of(files: Files, src_uri: str) -> Page | None:
+    file = files.get_file_from_path(src_uri)
+    return file.page if file is not None else None
+
+
+def _add_to_authors_section(items: list[Any], pages: list[Page]) -> None:
+    """Put author pages under the nav's "For authors" section, made at the end if missing."""
+    if not pages:
+        return
+    section = next(
+        (i for i in items if isinstance(i, Section) and i.title == AUTHORS_SECTION), None
+    )
+    if section is None:
+        section = Section(AUTHORS_SECTION, [])
+        items.append(section)
+    for page in pages:
+        section.children.append(page)
+        page.parent = section
+
+
+def _pages(items: list[Any]) -> list[Page]:
+    found: list[Page] = []
+    for item in items:
+        if isinstance(item, Page):
+            found.append(item)
+        elif isinstance(item, Section):
+            found.extend(_pages(item.children))
+    return found
+
+
+def _drop_generated(items: list[Any], generated: set[str]) -> list[Any]:
+    """The automatic nav without our pages, which come back as one section per kind."""
+    kept: list[Any] = []
+    for item in items:
+        if isinstance(item, Page) and item.file.src_uri in generated:
+            continue
+        if isinstance(item, Section):
+            item.children = _drop_generated(item.children, generated)
+            if not item.children:
+                continue
+        kept.append(item)
+    return kept

@@ -1,0 +1,150 @@
+"""The plan cache: what a build of the playbook made, kept in the store (`cache`) for the next.
+
+Four namespaces of the store, each a plain value by a key that hashes what it depends on:
+- `site`: a build's `SitePlan` (every generated page and where it goes), by the hash of
+  all the plan is made from (`inputs_key`): a build whose inputs are all as before takes
+  its plan from here without loading the playbook;
+- `render` and `render-plan`: what the last render noted of the pages it rendered
+  (`render.incremental.RenderCache.state`), and the key of the plan that holds their texts,
+  so that a process's first render renders only the pages an edit touches;
+- `docs`: a hand-written page with its inline refs made links, and the warnings its refs
+  gave, by the plan it was rewritten against and its own Markdown.
+
+Nothing here knows an engine: the engine hands in its settings as plain values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Protocol, TypedDict, TypeVar
+
+from pydantic_core import core_schema as schema
+
+from .cache import TEXT, Shape, Store, digest, folder_files, stable_repr
+from .links import containing_folder
+from .options import PlaybookOptions
+from .plan import PLAN_JSON, SitePlan, SiteSettings
+
+State = TypeVar("State")
+
+
+class DocsPage(TypedDict):
+    """A hand-written page's Markdown with its refs rewritten, and the warnings they gave."""
+
+    markdown: str
+    warnings: list[str]
+
+
+DOCS_PAGE: Shape[DocsPage] = Shape(
+    schema.typed_dict_schema(
+        {
+            "markdown": schema.typed_dict_field(schema.str_schema()),
+            "warnings": schema.typed_dict_field(schema.list_schema(schema.str_schema())),
+        }
+    )
+)
+"""The shape a stored `DocsPage` must have to be read."""
+
+
+class Notes(Protocol[State]):
+    """What a render noted (`render.incremental.RenderCache`), as the plan cache keeps it."""
+
+    @property
+    def empty(self) -> bool: ...
+
+    def state(self) -> State | None: ...
+
+    def restore(self, state: State, texts: Mapping[str, str]) -> None: ...
+
+
+@dataclass
+class PlanCache:
+    """A project's plans, render notes and rewritten docs pages in one store."""
+
+    store: Store
+    project_dir: Path
+    versions: str
+    """The versions of everything whose code shapes a page (part of every key)."""
+
+    def inputs_key(
+        self,
+        options: PlaybookOptions,
+        settings: SiteSettings,
+        edit: Iterable[object],
+        folders: Iterable[Path],
+    ) -> str:
+        """A hash of everything the plan is made from: the options, the site's settings, its
+        edit links, and every file of the playbook and template ``folders`` (a link as where
+        it points; nothing read through one that leaves the project)."""
+        return digest(
+            self.versions,
+            stable_repr(asdict(options)),
+            stable_repr({k: v for k, v in asdict(settings).items() if k != "edit_url"}),
+            stable_repr(list(edit)),
+            str(self.project_dir),
+            *(
+                part
+                for folder in folders
+                for part in (
+                    *folder_files(folder, inside=containing_folder(folder, self.project_dir)),
+                    "\0",
+                )
+            ),
+        )
+
+    def plan(self, key: str) -> SitePlan | None:
+        """The plan stored under ``key``; with it, keep what the last render noted and its
+        pages' texts for the next edit."""
+        stored = self.store.get("site", key, PLAN_JSON)
+        if stored is None:
+            return None
+        self.store.touch("render", self._notes_key())
+        noted = self.store.get("render-plan", self._notes_key(), TEXT)
+        if noted is not None:
+            self.store.touch("site", noted)
+        return SitePlan.from_json(stored)
+
+    def put_plan(self, key: str, plan: SitePlan) -> None:
+        self.store.put("site", key, plan.to_json())
+
+    def keep_notes(self, notes: Notes[Any], plan_key: str) -> None:
+        """Put what the last render noted in the store, for the next process, with the key
+        of the plan that holds its pages' texts (a build that takes another plan from the
+        cache keeps that one without reading the notes)."""
+        state = notes.state()
+        if state is None:
+            return
+        self.store.put("render", self._notes_key(), state)
+        self.store.put("render-plan", self._notes_key(), plan_key)
+
+    def restore_notes(self, notes: Notes[State], shape: Shape[State]) -> None:
+        """Hand a process's first render what the last build's render noted (a value of
+        ``shape``), with the texts of its pages (from that build's plan), so that it renders
+        only the pages whose reads answer otherwise now."""
+        if not notes.empty:
+            return
+        state = self.store.get("render", self._notes_key(), shape)
+        plan_key = self.store.get("render-plan", self._notes_key(), TEXT)
+        if state is None or plan_key is None:
+            return
+        plan = self.store.get("site", plan_key, PLAN_JSON)
+        if plan is not None:
+            notes.restore(state, plan["pages"])
+
+    def docs_page(self, key: str) -> DocsPage | None:
+        """A hand-written page's Markdown with its refs made links, and its refs' warnings."""
+        return self.store.get("docs", key, DOCS_PAGE)
+
+    def put_docs_page(self, key: str, page: DocsPage) -> None:
+        self.store.put("docs", key, page)
+
+    def _notes_key(self) -> str:
+        """Where the store keeps what the last render of this project noted."""
+        return digest("render notes", self.versions, str(self.project_dir))
+
+
+def docs_key(plan_key: str, src_uri: str, path: str, markdown: str) -> str:
+    """The key of a hand-written page rewritten against the plan of ``plan_key``."""
+    return digest(plan_key, src_uri, path, markdown)
