@@ -516,9 +516,10 @@ def test_table_columns_keep_their_alignment(project: Project) -> None:
     result = run_mkdocs(root, "build", "--strict")
     assert result.returncode == 0, result.stderr
     raw = (root / "site/personas/bob/index.html").read_text(encoding="utf-8")
-    for side in ("left", "center", "right"):
+    # Each cell also carries its column's name, for the stacked rows of a phone.
+    for side, column in (("left", "l"), ("center", "c"), ("right", "r")):
         assert f'<th style="text-align: {side};">' in raw
-        assert f'<td style="text-align: {side};">' in raw
+        assert f'<td data-label="{column}" style="text-align: {side};">' in raw
 
 
 def test_author_pages_leave_the_search_index(project: Project) -> None:
