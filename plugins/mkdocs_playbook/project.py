@@ -79,6 +79,7 @@ class Project:
             display=self.display,
             playbooks_dir=self.playbooks_dir,
             override_dirs=self.template_dirs,
+            config_file=self.config_file,
         )
 
     @property

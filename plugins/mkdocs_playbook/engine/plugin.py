@@ -250,6 +250,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             # What each page reads is worth noting where a later render can use it: under
             # serve, and with the build cache, which keeps it for the next build.
             render_cache=self.render_cache if self.serving or self.page_cache else None,
+            config_file=Path(config.config_file_path) if config.config_file_path else None,
         )
 
     def site_settings(self, config: MkDocsConfig) -> SiteSettings:

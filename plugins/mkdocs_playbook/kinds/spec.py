@@ -94,17 +94,22 @@ KIND_KEYS = (
     "unique",
     "template",
     "group_by",
-)
-BUILTIN_ONLY_KEYS = (
-    "collection",
-    "schema_title",
     "flow",
     "compares",
     "example",
     "health",
     "site_pages",
 )
-"""Keys only the packaged kind files use: how the built-in kinds keep their v1 pages."""
+BUILTIN_ONLY_KEYS = ("collection", "schema_title")
+"""Keys only the packaged kind files use: where a kind's folder is, and its models' names
+(a playbook's folder names its kind, and the label names its schema)."""
+SITE_PAGE_KEYS = ("page", "for", "needs_field", "needs_kinds", "coverage")
+COVERAGE_KEYS = ("through", "columns")
+COLUMN_KEYS = ("kind", "also_via")
+HEALTH_KEYS = ("title", "explanation", "message", "via")
+EXAMPLE_KEYS = ("id", "yaml")
+SITE_PAGES = ("coverage.md", "which-do-i-need.md")
+"""The site pages a kind may declare (each has its page template)."""
 EXTENDABLE_FIELD_KEYS = ("label", "description")
 _MODELS = (EntityBase, Record)
 """The bases of the models a kind's fields become: a field must not take one of their names."""
@@ -336,6 +341,8 @@ def read_kind_file(
     layout = _layout(check, data, all_fields)
     unique = _names_list(check, data, "unique", all_fields)
     group_by = _group_by(check, data, all_fields)
+    if not packaged:
+        _check_powers(check, data, all_fields, kind_names | {name or ""})
     if name is None or check.diagnostics:
         return None, check.diagnostics
     label = label or (base.label if base else sentence_case(name))
@@ -355,43 +362,184 @@ def read_kind_file(
     )
     if packaged:
         spec = _with_packaged_keys(spec, data)
-    elif base is not None:
-        # An extended built-in keeps what only the packaged kinds can say.
-        spec = replace(
-            spec,
-            schema_title=base.schema_title,
-            flow=base.flow,
-            example=base.example,
-            health=base.health,
-            compares=base.compares,
-            site_pages=base.site_pages,
-            template=template,
-            builtin=True,
-        )
+    else:
+        if base is not None:
+            # An extended built-in keeps what its packaged file says, unless this one says it.
+            spec = replace(
+                spec,
+                schema_title=base.schema_title,
+                flow=base.flow,
+                example=base.example,
+                health=base.health,
+                compares=base.compares,
+                site_pages=base.site_pages,
+                builtin=True,
+            )
+        spec = _with_packaged_keys(spec, data, keep=spec)
     return replace(spec, described=not packaged), check.diagnostics
 
 
-def _with_packaged_keys(spec: KindSpec, data: Mapping[str, Any]) -> KindSpec:
+def _check_powers(
+    check: _Checker,
+    data: Mapping[str, Any],
+    fields: Mapping[str, FieldSpec],
+    kind_names: frozenset[str],
+) -> None:
+    """Check the keys that give a kind its pages and checks (`flow`, `compares`, `example`,
+    `health`, `site_pages`): a playbook's own kind file may use each, as the packaged ones do."""
+    kinds = sorted(n for n in kind_names if n)
+    if "flow" in data and not isinstance(data["flow"], bool):
+        check.at_value(("flow",), "expected true or false")
+    compared = _field_named(check, data, "compares", fields)
+    if compared is not None and compared.type != "refs":
+        check.at_value(
+            ("compares",),
+            f"'{compared.name}' is {_a(compared.type)} field; name a refs field, the subjects "
+            "compared",
+        )
     example = data.get("example")
+    if "example" in data:
+        if not isinstance(example, dict):
+            check.at_value(("example",), "expected a mapping: {id: an-id, yaml: the file's text}")
+        else:
+            check.unknown_keys(("example",), example, EXAMPLE_KEYS)
+            for key in EXAMPLE_KEYS:
+                if key not in example:
+                    check.at_value(("example",), f"needs '{key}'")
+                else:
+                    check.text(("example", key), example[key])
     health = data.get("health")
+    if "health" in data:
+        if not isinstance(health, dict):
+            check.at_value(("health",), "expected a mapping: {title, explanation, message, via?}")
+        else:
+            check.unknown_keys(("health",), health, HEALTH_KEYS)
+            for key in HEALTH_KEYS[:3]:
+                if key not in health:
+                    check.at_value(("health",), f"needs '{key}'")
+                else:
+                    check.text(("health", key), health[key])
+            _kind_list(check, ("health", "via"), health.get("via"), kinds, dotted=True)
+    if "site_pages" in data:
+        _check_site_pages(check, data["site_pages"], kinds)
+
+
+def _check_site_pages(check: _Checker, pages: Any, kinds: list[str]) -> None:
+    if not isinstance(pages, list):
+        check.at_value(("site_pages",), "expected a list of pages such as {page: coverage.md}")
+        return
+    for index, page in enumerate(pages):
+        path: FieldPath = ("site_pages", index)
+        if not isinstance(page, dict):
+            check.at_value(path, "expected a mapping such as {page: coverage.md}")
+            continue
+        check.unknown_keys(path, page, SITE_PAGE_KEYS)
+        name = page.get("page")
+        if name not in SITE_PAGES:
+            check.at_value(
+                (*path, "page") if "page" in page else path,
+                f"'{name}' is not a site page" + _suggestion(name, SITE_PAGES, "site pages"),
+            )
+        if page.get("for", "readers") not in ("readers", "authors"):
+            check.at_value((*path, "for"), "expected readers or authors")
+        if "needs_field" in page:
+            check.text((*path, "needs_field"), page["needs_field"])
+        _kind_list(check, (*path, "needs_kinds"), page.get("needs_kinds"), kinds)
+        coverage = page.get("coverage")
+        if coverage is None:
+            continue
+        if not isinstance(coverage, dict):
+            check.at_value((*path, "coverage"), "expected a mapping: {through, columns}")
+            continue
+        check.unknown_keys((*path, "coverage"), coverage, COVERAGE_KEYS)
+        _kind_list(check, (*path, "coverage", "through"), coverage.get("through"), kinds)
+        columns = coverage.get("columns")
+        if not isinstance(columns, list):
+            check.at_value((*path, "coverage"), "needs 'columns', a list such as [{kind: role}]")
+            continue
+        for number, column in enumerate(columns):
+            where: FieldPath = (*path, "coverage", "columns", number)
+            if not isinstance(column, dict) or "kind" not in column:
+                check.at_value(where, "expected a mapping such as {kind: role}")
+                continue
+            check.unknown_keys(where, column, COLUMN_KEYS)
+            for key in COLUMN_KEYS:
+                if key in column and column[key] not in kinds:
+                    check.at_value(
+                        (*where, key),
+                        f"'{column[key]}' is not a kind" + _suggestion(column[key], kinds, "kinds"),
+                    )
+
+
+def _kind_list(
+    check: _Checker, path: FieldPath, value: Any, kinds: list[str], *, dotted: bool = False
+) -> None:
+    """A list of kind names (or, ``dotted``, of `kind.field` relations), each a kind."""
+    if value is None:
+        return
+    if not isinstance(value, list):
+        check.at_value(
+            path,
+            "expected a list such as [runbook.services]"
+            if dotted
+            else "expected a list of kind names",
+        )
+        return
+    for index, item in enumerate(value):
+        name = str(item).split(".", 1)[0] if dotted else item
+        if not isinstance(item, str) or (dotted and "." not in item):
+            check.at_value((*path, index), "expected kind.field, such as runbook.services")
+        elif name not in kinds:
+            check.at_value(
+                (*path, index), f"'{name}' is not a kind" + _suggestion(name, kinds, "kinds")
+            )
+
+
+def _with_packaged_keys(
+    spec: KindSpec, data: Mapping[str, Any], keep: KindSpec | None = None
+) -> KindSpec:
+    """The spec with what a kind file says of its pages and checks; ``keep`` gives what it
+    does not say (an own kind file over its built-in kind)."""
+    if keep is not None:
+        return replace(
+            spec,
+            flow=bool(data.get("flow", keep.flow)),
+            example=_example(data.get("example")) or keep.example,
+            health=_health(data.get("health")) or keep.health,
+            compares=data.get("compares", keep.compares),
+            site_pages=tuple(data["site_pages"]) if "site_pages" in data else keep.site_pages,
+        )
     return replace(
         spec,
         schema_title=data.get("schema_title"),
         template=data.get("template"),
         flow=bool(data.get("flow", False)),
-        example=(example["id"], example["yaml"]) if isinstance(example, dict) else None,
-        health=HealthCheck(
-            title=health["title"],
-            explanation=health["explanation"],
-            message=health["message"],
-            via=tuple(health.get("via", ())),
-        )
-        if isinstance(health, dict)
-        else None,
+        example=_example(data.get("example")),
+        health=_health(data.get("health")),
         compares=data.get("compares"),
         site_pages=tuple(data.get("site_pages") or ()),
         builtin=True,
     )
+
+
+def _example(example: Any) -> tuple[str, str] | None:
+    return (example["id"], example["yaml"]) if isinstance(example, dict) else None
+
+
+def _health(health: Any) -> HealthCheck | None:
+    if not isinstance(health, dict):
+        return None
+    return HealthCheck(
+        title=health["title"],
+        explanation=health["explanation"],
+        message=health["message"],
+        via=tuple(health.get("via", ())),
+    )
+
+
+def _a(word: str) -> str:
+    """`an enum`, `a text`: the article a word takes."""
+    return ("an " if word[:1] in "aeiou" else "a ") + word
 
 
 def _kind_name(

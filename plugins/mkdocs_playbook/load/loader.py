@@ -93,6 +93,7 @@ def load_playbook(
     max_file_size: int = DEFAULTS.max_file_size,
     cache: LoadCache | None = None,
     site: SitePaths | None = None,
+    builtins: KindRegistry | None = None,
 ) -> LoadResult:
     """Read, parse and validate every entity file under ``playbooks_dir``.
 
@@ -101,7 +102,7 @@ def load_playbook(
     the paths and the templates of the site too.
     """
     loading = _Loading(
-        playbooks_dir, project_dir or playbooks_dir.parent, max_file_size, cache, site
+        playbooks_dir, project_dir or playbooks_dir.parent, max_file_size, cache, site, builtins
     )
     loading.run()
     if cache is not None:
@@ -123,10 +124,11 @@ def load_kinds(
     project_dir: Path | None = None,
     max_file_size: int = DEFAULTS.max_file_size,
     site: SitePaths | None = None,
+    builtins: KindRegistry | None = None,
 ) -> tuple[KindRegistry, list[Diagnostic]]:
     """The kinds a playbook may use, its own `_kind.yaml` files applied, without its entities."""
     loading = _Loading(
-        playbooks_dir, project_dir or playbooks_dir.parent, max_file_size, None, site
+        playbooks_dir, project_dir or playbooks_dir.parent, max_file_size, None, site, builtins
     )
     if not playbooks_dir.is_dir():
         return loading.kinds, []
@@ -152,8 +154,11 @@ class _Loading:
         max_file_size: int,
         cache: LoadCache | None,
         site: SitePaths | None = None,
+        builtins: KindRegistry | None = None,
     ) -> None:
         self.root = root
+        self.builtins = builtins if builtins is not None else builtin_kinds()
+        """The built-in kinds this playbook has (its `builtin_kinds` option)."""
         self.site = site or SitePaths()
         self.bad_folders: set[str] = set()
         """Folders whose names the site cannot use (reported once, then left out)."""
@@ -166,7 +171,7 @@ class _Loading:
         self.broken: set[tuple[str, str]] = set()
         self.diagnostics: list[Diagnostic] = []
         self.cache = cache
-        self.kinds: KindRegistry = builtin_kinds()
+        self.kinds: KindRegistry = self.builtins
 
     def display(self, path: Path) -> str:
         try:
@@ -253,7 +258,7 @@ class _Loading:
             )
             files.append((entry.name, source))
         registry, problems = extend_registry(
-            builtin_kinds(), files, page_templates=self.site.page_templates
+            self.builtins, files, page_templates=self.site.page_templates
         )
         self.diagnostics.extend(problems)
         return registry
@@ -268,9 +273,9 @@ class _Loading:
                 "collection",
                 f"'{name}' is not a folder name the site can use: use 1 to 64 lowercase "
                 "letters, digits and hyphens, starting with a letter or digit; rename the "
-                "folder" + did_you_mean(name.lower(), builtin_kinds().by_collection),
+                "folder" + did_you_mean(name.lower(), self.builtins.by_collection),
             )
-        elif name in self.site.reserved and name not in builtin_kinds().by_collection:
+        elif name in self.site.reserved and name not in self.builtins.by_collection:
             self.error(
                 folder,
                 "collection",

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..diagnostics import Diagnostic, sorted_diagnostics
 from ..entities import Playbook
+from ..kinds.registry import KindRegistry
 from ..load.loader import LoadCache, SitePaths, load_playbook
 from .refs import Links, resolve_refs
 
@@ -33,6 +34,7 @@ def check_playbook(
     max_file_size: int,
     cache: LoadCache | None = None,
     site: SitePaths | None = None,
+    builtins: KindRegistry | None = None,
 ) -> Checked:
     """Load and validate every file, then resolve every ref and gather the backlinks."""
     result = load_playbook(
@@ -41,6 +43,7 @@ def check_playbook(
         max_file_size=max_file_size,
         cache=cache,
         site=site,
+        builtins=builtins,
     )
     links, ref_diagnostics = resolve_refs(result.playbook)
     return Checked(result.playbook, links, sorted_diagnostics(result.diagnostics + ref_diagnostics))
