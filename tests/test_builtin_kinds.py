@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from mkdocs_playbook.cli import main
+from mkdocs_playbook.diagnostics import did_you_mean
 from mkdocs_playbook.kinds.registry import builtin_kinds, selected_builtin_kinds
 from mkdocs_playbook.load.loader import load_playbook
 from mkdocs_playbook.options import PlaybookOptions
@@ -224,7 +225,8 @@ def test_the_keys_of_the_packaged_kinds_are_checked_in_an_own_kind_file(tmp_path
     )
     assert code == 1
     assert output.splitlines()[:-1] == [
-        "playbooks/reviews/_kind.yaml:2:7: flow: expected true or false",
+        "playbooks/reviews/_kind.yaml:2:7: flow: expected true or false (or yes or no), got "
+        "'sometimes'",
         "playbooks/reviews/_kind.yaml:3:11: compares: 'owner' is a text field; name a refs "
         "field, the subjects compared",
         "playbooks/reviews/_kind.yaml:6:9: health: needs 'explanation'",
@@ -235,6 +237,8 @@ def test_the_keys_of_the_packaged_kinds_are_checked_in_an_own_kind_file(tmp_path
         "not a kind; did you mean 'role'?",
         "playbooks/reviews/_kind.yaml:10:12: site_pages[1].page: 'about.md' is not a site "
         "page; the site pages are: coverage.md, which-do-i-need.md",
+        "playbooks/reviews/_kind.yaml:1:1: kind: the kind 'review' is left out of the build "
+        "until the problems above are fixed",
     ]
 
 
@@ -248,3 +252,60 @@ def test_the_schema_map_never_gives_a_kind_file_an_entity_schema(tmp_path: Path)
         "playbooks/roles/[!_]*.yaml",
         "playbooks/roles/[!_]*.yml",
     ]
+
+
+# -- errors in kind files -----------------------------------------------------------------
+
+
+def test_a_broken_kind_file_gives_its_own_errors_then_one_line_naming_each_referring_file(
+    tmp_path: Path,
+) -> None:
+    root = copy_fixture(tmp_path)
+    kind_file = root / "playbooks/severities/_kind.yaml"
+    kind_file.write_text(
+        kind_file.read_text("utf-8").replace("{type: text, required: true", "{type: string")
+        + "  level: {type: enum}\n",
+        encoding="utf-8",
+    )
+    write(root, {"docs/levels.md": "# Levels\n\nThe worst is [](severity:sev1).\n"})
+    code, output = validate(root)
+    assert code == 1
+    assert output.splitlines() == [
+        "playbooks/severities/_kind.yaml:9:26: fields.respond_within.type: 'string' is not a "
+        "field type; write 'text' (one string)",
+        "playbooks/severities/_kind.yaml:10:10: fields.level: an enum needs its values: add "
+        "'values: [a, b, ...]'",
+        "playbooks/severities/_kind.yaml:1:1: kind: the kind 'severity' is left out of the build "
+        "until the problems above are fixed; refs to it are not checked until then, in "
+        "playbooks/runbooks/fail-over-the-database.yaml, "
+        "playbooks/runbooks/restart-the-cache.yaml",
+        "Checked 7 entities and 2 pages: 3 errors.",
+    ]
+
+
+def test_a_kind_file_takes_yes_and_no_as_entity_files_do(tmp_path: Path) -> None:
+    root = copy_fixture(tmp_path)
+    write(
+        root / "playbooks",
+        {
+            "roles/_kind.yaml": "name: role\nflow: yes\nfields:\n"
+            "  duties: {type: list, item: markdown, required: yes}\n"
+            "  pager: {type: text, required: no}\n",
+        },
+    )
+    code, output = validate(root, "--strict")
+    assert (code, output) == (0, "Checked 9 entities and 1 page: no problems.\n")
+    result = load_playbook(
+        root / "playbooks", project_dir=root, builtins=selected_builtin_kinds("none")
+    )
+    role = result.playbook.kinds.by_name["role"].spec
+    assert role.flow is True
+    assert [(f.name, f.required) for f in role.fields] == [("duties", True), ("pager", False)]
+
+
+def test_a_fairly_close_word_that_starts_otherwise_gets_no_suggestion() -> None:
+    units = ["hours", "days", "weeks", "months"]
+    assert did_you_mean("minutes", units) == ""
+    assert did_you_mean("mnths", units) == "; did you mean 'months'?"
+    assert did_you_mean("SEV1", ["sev1", "sev2"]) == "; did you mean 'sev1'?"
+    assert did_you_mean("due", ["dew", "title"]) == "; did you mean 'dew'?"

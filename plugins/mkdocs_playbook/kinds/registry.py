@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from typing import Any
 
@@ -28,6 +28,9 @@ class KindRegistry:
     """Every kind a playbook may use, in the order pages and the guide list them."""
 
     kinds: tuple[Kind, ...]
+    left_out: Mapping[str, str] = field(default_factory=dict)
+    """Kinds whose kind files have problems, by name, each with its file: they are not in
+    the build, and refs to them are not reported one by one."""
 
     def __iter__(self) -> Iterator[Kind]:
         return iter(self.kinds)
@@ -187,7 +190,8 @@ def extend_registry(
     """The registry with a playbook's kind files applied: `(collection, parsed file)` each.
 
     A file in a built-in collection extends that kind; any other defines a new kind. A file
-    with problems is left out, and its problems are returned. An `icon` is checked against
+    with problems is returned with its problems, and its kind is left out (a built-in kind
+    too: its entities were written for the kind the file describes). An `icon` is checked against
     Material's icons where Material is installed; a `template` against ``page_templates``
     when they are given (else, for each, the form of the name alone).
     """
@@ -201,6 +205,7 @@ def extend_registry(
     diagnostics: list[Diagnostic] = []
     replaced: dict[str, Kind] = {}
     added: list[Kind] = []
+    left_out: dict[str, str] = {}
     for collection, source in sorted(files, key=lambda item: item[0]):
         builtin = base.by_collection.get(collection)
         spec, problems = read_kind_file(
@@ -214,14 +219,23 @@ def extend_registry(
         )
         diagnostics.extend(problems)
         if spec is None or problems:
+            name = builtin.name if builtin else source.data.get("name")
+            # A new kind that takes a built-in kind's name (a clash) leaves that kind in.
+            if isinstance(name, str) and name and (builtin or name not in base.names):
+                left_out.setdefault(name, source.path)
             continue
         if builtin is not None:
             replaced[builtin.name] = make_kind(spec)
         else:
             taken[spec.name] = source.path
             added.append(make_kind(spec))
-    kinds = tuple(replaced.get(kind.name, kind) for kind in base) + tuple(added)
-    return KindRegistry(kinds), diagnostics
+    # A name that another new kind has (a clash, reported as such) leaves that kind in.
+    added_names = {kind.name for kind in added}
+    left_out = {name: path for name, path in left_out.items() if name not in added_names}
+    kinds = tuple(
+        replaced.get(kind.name, kind) for kind in base if kind.name not in left_out
+    ) + tuple(added)
+    return KindRegistry(kinds, left_out), diagnostics
 
 
 def kinds_named(registry: KindRegistry, names: Iterable[str]) -> list[Kind]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ..diagnostics import Diagnostic, did_you_mean
+from ..diagnostics import Diagnostic, did_you_mean, with_article
 from ..model import (
     EntityBase,
     FieldPath,
@@ -49,6 +49,30 @@ FIELD_TYPES = (
     "year",
     "duration",
 )
+TYPE_NAMES_ELSEWHERE = {
+    "string": "text",
+    "str": "text",
+    "int": "integer",
+    "float": "number",
+    "bool": "boolean",
+    "array": "list",
+    "object": "record",
+    "dict": "mapping",
+    "md": "markdown",
+    "link": "url",
+}
+"""Type names of other languages (JSON Schema, Python), each with the type it means here."""
+TYPE_MEANINGS = {
+    "text": "one string",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "list": "a list of items",
+    "record": "a mapping of sub-fields",
+    "mapping": "text to text",
+    "markdown": "Markdown",
+    "url": "an http, https or mailto address",
+}
 ORDERABLE_TYPES = ("integer", "number", "date", "text")
 SINGLE_VALUE_TYPES = frozenset(
     {"text", "integer", "number", "boolean", "date", "url", "enum", "ref"}
@@ -218,6 +242,19 @@ class KindSpec:
         return next((f for f in self.fields if f.name == name), None)
 
 
+YES = ("true", "yes", "on", "y")
+NO = ("false", "no", "off", "n")
+
+
+def yes_or_no(value: Any) -> bool | None:
+    """A yes/no value as entity files read it too: true or false, or yes, no, on, off."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in YES + NO:
+        return value.lower() in YES
+    return None
+
+
 def sentence_case(name: str) -> str:
     """`key_results` → "Key results"."""
     words = name.replace("_", " ").replace("-", " ").strip()
@@ -335,14 +372,15 @@ def read_kind_file(
     description = _optional_text(check, data, "description")
     template = _template(check, data, page_templates)
     base_fields = {f.name: f for f in base.fields} if base else {}
-    fields = _fields(check, data.get("fields"), base_fields, kind_names | {name or ""})
+    own_names = kind_names | ({name} if name else set())
+    fields = _fields(check, data.get("fields"), base_fields, own_names)
     all_fields = {f.name: f for f in fields} | {n: FieldSpec(n, "text") for n in COMMON_FIELDS}
     order_by = _order_by(check, data, all_fields)
     layout = _layout(check, data, all_fields)
     unique = _names_list(check, data, "unique", all_fields)
     group_by = _group_by(check, data, all_fields)
     if not packaged:
-        _check_powers(check, data, all_fields, kind_names | {name or ""})
+        _check_powers(check, data, all_fields, own_names)
     if name is None or check.diagnostics:
         return None, check.diagnostics
     label = label or (base.label if base else sentence_case(name))
@@ -388,13 +426,14 @@ def _check_powers(
     """Check the keys that give a kind its pages and checks (`flow`, `compares`, `example`,
     `health`, `site_pages`): a playbook's own kind file may use each, as the packaged ones do."""
     kinds = sorted(n for n in kind_names if n)
-    if "flow" in data and not isinstance(data["flow"], bool):
-        check.at_value(("flow",), "expected true or false")
+    if "flow" in data and yes_or_no(data["flow"]) is None:
+        check.at_value(("flow",), f"expected true or false (or yes or no), got {data['flow']!r}")
     compared = _field_named(check, data, "compares", fields)
     if compared is not None and compared.type != "refs":
         check.at_value(
             ("compares",),
-            f"'{compared.name}' is {_a(compared.type)} field; name a refs field, the subjects "
+            f"'{compared.name}' is {with_article(compared.type)} field; name a refs field, the "
+            "subjects "
             "compared",
         )
     example = data.get("example")
@@ -503,7 +542,7 @@ def _with_packaged_keys(
     if keep is not None:
         return replace(
             spec,
-            flow=bool(data.get("flow", keep.flow)),
+            flow=bool(yes_or_no(data.get("flow", keep.flow))),
             example=_example(data.get("example")) or keep.example,
             health=_health(data.get("health")) or keep.health,
             compares=data.get("compares", keep.compares),
@@ -535,11 +574,6 @@ def _health(health: Any) -> HealthCheck | None:
         message=health["message"],
         via=tuple(health.get("via", ())),
     )
-
-
-def _a(word: str) -> str:
-    """`an enum`, `a text`: the article a word takes."""
-    return ("an " if word[:1] in "aeiou" else "a ") + word
 
 
 def _kind_name(
@@ -652,7 +686,7 @@ def _order_by(
     if field is not None and field.type not in ORDERABLE_TYPES:
         check.at_value(
             ("order_by",),
-            f"'{field.name}' is a {field.type} field; order by a field of type "
+            f"'{field.name}' is {with_article(field.type)} field; order by a field of type "
             + ", ".join(ORDERABLE_TYPES),
         )
         return None
@@ -779,18 +813,27 @@ def _field(
         check.at_key(path, "needs a type; add 'type: text' (or another type)")
         return None
     if kind_type not in FIELD_TYPES:
+        alias = TYPE_NAMES_ELSEWHERE.get(str(kind_type).lower())
         check.at_value(
             (*path, "type"),
-            f"'{kind_type}' is not a field type" + _suggestion(kind_type, FIELD_TYPES, "types"),
+            f"'{kind_type}' is not a field type"
+            + (
+                f"; write '{alias}' ({TYPE_MEANINGS[alias]})"
+                if alias in FIELD_TYPES
+                else _suggestion(kind_type, FIELD_TYPES, "types")
+            ),
         )
         return None
     changes: dict[str, Any] = {}
     for key in ("required", "all_keys"):
         if key in spec:
-            if not isinstance(spec[key], bool):
-                check.at_value((*path, key), "expected true or false")
+            flag = yes_or_no(spec[key])
+            if flag is None:
+                check.at_value(
+                    (*path, key), f"expected true or false (or yes or no), got {spec[key]!r}"
+                )
             else:
-                changes[key] = spec[key]
+                changes[key] = flag
     for key in (
         "description",
         "label",
@@ -847,7 +890,7 @@ def _typed(
         ):
             check.at_value(
                 (*path, "values") if "values" in spec else path,
-                "an enum needs 'values: [a, b, ...]'",
+                "an enum needs its values: add 'values: [a, b, ...]'",
             )
             return None
         result = replace(result, values=tuple(values))
@@ -879,7 +922,14 @@ def _list_item(
     spec: Mapping[str, Any],
     kind_names: frozenset[str],
 ) -> FieldSpec | None:
-    item = spec.get("item", "text")
+    if "item" not in spec:
+        check.at_key(
+            path,
+            "a list needs 'item:', the type of its items ('item: text', 'item: markdown') or a "
+            "mapping of their sub-fields",
+        )
+        return None
+    item = spec["item"]
     if isinstance(item, str):
         if item not in SCALAR_TYPES or item in ("enum", "ref"):
             check.at_value(
@@ -899,7 +949,9 @@ def _list_item(
         if inner is None:
             return None
         if inner.type not in SCALAR_TYPES:
-            check.at_value((*path, "item", "type"), f"a list item cannot be a {inner.type}")
+            check.at_value(
+                (*path, "item", "type"), f"a list item cannot be {with_article(inner.type)}"
+            )
             return None
         return replace(result, item=inner.type, item_spec=inner)
     if isinstance(item, dict) and item:

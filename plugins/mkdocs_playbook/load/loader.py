@@ -20,6 +20,7 @@ from ..kinds.registry import KIND_FILE, KindRegistry, builtin_kinds, extend_regi
 from ..kinds.spec import FieldSpec, KindFile, PageTemplates
 from ..model import (
     ID_PATTERN,
+    URL_PATTERN,
     EntityBase,
     FieldPath,
     Position,
@@ -597,9 +598,28 @@ def _validation_diagnostic(
             message = f"needs at least {minimum} item{'s' if minimum != 1 else ''}"
     elif error_type == "string_pattern_mismatch" and field_path[-1:] == ("url",):
         message = f"'{value}' is not an http(s) or mailto URL; write the full address"
+    elif error_type == "string_pattern_mismatch" and _is_url_pattern(details):
+        message = (
+            f"'{value}' is not an http, https or mailto address; write the full address, "
+            "such as https://example.org/page"
+        )
+    elif error_type in _DATE_ERRORS:
+        message = (
+            f"expected a date written YYYY-MM-DD, such as 2024-01-31, got {_describe(value)}"
+            + (f" '{value}'" if isinstance(value, str) else "")
+        )
     else:
         message = details["msg"]
     return Diagnostic(path, where.line, where.column, name, message)
+
+
+_DATE_ERRORS = frozenset(
+    {"date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact"}
+)
+
+
+def _is_url_pattern(details: ErrorDetails) -> bool:
+    return bool(details.get("ctx", {}).get("pattern") == URL_PATTERN)
 
 
 def _missing_message(kind: Kind, field_path: FieldPath) -> str:
