@@ -80,7 +80,27 @@ def test_a_playbook_without_builtin_kinds_shows_no_trace_of_them(tmp_path: Path)
         "severity.schema.json",
         "yaml-schemas.json",
     ]
-    assert not (site / "coverage").exists()
+    # A coverage page that a kind of the playbook's own declares, in its own words.
+    coverage = visible_text((site / "coverage" / "index.html").read_text("utf-8"))
+    assert (
+        "Which runbooks reach each service, for each role and each severity. Each cell counts "
+        "them: open a count to see what it is made of. A gap is a cell that nothing reaches. "
+        "Services by role Runbooks reaching each service, for each role Service Database "
+        "administrator Incident commander DNS gap gap Postgres 1 Fail over the database "
+        "(runbook) gap Redis gap 1 Restart the cache (runbook) Services by severity Runbooks "
+        "reaching each service, for each severity Severity DNS Postgres Redis 1. SEV1 gap 1 "
+        "Fail over the database (runbook) gap 2. SEV2 gap gap 1 Restart the cache (runbook)"
+    ) in coverage
+    # `flow`: each severity's page draws them all, in order, numbered by their rank.
+    sev2 = visible_text((site / "severities" / "sev2" / "index.html").read_text("utf-8"))
+    assert "Respond within: 30 minutes 1. SEV1 2. SEV2 ← Previous: SEV1" in sev2
+    # `group_by`: the runbooks' index groups them by severity, in the severities' order.
+    runbooks = visible_text((site / "runbooks" / "index.html").read_text("utf-8"))
+    assert runbooks.index("SEV1") < runbooks.index("Fail over the database")
+    assert runbooks.index("SEV2") < runbooks.index("Restart the cache")
+    # `example`: the authoring guide shows the runbook's own example.
+    guide = visible_text((site / "authoring-guide" / "index.html").read_text("utf-8"))
+    assert "Example, playbooks/runbooks/restart-the-cache.yaml :" in guide
     health = visible_text((site / "playbook-health" / "index.html").read_text("utf-8"))
     assert "Services without a runbook (1)" in health
     assert "DNS · playbooks/services/dns.yaml:1 : no runbook covers it" in health
@@ -271,9 +291,9 @@ def test_a_broken_kind_file_gives_its_own_errors_then_one_line_naming_each_refer
     code, output = validate(root)
     assert code == 1
     assert output.splitlines() == [
-        "playbooks/severities/_kind.yaml:9:26: fields.respond_within.type: 'string' is not a "
+        "playbooks/severities/_kind.yaml:10:26: fields.respond_within.type: 'string' is not a "
         "field type; write 'text' (one string)",
-        "playbooks/severities/_kind.yaml:10:10: fields.level: an enum needs its values: add "
+        "playbooks/severities/_kind.yaml:11:10: fields.level: an enum needs its values: add "
         "'values: [a, b, ...]'",
         "playbooks/severities/_kind.yaml:1:1: kind: the kind 'severity' is left out of the build "
         "until the problems above are fixed; refs to it are not checked until then, in "
@@ -309,3 +329,43 @@ def test_a_fairly_close_word_that_starts_otherwise_gets_no_suggestion() -> None:
     assert did_you_mean("mnths", units) == "; did you mean 'months'?"
     assert did_you_mean("SEV1", ["sev1", "sev2"]) == "; did you mean 'sev1'?"
     assert did_you_mean("due", ["dew", "title"]) == "; did you mean 'dew'?"
+
+
+def test_unique_keys_from_all_keys_when_missing_and_min_items_work_in_an_own_kind(
+    tmp_path: Path,
+) -> None:
+    code, output = kinds_of(
+        tmp_path,
+        {
+            "severities/sev3.yaml": "title: SEV3\nsummary: Minor.\nrank: 2\n"
+            "respond_within: a day\n",
+            "reviews/_kind.yaml": """\
+                name: review
+                compares: runbooks
+                fields:
+                  runbooks: {type: refs, kind: runbook, min_items: 2, required: true}
+                  verdicts:
+                    type: mapping
+                    keys_from: runbooks
+                    all_keys: true
+                    required: true
+                    when_missing: give a verdict for each runbook compared
+                """,
+            "reviews/both.yaml": "title: Both\nsummary: s.\n"
+            "runbooks: [fail-over-the-database, restart-the-cache]\n"
+            "verdicts: {fail-over-the-database: Good.}\n",
+            "reviews/one.yaml": "title: One\nsummary: s.\nrunbooks: [restart-the-cache]\n",
+        },
+    )
+    assert code == 1
+    assert output.splitlines() == [
+        "playbooks/reviews/both.yaml:4:11: verdicts: misses the runbook 'restart-the-cache'; "
+        "add 'restart-the-cache: ...'",
+        "playbooks/reviews/one.yaml:1:1: verdicts: give a verdict for each runbook compared",
+        "playbooks/reviews/one.yaml:3:11: runbooks: needs at least 2 items",
+        "playbooks/severities/sev2.yaml:3:7: rank: rank 2 is also used by "
+        "playbooks/severities/sev3.yaml; give every severity its own rank",
+        "playbooks/severities/sev3.yaml:3:7: rank: rank 2 is also used by "
+        "playbooks/severities/sev2.yaml; give every severity its own rank",
+        "Checked 12 entities and 1 page: 5 errors.",
+    ]

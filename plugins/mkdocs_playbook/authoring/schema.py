@@ -22,9 +22,11 @@ from ..kinds.spec import (
     FIELD_KEYS,
     FIELD_TYPES,
     KIND_KEYS,
+    NO,
     SCALAR_TYPES,
     SHOWN_AS,
     SITE_PAGES,
+    YES,
 )
 from ..load.loader import YAML_SUFFIXES
 from ..model import ID_PATTERN, WHOLE_KIND
@@ -160,6 +162,8 @@ def write_schemas(
 def kind_file_schema(base_url: str | None = None) -> dict[str, Any]:
     """The JSON Schema of a `_kind.yaml` file: the language kinds are written in."""
     text = {"type": "string", "minLength": 1}
+    # Kind files read yes/no words as entity files do.
+    boolean = {"anyOf": [{"type": "boolean"}, {"enum": [*YES, *NO]}]}
     names = {"type": "array", "items": {"type": "string"}, "uniqueItems": True}
     kind_name = {"type": "string", "pattern": "^[a-z][a-z0-9-]{0,63}$"}
     kind_keys: dict[str, Any] = {
@@ -179,7 +183,7 @@ def kind_file_schema(base_url: str | None = None) -> dict[str, Any]:
         "unique": {**names, "description": "Fields no two entities of the kind share a value of."},
         "template": {"type": "string", "pattern": r"^[A-Za-z0-9_.-]+\.md\.jinja$"},
         "group_by": {**text, "description": "A ref field whose target heads groups of cards."},
-        "flow": {"type": "boolean", "description": "Its pages draw the whole flow, in order."},
+        "flow": {**boolean, "description": "Its pages draw the whole flow, in order."},
         "compares": {**text, "description": "The refs field that holds what it compares."},
         "example": {
             "type": "object",
@@ -216,12 +220,22 @@ def kind_file_schema(base_url: str | None = None) -> dict[str, Any]:
                     "coverage": {
                         "type": "object",
                         "properties": {
+                            "title": text,
+                            "intro": text,
                             "through": {"type": "array", "items": kind_name},
                             "columns": {
                                 "type": "array",
                                 "items": {
                                     "type": "object",
-                                    "properties": {"kind": kind_name, "also_via": kind_name},
+                                    "properties": {
+                                        "kind": kind_name,
+                                        "also_via": kind_name,
+                                        "heading": text,
+                                        "caption": text,
+                                        "note": text,
+                                        "transpose": boolean,
+                                        "only_used": boolean,
+                                    },
                                     "required": ["kind"],
                                     "additionalProperties": False,
                                 },
@@ -236,7 +250,6 @@ def kind_file_schema(base_url: str | None = None) -> dict[str, Any]:
             },
         },
     }
-    boolean = {"type": "boolean"}
     field_keys: dict[str, Any] = {
         "type": {"enum": list(FIELD_TYPES)},
         "required": boolean,

@@ -128,8 +128,8 @@ BUILTIN_ONLY_KEYS = ("collection", "schema_title")
 """Keys only the packaged kind files use: where a kind's folder is, and its models' names
 (a playbook's folder names its kind, and the label names its schema)."""
 SITE_PAGE_KEYS = ("page", "for", "needs_field", "needs_kinds", "coverage")
-COVERAGE_KEYS = ("through", "columns")
-COLUMN_KEYS = ("kind", "also_via")
+COVERAGE_KEYS = ("through", "columns", "title", "intro")
+COLUMN_KEYS = ("kind", "also_via", "heading", "caption", "note", "transpose", "only_used")
 HEALTH_KEYS = ("title", "explanation", "message", "via")
 EXAMPLE_KEYS = ("id", "yaml")
 SITE_PAGES = ("coverage.md", "which-do-i-need.md")
@@ -491,6 +491,9 @@ def _check_site_pages(check: _Checker, pages: Any, kinds: list[str]) -> None:
             check.at_value((*path, "coverage"), "expected a mapping: {through, columns}")
             continue
         check.unknown_keys((*path, "coverage"), coverage, COVERAGE_KEYS)
+        for key in ("title", "intro"):
+            if key in coverage:
+                check.text((*path, "coverage", key), coverage[key])
         _kind_list(check, (*path, "coverage", "through"), coverage.get("through"), kinds)
         columns = coverage.get("columns")
         if not isinstance(columns, list):
@@ -502,7 +505,13 @@ def _check_site_pages(check: _Checker, pages: Any, kinds: list[str]) -> None:
                 check.at_value(where, "expected a mapping such as {kind: role}")
                 continue
             check.unknown_keys(where, column, COLUMN_KEYS)
-            for key in COLUMN_KEYS:
+            for key in ("heading", "caption", "note"):
+                if key in column:
+                    check.text((*where, key), column[key])
+            for key in ("transpose", "only_used"):
+                if key in column and yes_or_no(column[key]) is None:
+                    check.at_value((*where, key), "expected true or false (or yes or no)")
+            for key in ("kind", "also_via"):
                 if key in column and column[key] not in kinds:
                     check.at_value(
                         (*where, key),
