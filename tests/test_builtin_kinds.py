@@ -17,6 +17,8 @@ from mkdocs_playbook.diagnostics import did_you_mean
 from mkdocs_playbook.kinds.registry import builtin_kinds, selected_builtin_kinds
 from mkdocs_playbook.load.loader import load_playbook
 from mkdocs_playbook.options import PlaybookOptions
+from mkdocs_playbook.render.pages import Renderer
+from mkdocs_playbook.resolve.refs import resolve_refs
 
 from .conftest import FIXTURES, run_mkdocs, write
 
@@ -369,3 +371,35 @@ def test_unique_keys_from_all_keys_when_missing_and_min_items_work_in_an_own_kin
         "playbooks/severities/sev2.yaml; give every severity its own rank",
         "Checked 12 entities and 1 page: 5 errors.",
     ]
+
+
+def test_a_coverage_page_shows_its_own_words_as_text_not_markup(tmp_path: Path) -> None:
+    root = copy_fixture(tmp_path)
+    kind_file = root / "playbooks/services/_kind.yaml"
+    kind_file.write_text(
+        kind_file.read_text("utf-8")
+        .replace(
+            "      through: [runbook]\n",
+            "      through: [runbook]\n"
+            "      title: <b>Cover</b>\n"
+            "      intro: <script>alert(1)</script> What *reaches* what.\n",
+        )
+        .replace(
+            "        - {kind: role}\n",
+            "        - {kind: role, heading: '<img src=x onerror=alert(1)>', "
+            "caption: '<i>c</i>', note: '<u>n</u>'}\n",
+        ),
+        encoding="utf-8",
+    )
+    result = load_playbook(
+        root / "playbooks", project_dir=root, builtins=selected_builtin_kinds("none")
+    )
+    assert result.diagnostics == []
+    links, _ = resolve_refs(result.playbook)
+    page = Renderer(result.playbook, links).render_extra_page("coverage.md")
+    assert "<script>" not in page and "<img" not in page and "<b>" not in page
+    assert "<i>" not in page and "<u>" not in page
+    assert "# &lt;b&gt;Cover&lt;/b&gt;\n" in page
+    assert "What *reaches* what." in page
+    assert "## &lt;img src=x onerror=alert\\(1\\)&gt;\n" in page
+    assert "<caption>&lt;i&gt;c&lt;/i&gt;</caption>" in page
