@@ -465,6 +465,15 @@ CASES: list[Case] = [
     ),
     Case(
         "Ids and files",
+        "a linked folder that leads outside the project",
+        {"../outside/channels/radio.yaml": METRIC, "../outside/channels/_index.md": "Hi.\n"},
+        "playbooks/channels:1:1: file: is a link that leads outside the project (to "
+        "../outside/channels); nothing is read through it: move what it points to into the "
+        "project, or remove the link",
+        links={"playbooks/channels": "../outside/channels"},
+    ),
+    Case(
+        "Ids and files",
         "an unreadable file (a dangling link)",
         {},
         "playbooks/personas/eve.yaml:1:1: file: cannot be read: No such file or directory",

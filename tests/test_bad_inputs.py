@@ -61,8 +61,10 @@ def test_the_matrix_has_at_least_35_cases_in_every_group() -> None:
 
 @pytest.mark.parametrize("case", CASES, ids=[c.input for c in CASES])
 def test_bad_input_gives_its_exact_message(tmp_path: Path, case: Case) -> None:
-    materialise(tmp_path, case)
-    found = diagnose(tmp_path)
+    # A folder of its own, so that a case can put files next to the project.
+    root = tmp_path / "project"
+    materialise(root, case)
+    found = diagnose(root)
     messages = [str(d) for d in found]
     assert case.sees in messages
     match = next(d for d in found if str(d) == case.sees)

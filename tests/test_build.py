@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import json
 import re
 import shutil
 import subprocess
@@ -390,3 +391,151 @@ def test_author_pages_sit_in_their_own_nav_section_and_the_guide_after_home(
     authors = labels.index("For authors")
     assert labels[authors + 1 :] == ["Coverage", "Authoring guide"]
     assert all(label not in labels[:authors] for label in ("Coverage", "Authoring guide"))
+
+
+LINK_OUT = (
+    "file: is a link that leads outside the project (to {target}); nothing is read through "
+    "it: move what it points to into the project, or remove the link"
+)
+
+
+@pytest.mark.parametrize(
+    ("link", "target", "shown"),
+    [
+        ("playbooks/leaks", "outside/channels", "../outside/channels"),
+        ("docs/secret.md", "outside/secret.md", "../outside/secret.md"),
+        ("docs/more", "outside/more", "../outside/more"),
+    ],
+)
+def test_a_build_stops_on_a_link_that_leads_outside_the_project(
+    project: Project, tmp_path: Path, link: str, target: str, shown: str
+) -> None:
+    root = project(fixture=EVERYTHING)
+    outside = tmp_path / "outside"
+    (outside / "channels").mkdir(parents=True)
+    (outside / "channels/leak.yaml").write_text("title: Leaked channel\nsummary: s\n")
+    (outside / "secret.md").write_text("# Leaked page\n")
+    (outside / "more").mkdir()
+    (outside / "more/page.md").write_text("# Leaked page\n")
+    (root / link).symlink_to(tmp_path / target)
+    result = run_mkdocs(root, "build")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert f"{link}:1:1: {LINK_OUT.format(target=shown)}\n" in result.stderr
+    assert not (root / "site").exists()
+
+
+def test_a_link_that_stays_inside_the_project_builds(project: Project) -> None:
+    root = project(fixture=EVERYTHING)
+    (root / "notes").mkdir()
+    (root / "notes/extra.md").write_text("# Extra notes\n")
+    (root / "docs/extra.md").symlink_to(root / "notes/extra.md")
+    result = run_mkdocs(root, "build", "--strict")
+    assert result.returncode == 0, result.stderr
+    assert "Extra notes" in (root / "site/extra/index.html").read_text()
+
+
+LINK_SYNTAXES: dict[str, str] = {
+    "inline": "[a](persona:sally)",
+    "a blank before the target": "[a]( persona:sally)",
+    "a line break before the target": "[a](\n  persona:sally)",
+    "angle brackets": "[a](<persona:sally>)",
+    "a title": '[a](persona:sally "t")',
+    "nested brackets": "[a [b] c](persona:sally)",
+    "no text": "[](persona:sally)",
+    "emphasis": "*[a](persona:sally)*",
+    "a reference": "[a][r]\n\n  [r]: persona:sally",
+    "a collapsed reference": "[r][]\n\n  [r]: persona:sally",
+    "a shortcut reference": "[r]\n\n  [r]: <persona:sally> 't'",
+    "a quote": "> [a](persona:sally)",
+    "a list": "- [a](persona:sally)",
+    "a table": "| h |\n  |---|\n  | [a](persona:sally) |",
+}
+"""Every link syntax Python-Markdown reads, each in a body of its own."""
+
+
+_PERSONA_FIELDS = "summary: s\nbarriers: [x]\nmotivators: [y]\n"
+
+
+def _link_project(project: Project, ident: str) -> Path:
+    files = {"playbooks/personas/sally.yaml": f"title: Sally\n{_PERSONA_FIELDS}"}
+    for index, syntax in enumerate(LINK_SYNTAXES.values()):
+        body = syntax.replace("persona:sally", f"persona:{ident}")
+        files[f"playbooks/personas/p{index}.yaml"] = (
+            f"title: P\n{_PERSONA_FIELDS}body: |\n  {body}\n"
+        )
+    return project(files)
+
+
+def test_every_link_syntax_python_markdown_reads_links_a_ref(project: Project) -> None:
+    root = _link_project(project, "sally")
+    result = run_mkdocs(root, "build", "--strict")
+    assert result.returncode == 0, result.stderr
+    for index, name in enumerate(LINK_SYNTAXES):
+        raw = (root / f"site/personas/p{index}/index.html").read_text(encoding="utf-8")
+        assert 'href="../sally/"' in raw, name
+        assert "persona:sally" not in raw, name
+        backlinks = (root / "site/personas/sally/index.html").read_text(encoding="utf-8")
+        assert 'href="../p{index}/"'.replace("{index}", str(index)) in backlinks, name
+
+
+def test_every_link_syntax_python_markdown_reads_warns_of_an_unknown_ref(
+    project: Project,
+) -> None:
+    root = _link_project(project, "sallly")
+    result = run_mkdocs(root, "build")
+    assert result.returncode == 0, result.stderr
+    for index, syntax in enumerate(LINK_SYNTAXES.values()):
+        line = 6 + syntax.split("[")[0].count("\n")  # where the link starts
+        message = (
+            f"playbooks/personas/p{index}.yaml:{line}:3: body: unknown persona 'sallly'; "
+            "did you mean 'sally'?"
+        )
+        assert message in result.stderr, syntax
+
+
+def test_links_in_code_are_not_refs(project: Project) -> None:
+    body = "`[a](persona:nobody)`\n\n  ```\n  [b](persona:nobody)\n  ```\n"
+    root = project(
+        {
+            "playbooks/personas/sally.yaml": f"title: Sally\n{_PERSONA_FIELDS}",
+            "playbooks/personas/bob.yaml": f"title: Bob\n{_PERSONA_FIELDS}body: |\n  {body}",
+        }
+    )
+    result = run_mkdocs(root, "build", "--strict")
+    assert result.returncode == 0, result.stderr
+    raw = (root / "site/personas/bob/index.html").read_text(encoding="utf-8")
+    assert "[a](persona:nobody)" in raw and "[b](persona:nobody)" in raw
+
+
+def test_table_columns_keep_their_alignment(project: Project) -> None:
+    body = "| l | c | r |\n  |:--|:-:|--:|\n  | 1 | 2 | 3 |"
+    root = project(
+        {"playbooks/personas/bob.yaml": f"title: Bob\n{_PERSONA_FIELDS}body: |\n  {body}\n"}
+    )
+    result = run_mkdocs(root, "build", "--strict")
+    assert result.returncode == 0, result.stderr
+    raw = (root / "site/personas/bob/index.html").read_text(encoding="utf-8")
+    for side in ("left", "center", "right"):
+        assert f'<th style="text-align: {side};">' in raw
+        assert f'<td style="text-align: {side};">' in raw
+
+
+def test_author_pages_leave_the_search_index(project: Project) -> None:
+    # The fixture's hand-written guide sits in mkdocs.yml's "For authors" section beside
+    # the generated coverage page; a reader's pages stay searchable.
+    root = project(
+        fixture=EVERYTHING,
+        mkdocs_yml=MKDOCS_YML
+        + "nav:\n  - index.md\n  - For authors:\n      - Notes: notes.md\n"
+        + "      - Coverage: coverage.md\n",
+    )
+    (root / "docs" / "notes.md").write_text("# Notes\n\nWriting tips.\n", encoding="utf-8")
+    for _ in range(2):  # the second build reuses the cache's search entries
+        result = run_mkdocs(root, "build", "--strict")
+        assert result.returncode == 0, result.stderr
+        index = json.loads((root / "site/search/search_index.json").read_text(encoding="utf-8"))
+        pages = {doc["location"].split("#")[0] for doc in index["docs"]}
+        assert "notes/" not in pages
+        assert "coverage/" not in pages
+        assert {"", "personas/busy-parent/", "which-do-i-need/"} <= pages

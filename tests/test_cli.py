@@ -254,6 +254,43 @@ def test_installed_playbook_script_fails_on_a_broken_playbook(broken: Path) -> N
     assert completed.stdout.splitlines() == BROKEN_LINES
 
 
+def test_validate_refuses_a_folder_that_links_outside_the_project(
+    project: Project, tmp_path: Path
+) -> None:
+    outside = tmp_path / "outside"
+    (outside / "personas").mkdir(parents=True)
+    (outside / "personas/eve.yaml").write_text(PERSONA.replace("Sally", "Eve"))
+    root = project({"docs/index.md": "# Home\n"})
+    (root / "playbooks").mkdir(exist_ok=True)
+    (root / "playbooks/personas").symlink_to(outside / "personas")
+    result = run("validate", root)
+    assert result.exit_code == 1
+    assert result.stdout == (
+        "playbooks/personas:1:1: file: is a link that leads outside the project (to "
+        "../outside/personas); nothing is read through it: move what it points to into the "
+        "project, or remove the link\n"
+    )
+    assert result.stderr.startswith("Checked 0 entities and 1 page: 1 error")
+
+
+def test_validate_reads_no_docs_page_through_a_link_out_of_the_project(
+    project: Project, tmp_path: Path
+) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.md").write_text("[Eve](persona:eve)\n")
+    root = project({"docs/index.md": "# Home\n"})
+    (root / "docs/secret.md").symlink_to(outside / "secret.md")
+    result = run("validate", root)
+    assert result.exit_code == 1
+    assert result.stdout == (
+        "docs/secret.md:1:1: file: is a link that leads outside the project (to "
+        "../outside/secret.md); nothing is read through it: move what it points to into the "
+        "project, or remove the link\n"
+    )
+    assert result.stderr.startswith("Checked 0 entities and 1 page: 1 error")
+
+
 # -- new ------------------------------------------------------------------------------------
 
 
@@ -349,6 +386,68 @@ def test_new_refuses_an_existing_file(project: Project, existing: str) -> None:
         "file, or choose another id\n"
     )
     assert (root / "playbooks" / "personas" / existing).read_text() == PERSONA
+
+
+def test_new_writes_nothing_through_a_folder_that_links_outside_the_project(
+    project: Project, tmp_path: Path
+) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    root = project()
+    (root / "playbooks").mkdir(exist_ok=True)
+    (root / "playbooks/personas").symlink_to(outside)
+    result = run("new", "persona", "eve", "--project", root)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "playbooks/personas:1:1: file: is a link that leads outside the project (to "
+        "../outside); nothing is read through it: move what it points to into the project, "
+        "or remove the link\n"
+    )
+    assert list(outside.iterdir()) == []
+
+
+def test_new_refuses_a_dangling_link_in_place_of_the_file(project: Project) -> None:
+    root = project()
+    (root / "playbooks/personas").mkdir(parents=True, exist_ok=True)
+    (root / "playbooks/personas/eve.yaml").symlink_to(root / "gone.yaml")
+    result = run("new", "persona", "eve", "--project", root)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "playbooks/personas/eve.yaml:1:1: id: is a link to a file that does not exist; "
+        "playbook new writes nothing through it: remove the link, or choose another id\n"
+    )
+    assert not (root / "gone.yaml").exists()
+
+
+def test_new_keeps_kind_file_text_inside_its_comments(project: Project) -> None:
+    # A label, description and enum values holding every kind of YAML line break.
+    kind_file = yaml.safe_dump(
+        {
+            "name": "thing",
+            "label": "Thing\ntitle: injected",
+            "description": "Made\u2028by: hand",
+            "fields": {
+                "mood": {
+                    "type": "enum",
+                    "values": ["calm\x85summary: x", "- wild", "&odd: #1"],
+                    "description": "How it feels\u2029body: y\r\nrelated: [z]\x07",
+                    "required": True,
+                }
+            },
+        },
+        allow_unicode=True,
+    )
+    root = project({"playbooks/things/_kind.yaml": kind_file})
+    result = run("new", "thing", "one", "--project", root)
+    assert result.exit_code == 0, result.output
+    text = (root / "playbooks/things/one.yaml").read_text(encoding="utf-8")
+    # The first line of the description: YAML and Python end lines at U+2028 alike.
+    assert text.splitlines()[1] == "# Thing title: injected \N{EM DASH} made"
+    assert (
+        "# How it feels body: y related: [z]\N{REPLACEMENT CHARACTER} (one of: "
+        "calm summary: x, - wild, &odd: #1)\nmood:\n"
+    ) in text
+    assert yaml.safe_load(text) == {"title": None, "summary": None, "mood": None}
 
 
 def test_new_refuses_an_unknown_kind(project: Project) -> None:

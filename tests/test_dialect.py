@@ -10,6 +10,8 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
+from html import unescape
+from html.parser import HTMLParser
 from pathlib import Path
 
 import markdown
@@ -21,9 +23,13 @@ from pymdownx.superfences import fence_code_format
 
 from mkdocs_playbook.model import balance_bidi, markdown_text, plain_text, tag_text
 from mkdocs_playbook.render.markup import (
+    attribute_text,
+    code_span,
     code_spans,
     escape_text,
+    find_links,
     make_untrusted_markdown_safe,
+    markdown_description,
     split_pieces,
 )
 from mkdocs_playbook.render.site_setup import EXTENSION_OPTIONS, MARKDOWN_EXTENSIONS
@@ -178,3 +184,67 @@ def _python_markdown_spans(text: str) -> list[tuple[int, int]]:
 @given(st.text(alphabet="`\\ a\n", max_size=40))
 def test_code_spans_are_where_python_markdown_finds_them(text: str) -> None:
     assert code_spans(text) == _python_markdown_spans(text)
+
+
+class _Attributes(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[dict[str, str | None]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a":
+            self.found.append(dict(attrs))
+
+
+# Text without control characters (which YAML and the loader refuse), but with line breaks.
+LABEL_CHARACTERS = st.one_of(
+    st.characters(blacklist_categories=("Cs", "Cc")), st.sampled_from("\n\t\x85\u2028")
+)
+
+
+@given(st.text(LABEL_CHARACTERS))
+def test_kind_text_in_an_attribute_list_is_its_value_as_typed(text: str) -> None:
+    # A kind's label is an icon's tooltip through `{ title="..." }`.
+    source = f'[a](https://ok.example){{ title="{attribute_text(text)}" }}'
+    parser = _Attributes()
+    parser.feed(converter(".").reset().convert(source))
+    folded = re.sub("[\n\x85\u2028]+", " ", text).strip()
+    assert [a.get("title") for a in parser.found] == [folded]
+    assert all(set(a) <= {"href", "title"} for a in parser.found)
+
+
+@given(st.text(min_size=1).filter(lambda t: t.strip() == t and t.isprintable()))
+def test_a_path_shown_as_code_is_shown_as_typed(text: str) -> None:
+    html = converter(".").reset().convert("Source: " + code_span(text))
+    code = re.search(r"<code>(.*)</code>", html, re.DOTALL)
+    assert code is not None and unescape(re.sub(r"<[^>]+>", "", code.group(1))) == text
+
+
+def test_descriptions_are_markdown_with_html_escaped_and_pipes_kept_in_their_cell() -> None:
+    cell = markdown_description("**a** | b </td><td> <script>x</script>", table_cell=True)
+    html = converter(".").reset().convert(f"| h | i |\n| --- | --- |\n| {cell} | j |\n")
+    assert (
+        '<td data-label="h"><strong>a</strong> | b &lt;/td&gt;&lt;td&gt; '
+        "&lt;script&gt;x&lt;/script&gt;</td>" in html
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("[a]( persona:x)", [("a", "persona:x", 0)]),
+        ("x\n[a](\npersona:x 't')", [("a", "persona:x", 2)]),
+        ('[a](<persona:x> "t")', [("a", "persona:x", 0)]),
+        ("[a [b] c](persona:x)", [("a [b] c", "persona:x", 0)]),
+        ("**[](persona:x)**", [("", "persona:x", 2)]),
+        ("[a][R]\n\n[r]: persona:x", [("a", "persona:x", 0)]),
+        ("[r][] and [r]\n\n[r]: <persona:x>", [("r", "persona:x", 0), ("r", "persona:x", 10)]),
+        ("> - [a](persona:x)", [("a", "persona:x", 4)]),
+        ("![i](persona:x)", [("i", "persona:x", 0)]),
+        ("`[a](persona:x)` and \\[a](persona:x)", []),
+        ("```\n[a](persona:x)\n```\n\n    [b](persona:y)", []),
+        ("[a][missing] [b]", []),
+    ],
+)
+def test_links_are_what_python_markdown_reads(text: str, found: list[tuple[str, str, int]]) -> None:
+    assert [(link.text, link.target, link.offset) for link in find_links(text)] == found

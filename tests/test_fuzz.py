@@ -6,7 +6,9 @@
 from __future__ import annotations
 
 import functools
+import html
 import json
+import re
 import shutil
 import string
 import tempfile
@@ -14,11 +16,18 @@ from pathlib import Path
 
 import markdown
 import pytest
-from hypothesis import HealthCheck, given, settings
+import yaml
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from pymdownx.superfences import fence_code_format
 
+from mkdocs_playbook.authoring.init import _title as init_title
+from mkdocs_playbook.authoring.init import project_files
+from mkdocs_playbook.authoring.scaffold import entity_template
+from mkdocs_playbook.kinds.registry import builtin_kinds, extend_registry
+from mkdocs_playbook.kinds.spec import KindFile
 from mkdocs_playbook.load.loader import load_playbook
+from mkdocs_playbook.load.yamlsource import parse_yaml
 from mkdocs_playbook.render.pages import Renderer
 from mkdocs_playbook.render.sanitize import sanitize_html
 from mkdocs_playbook.render.site_setup import EXTENSION_OPTIONS, MARKDOWN_EXTENSIONS
@@ -310,3 +319,97 @@ def test_hostile_markdown_never_reaches_a_page_as_script(title: str, body: str) 
         assert list(problems(Page(converted, fragment=True), allowlist=False)) == [], path
         cleaned = sanitize_html(converted)
         assert list(problems(Page(cleaned, fragment=True), allowlist=True)) == [], path
+
+
+# -- text from kind files and folder names in what `new` and `init` write -------------------
+
+# Any text, YAML's line breaks and other specials made more likely than chance makes them.
+kind_text = st.text(
+    alphabet=st.one_of(
+        st.characters(codec="utf-8"),
+        st.sampled_from(list("\n\r\x85\u2028\u2029\t#:-?&*!%@`'\"|>{}[],\x07\x1b\ufeff")),
+    ),
+    min_size=1,
+    max_size=30,
+).filter(str.strip)
+
+
+@st.composite
+def kind_files(draw: st.DrawFn) -> tuple[dict[str, object], set[str]]:
+    """A kind file whose label, descriptions and enum values are any text, and the keys
+    a new entity of that kind should hold (its required fields)."""
+    mood_required, steps_required = draw(st.booleans()), draw(st.booleans())
+    kind: dict[str, object] = {
+        "name": "thing",
+        "label": draw(kind_text),
+        "description": draw(kind_text),
+        "fields": {
+            "mood": {
+                "type": "enum",
+                "values": draw(st.lists(kind_text, min_size=1, max_size=4)),
+                "description": draw(kind_text),
+                "required": mood_required,
+            },
+            "steps": {
+                "type": "list",
+                "required": steps_required,
+                "item": {
+                    "choice": {
+                        "type": "enum",
+                        "values": draw(st.lists(kind_text, min_size=1, max_size=3)),
+                        "description": draw(kind_text),
+                        "required": True,
+                    },
+                    "note": {"type": "text", "description": draw(kind_text)},
+                },
+            },
+        },
+    }
+    keys = {"title", "summary", *(["mood"] if mood_required else [])}
+    keys |= {"steps"} if steps_required else set()
+    return kind, keys
+
+
+@given(kind_files())
+def test_a_new_entity_parses_to_its_required_keys_whatever_its_kind_file_says(
+    case: tuple[dict[str, object], set[str]],
+) -> None:
+    data, keys = case
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    document = parse_yaml(text)
+    source = KindFile(
+        "playbooks/things/_kind.yaml", document.value, document.positions, document.key_positions
+    )
+    kinds, kind_problems = extend_registry(builtin_kinds(), [("things", source)])
+    assume(not kind_problems)
+    template = entity_template(kinds.by_name["thing"], "../../schemas/thing.schema.json")
+    template.encode("utf-8")  # writable as the file is written
+    for parse in (yaml.safe_load, lambda t: parse_yaml(t).value):
+        parsed = parse(template)
+        assert isinstance(parsed, dict)
+        assert set(parsed) == keys
+        assert all(value is None for key, value in parsed.items() if key != "steps")
+        if "steps" in keys:
+            assert parsed["steps"] == [{"choice": None}]
+
+
+folder_names = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cc", "Cs")),
+    min_size=1,
+    max_size=40,
+).filter(lambda name: name.strip(" -_") and "/" not in name)
+
+
+@given(folder_names)
+def test_init_keeps_any_folder_name_as_typed_in_the_config_and_the_home_heading(
+    name: str,
+) -> None:
+    files = {file.path: file.text for file in project_files(name)}
+    title = init_title(name)
+    config = yaml.safe_load(files["mkdocs.yml"].replace("!!python/name:", ""))
+    assert config["site_name"] == title
+    heading = files["docs/index.md"].splitlines()[0]
+    rendered = markdown.markdown(heading, extensions=[*MARKDOWN_EXTENSIONS, "pymdownx.emoji"])
+    match = re.fullmatch(r"<h1[^>]*>([^<]*)</h1>", rendered)
+    assert match is not None, rendered
+    assert html.unescape(match.group(1)) == title

@@ -22,6 +22,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from mkdocs_playbook.cache import TEXT
+from mkdocs_playbook.engine.build_cache import SEARCH_ENTRIES
+
 from .conftest import EVERYTHING, FIXTURES, REPO, run_mkdocs, write
 from .conftest import MKDOCS_YML as BASE_MKDOCS_YML
 
@@ -51,6 +54,15 @@ def _summary(root: Path) -> None:
 def _title(root: Path) -> None:
     replace_text(
         root / "playbooks/personas/busy-parent.yaml", "title: Busy parent", "title: Busy carer"
+    )
+
+
+def _docs_title(root: Path) -> None:
+    # docs/index.md shows this title: `[](persona:retired-reader)` takes the entity's title.
+    replace_text(
+        root / "playbooks/personas/retired-reader.yaml",
+        "title: Retired reader",
+        "title: Retired neighbour",
     )
 
 
@@ -102,6 +114,7 @@ def _template(root: Path) -> None:
 EDITS: dict[str, tuple[Path, Callable[[Path], None]]] = {
     "summary": (EVERYTHING, _summary),
     "title": (EVERYTHING, _title),
+    "title shown in docs/": (EVERYTHING, _docs_title),
     "new ref": (EVERYTHING, _new_ref),
     "removed ref": (EVERYTHING, _removed_ref),
     "renamed file": (EVERYTHING, _renamed_file),
@@ -113,7 +126,7 @@ EDITS: dict[str, tuple[Path, Callable[[Path], None]]] = {
 }
 WHOLE_RENDER = {"template", "_kind.yaml description", "_kind.yaml plural"}
 """Edits that every page may read (the templates, the kinds): they render every page."""
-PAGE_BY_PAGE = {"summary", "title", "new ref", "removed ref"}
+PAGE_BY_PAGE = {"summary", "title", "title shown in docs/", "new ref", "removed ref"}
 """Edits that keep the site's shape and change Markdown pages only: `mkdocs serve` rebuilds
 just the pages they change. (A `_kind.yaml` edit also changes the JSON Schemas.)"""
 
@@ -166,6 +179,40 @@ def test_a_warm_build_writes_the_same_site_as_a_build_without_the_cache(project:
     # Every generated page came from the cache: nothing was converted again.
     assert line.endswith("converted 0"), line
     assert " 0 page outputs" not in line and " 0 converted pages" not in line, line
+
+
+@pytest.mark.site
+def test_a_warm_build_notices_a_link_added_to_the_playbook(
+    project: Project, tmp_path: Path
+) -> None:
+    cached = _make(project, EVERYTHING, cache=True, name="cached")
+    _build(cached)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "leak.yaml").write_text("title: Leaked\nsummary: s\n")
+    (cached / "playbooks/leaks").symlink_to(outside)
+    done = run_mkdocs(cached, "build", "--strict")
+    assert done.returncode == 1
+    assert (
+        "playbooks/leaks:1:1: file: is a link that leads outside the project (to ../outside)"
+    ) in done.stderr
+
+
+@pytest.mark.site
+def test_a_warm_build_shows_an_edit_behind_a_linked_folder_in_the_project(
+    project: Project,
+) -> None:
+    cached = _make(project, EVERYTHING, cache=True, name="cached")
+    shutil.move(cached / "playbooks/metrics", cached / "shared-metrics")
+    (cached / "playbooks/metrics").symlink_to(cached / "shared-metrics")
+    _build(cached)
+    metric = next((cached / "shared-metrics").glob("*.yaml"))
+    text = metric.read_text(encoding="utf-8")
+    title = next(line for line in text.splitlines() if line.startswith("title:"))
+    metric.write_text(text.replace(title, "title: Renamed behind a link"), encoding="utf-8")
+    _build(cached)
+    page = cached / "site/metrics" / metric.stem / "index.html"
+    assert "Renamed behind a link" in page.read_text(encoding="utf-8")
 
 
 WARM_BUILD_MODULES = """
@@ -468,6 +515,22 @@ def test_a_serve_rebuild_after_an_edit_matches_a_fresh_build(project: Project, e
     assert_same_site(root / "served", root / "fresh")
 
 
+@pytest.mark.site
+def test_a_serve_rebuild_shows_an_edited_title_on_the_docs_pages_that_ref_it(
+    project: Project,
+) -> None:
+    # A hand-written page is not generated, but its refs show entities' titles: a page by
+    # page rebuild rebuilds it too, search entries and all, as a whole build would.
+    root = _make(project, EVERYTHING, cache=True, name="served")
+    assert _serve_and_edit(root, _docs_title)
+    assert_same_site(root / "served", root / "fresh")
+    home = (root / "served/index.html").read_text(encoding="utf-8")
+    assert ">Retired neighbour</a>" in home and ">Retired reader</a>" not in home
+    index = json.loads((root / "served/search/search_index.json").read_text(encoding="utf-8"))
+    texts = " ".join(e["text"] for e in index["docs"] if e["location"].partition("#")[0] == "")
+    assert "Retired neighbour" in texts and "Retired reader" not in texts
+
+
 def _tags(root: Path) -> None:
     replace_text(
         root / "playbooks/personas/busy-parent.yaml",
@@ -673,14 +736,14 @@ def test_a_rebuild_of_some_pages_drops_no_result_of_the_others(tmp_path: Path) -
     store.close()
     reopened = Store.open(tmp_path, note=notes.append)
     assert reopened is not None
-    assert reopened.get("html", "untouched page") == "<p>kept</p>"
+    assert reopened.get("html", "untouched page", TEXT) == "<p>kept</p>"
     reopened.close()
     # Whole builds that do not use a result drop it after KEEP_BUILDS of them.
     again = Store.open(tmp_path, note=notes.append)
     assert again is not None
     for _ in range(KEEP_BUILDS):
         again.save()
-    assert again.get("html", "untouched page") is None
+    assert again.get("html", "untouched page", TEXT) is None
     assert notes == []
 
 
@@ -738,12 +801,12 @@ def test_results_written_during_a_build_are_found_and_kept(
     for key, html in pages.items():
         store.put("page", key, html)
     assert store._new == {}  # Written already, not held in memory.
-    assert store.get("page", "page 3") == pages["page 3"]
+    assert store.get("page", "page 3", TEXT) == pages["page 3"]
     store.save()
     store.close()
     reopened = cache.Store.open(tmp_path, note=pytest.fail)
     assert reopened is not None
-    assert {key: reopened.get("page", key) for key in pages} == pages
+    assert {key: reopened.get("page", key, TEXT) for key in pages} == pages
 
 
 def test_a_value_json_cannot_hold_is_not_kept_and_stops_nothing(tmp_path: Path) -> None:
@@ -755,14 +818,16 @@ def test_a_value_json_cannot_hold_is_not_kept_and_stops_nothing(tmp_path: Path) 
     store.put("search", "odd", [{"title": "Half \ud800 a pair"}])
     store.put("search", "fine", [{"title": "Café", "level": 2, "ratio": 0.5}])
     store.put("page", "odd text", "<p>\ud800</p>")  # Text is kept as it is.
-    assert store.get("search", "odd") is None
+    assert store.get("search", "odd", SEARCH_ENTRIES) is None
     store.save()
     store.close()
     reopened = Store.open(tmp_path, note=pytest.fail)
     assert reopened is not None
-    assert reopened.get("search", "odd") is None
-    assert reopened.get("search", "fine") == [{"title": "Café", "level": 2, "ratio": 0.5}]
-    assert reopened.get("page", "odd text") == "<p>\ud800</p>"
+    assert reopened.get("search", "odd", SEARCH_ENTRIES) is None
+    assert reopened.get("search", "fine", SEARCH_ENTRIES) == [
+        {"title": "Café", "level": 2, "ratio": 0.5}
+    ]
+    assert reopened.get("page", "odd text", TEXT) == "<p>\ud800</p>"
 
 
 def test_a_result_flushed_by_the_last_write_of_a_build_is_read_back_later(
@@ -777,7 +842,7 @@ def test_a_result_flushed_by_the_last_write_of_a_build_is_read_back_later(
     store.put("page", "kept", "a value longer than FLUSH_BYTES")  # Written at once.
     store.save()
     store.save()  # A build that does not use it: the memory lets it go, the file keeps it.
-    assert store.get("page", "kept") == "a value longer than FLUSH_BYTES"
+    assert store.get("page", "kept", TEXT) == "a value longer than FLUSH_BYTES"
 
 
 def test_two_builds_that_make_the_cache_at_once_both_keep_it(tmp_path: Path) -> None:
@@ -827,8 +892,8 @@ def test_two_builds_that_make_the_cache_at_once_both_keep_it(tmp_path: Path) -> 
     assert notes == []
     again = cache.Store.open(tmp_path, note=pytest.fail)
     assert again is not None
-    assert again.get("page", "second") == "<p>made by the second build</p>"
-    assert again.get("page", "first") == "<p>made by the first build</p>"
+    assert again.get("page", "second", TEXT) == "<p>made by the second build</p>"
+    assert again.get("page", "first", TEXT) == "<p>made by the first build</p>"
 
 
 def test_a_cache_that_cannot_be_saved_to_is_set_aside(tmp_path: Path) -> None:
@@ -857,7 +922,7 @@ def test_a_cache_that_cannot_be_saved_to_is_set_aside(tmp_path: Path) -> None:
     assert fresh is not None
     fresh.put("page", "kept", "<p>the next build's result</p>")
     fresh.save()
-    assert fresh.get("page", "kept") == "<p>the next build's result</p>"
+    assert fresh.get("page", "kept", TEXT) == "<p>the next build's result</p>"
 
 
 @pytest.mark.site

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 
 import pytest
@@ -123,6 +125,9 @@ def test_the_workflow_builds_strictly_with_a_pinned_date_and_deploys_to_pages(de
     assert "mkdocs build --strict" in commands
     assert 'export SOURCE_DATE_EPOCH="$(git log -1 --format=%ct)"' in commands
     assert {"uses": "actions/upload-pages-artifact@v3", "with": {"path": "site"}} in build
+    # The build cache is kept with its key, which lives outside the project.
+    (cache,) = [step for step in build if step.get("uses") == "actions/cache@v4"]
+    assert cache["with"]["path"].split() == [".cache/playbook", "~/.cache/mkdocs-playbook"]
     deploy = workflow["jobs"]["deploy"]
     assert deploy["needs"] == "build"
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
@@ -172,17 +177,122 @@ def test_init_adds_to_a_folder_that_has_other_files(tmp_path: Path) -> None:
     assert (root / "mkdocs.yml").is_file()
 
 
+NASTY_NAME = 'Tom & Jerry\'s "plays" <img src=x onerror=alert(1)> *now* #1: {x}'
+
+
 @pytest.mark.site
-def test_a_folder_name_that_is_not_plain_text_gives_a_plain_title(tmp_path: Path) -> None:
+def test_a_name_with_html_and_yaml_specials_is_kept_as_typed_and_shown_escaped(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / NASTY_NAME
+    result = CliRunner().invoke(main, ["init", str(root)], catch_exceptions=False)
+    assert result.exit_code == 0
+    config_text = (root / "mkdocs.yml").read_text()
+    # Quoted by the YAML emitter, so the name reads back exactly.
+    assert (
+        'site_name: "Tom & Jerry\'s \\"plays\\" <img src=x onerror=alert(1)> *now* #1: {x}"\n'
+        in config_text
+    )
+    config = yaml.safe_load(config_text.replace("!!python/name:", ""))
+    assert config["site_name"] == NASTY_NAME
+    heading = (root / "docs/index.md").read_text().splitlines()[0]
+    assert heading == (
+        '# Tom &#38; Jerry\'s "plays" &#60;img src&#61;x onerror&#61;alert(1)&#62; '
+        "&#42;now&#42; &#35;1&#58; &#123;x&#125;"
+    )
+    built = run_mkdocs(root, "build", "--strict")
+    assert built.returncode == 0, built.stderr
+    home = (root / "site/index.html").read_text()
+    assert "<img src=x" not in home and "<em>" not in home
+    shown = "Tom &amp; Jerry&#39;s &#34;plays&#34; &lt;img src=x onerror=alert(1)&gt; *now* #1: {x}"
+    assert f"<title>{shown}</title>" in home
+    # Escaped once, also where Material's template escapes the name itself.
+    assert f'title="{shown}"' in home
+    assert "&amp;amp;" not in home
+    (heading,) = re.findall(r"<h1 id=\"[^\"]*\">([^<]*)<a class=\"headerlink\"", home)
+    assert html.unescape(heading) == NASTY_NAME
+
+
+@pytest.mark.site
+def test_a_folder_name_that_is_not_plain_text_is_kept_as_typed(tmp_path: Path) -> None:
     root = tmp_path / 'we say "hi" <b>'
     result = CliRunner().invoke(main, ["init", str(root)], catch_exceptions=False)
     assert result.exit_code == 0
     config = yaml.safe_load((root / "mkdocs.yml").read_text().replace("!!python/name:", ""))
-    assert config["site_name"] == "Our playbook"
-    assert (root / "docs/index.md").read_text().startswith("# Our playbook\n")
+    assert config["site_name"] == 'We say "hi" <b>'
+    assert (root / "docs/index.md").read_text().startswith('# We say "hi" &#60;b&#62;\n')
     built = run_mkdocs(root, "build", "--strict")
     assert built.returncode == 0, built.stderr
     assert "<b>" not in (root / "site/index.html").read_text()
+
+
+@pytest.mark.parametrize(
+    ("link", "target", "sees"),
+    [
+        (
+            ".gitignore",
+            "../gone",
+            "mine/.gitignore:1:1: file: is a link that leads outside the folder (to ../gone); "
+            "playbook init writes nothing through a link: remove it, or choose another folder",
+        ),
+        (
+            ".gitignore",
+            "gone",
+            "mine/.gitignore:1:1: file: is a link to gone, which does not exist; playbook "
+            "init writes nothing through a link: remove it, or choose another folder",
+        ),
+        (
+            "docs",
+            "../elsewhere",
+            "mine/docs:1:1: file: is a link that leads outside the folder (to ../elsewhere); "
+            "playbook init writes nothing through a link: remove it, or choose another folder",
+        ),
+        (
+            "playbooks/personas",
+            "../../elsewhere",
+            "mine/playbooks/personas:1:1: file: is a link that leads outside the folder (to "
+            "../elsewhere); playbook init writes nothing through a link: remove it, or choose "
+            "another folder",
+        ),
+    ],
+)
+def test_init_writes_nothing_through_a_link_that_leaves_the_folder_or_leads_nowhere(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, link: str, target: str, sees: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "elsewhere").mkdir()
+    root = tmp_path / "mine"
+    (root / link).parent.mkdir(parents=True, exist_ok=True)
+    (root / link).symlink_to(target)
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    result = CliRunner().invoke(main, ["init", "mine"], catch_exceptions=False)
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == f"{sees}\nNothing was written.\n"
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before
+
+
+def test_init_writes_through_a_link_that_stays_in_the_folder(tmp_path: Path) -> None:
+    root = tmp_path / "mine"
+    (root / "pages").mkdir(parents=True)
+    (root / "docs").symlink_to("pages")
+    result = CliRunner().invoke(main, ["init", str(root)], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert (root / "pages/index.md").is_file()
+
+
+def test_init_refuses_a_folder_that_is_a_link_to_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "mine").symlink_to("gone")
+    result = CliRunner().invoke(main, ["init", "mine"], catch_exceptions=False)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "mine:1:1: file: is a link to gone, which does not exist; playbook init writes "
+        "nothing through a link: remove it, or choose another folder\nNothing was written.\n"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine"]
 
 
 BLANK_FILES = [

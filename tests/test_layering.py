@@ -19,10 +19,10 @@ ROOT = Path(mkdocs_playbook.__file__).parent
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     # Leaves: problems and their places, the options, the read notes, the cache's store, and
     # the site plan (data the engine loads alone, without the core, for a warm build).
-    ("base", ("diagnostics", "options", "reads", "cache", "plan")),
+    ("base", ("diagnostics", "options", "reads", "cache", "plan", "links")),
     # What a YAML file and a Markdown field may hold: the field types, positions, the strict
     # YAML reader and the Markdown dialect (its links).
-    ("model", ("model", "load.yamlsource", "render.markup")),
+    ("model", ("model", "load.yamlsource", "render.markup", "render.site_setup")),
     # Kind files, and the pydantic model and `Kind` made of each.
     ("kinds", ("kinds",)),
     # Entities and the `Playbook` they form.

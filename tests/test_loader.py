@@ -284,6 +284,104 @@ def test_symlink_outside_the_playbooks_folder_is_refused(tmp_path: Path) -> None
     ]
 
 
+LINK_OUT = (
+    ":1:1: file: is a link that leads outside the project (to {target}); nothing is read "
+    "through it: move what it points to into the project, or remove the link"
+)
+
+
+def outside_and_project(tmp_path: Path) -> tuple[Path, Path]:
+    """A folder outside the project holding a collection of personas, and the project."""
+    outside = tmp_path / "outside"
+    write(
+        outside,
+        {
+            "personas/_index.md": "Secret intro.\n",
+            "personas/eve.yaml": PERSONA.replace("Sally", "Eve"),
+            "personas/_kind.yaml": "label: Secret\n",
+        },
+    )
+    root = tmp_path / "project"
+    (root / "playbooks").mkdir(parents=True)
+    return outside, root
+
+
+def test_a_linked_folder_that_leads_outside_the_project_is_not_read(tmp_path: Path) -> None:
+    outside, root = outside_and_project(tmp_path)
+    (root / "playbooks/personas").symlink_to(outside / "personas")
+    result = load_playbook(root / "playbooks", project_dir=root)
+    assert [str(d) for d in result.diagnostics] == [
+        "playbooks/personas" + LINK_OUT.format(target="../outside/personas")
+    ]
+    assert result.playbook.entities == {}
+    assert result.playbook.intros == {}
+    # The kind file behind it is not applied either.
+    assert result.playbook.kinds.by_name["persona"].singular != "Secret"
+
+
+@pytest.mark.parametrize("name", ["eve.yaml", "_index.md"])
+def test_a_linked_file_that_leads_outside_the_project_is_not_read(
+    tmp_path: Path, name: str
+) -> None:
+    outside, root = outside_and_project(tmp_path)
+    (root / "playbooks/personas").mkdir()
+    (root / "playbooks/personas" / name).symlink_to(outside / "personas" / name)
+    result = load_playbook(root / "playbooks", project_dir=root)
+    assert [str(d) for d in result.diagnostics] == [
+        f"playbooks/personas/{name}" + LINK_OUT.format(target=f"../outside/personas/{name}")
+    ]
+    assert result.playbook.entities == {}
+    assert result.playbook.intros == {}
+
+
+def test_a_linked_kind_file_that_leads_outside_the_project_is_not_read(tmp_path: Path) -> None:
+    outside, root = outside_and_project(tmp_path)
+    (root / "playbooks/personas").mkdir()
+    (root / "playbooks/personas/_kind.yaml").symlink_to(outside / "personas/_kind.yaml")
+    result = load_playbook(root / "playbooks", project_dir=root)
+    assert [str(d) for d in result.diagnostics] == [
+        "playbooks/personas/_kind.yaml" + LINK_OUT.format(target="../outside/personas/_kind.yaml")
+    ]
+    assert result.playbook.kinds.by_name["persona"].singular != "Secret"
+
+
+def test_a_linked_playbooks_folder_that_leads_outside_the_project_is_not_read(
+    tmp_path: Path,
+) -> None:
+    outside, root = outside_and_project(tmp_path)
+    (root / "playbooks").rmdir()
+    (root / "playbooks").symlink_to(outside)
+    result = load_playbook(root / "playbooks", project_dir=root)
+    assert [str(d) for d in result.diagnostics] == [
+        "playbooks" + LINK_OUT.format(target="../outside")
+    ]
+    assert result.playbook.entities == {}
+
+
+def test_a_link_through_a_folder_inside_the_project_is_read(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    write(root, {"shared/personas/sally.yaml": PERSONA, "shared/personas/_index.md": "Hi.\n"})
+    (root / "playbooks").mkdir()
+    (root / "playbooks/personas").symlink_to(root / "shared/personas")
+    result = load_playbook(root / "playbooks", project_dir=root)
+    assert result.diagnostics == []
+    assert list(result.playbook.entities) == [("persona", "sally")]
+    assert result.playbook.intros == {"persona": "Hi.\n"}
+
+
+def test_messages_shown_from_elsewhere_still_refuse_links_out_of_the_project(
+    tmp_path: Path,
+) -> None:
+    # Messages relative to a folder above the project do not widen what may be read.
+    outside, root = outside_and_project(tmp_path)
+    (root / "playbooks/personas").symlink_to(outside / "personas")
+    result = load_playbook(root / "playbooks", project_dir=tmp_path, root_dir=root)
+    assert [str(d) for d in result.diagnostics] == [
+        "project/playbooks/personas" + LINK_OUT.format(target="../outside/personas")
+    ]
+    assert result.playbook.entities == {}
+
+
 def test_missing_playbooks_folder_is_an_error(tmp_path: Path) -> None:
     result = load_playbook(tmp_path / "nowhere", project_dir=tmp_path)
     assert [str(d) for d in result.diagnostics] == [

@@ -165,11 +165,11 @@ def test_titles_cannot_break_or_inject_into_the_strategy_map(tmp_path: Path) -> 
     entity = renderer.playbook.get("strategy", "plan")
     assert entity is not None
     page = renderer.render_entity_page(entity)
-    diagram = page[page.index("``` mermaid") : page.index("```\n", page.index("``` mermaid") + 3)]
-    assert 'c1["Push#quot;] --#gt; evil[#quot;#lt;img src=x onerror=alert(1)#gt;#96;"]' in diagram
-    drawing = diagram.split("\n", 2)[2]  # after the fence and the init directive
-    # Each label and each click target is one quoted string: nothing broke out of one.
-    assert drawing.count('"') == 2 * (drawing.count('["') + drawing.count(" href "))
+    diagram = page[page.index('<div class="playbook-map">') : page.index("</div>")]
+    assert '">Push&#34;] --&gt; evil[&#34;&lt;img src=x onerror=alert(1)&gt;`</a>\n' in diagram
+    assert "<img" not in diagram
+    # Each attribute value is one quoted string: nothing broke out of one.
+    assert diagram.count('"') == 2 * diagram.count('="')
 
 
 @pytest.mark.parametrize(
@@ -229,9 +229,10 @@ def test_an_overridden_relation_map_says_what_it_leaves_out(tmp_path: Path) -> N
     entity = renderer.playbook.get("metric", "m")
     assert entity is not None
     page = renderer.render_entity_page(entity)
-    assert page.count("--> self") == 12
+    incoming = page[page.index("Links here") : page.index("</ul>")]
+    assert incoming.count('<a class="playbook-map__node"') == 12
     assert "The map leaves out 3 of 15 related pages." in page
-    assert '%%{init: {"flowchart": {"useMaxWidth": false}}}%%' in page
+    assert "``` mermaid" not in page
 
 
 def test_a_capped_strategy_map_says_what_it_leaves_out(tmp_path: Path) -> None:
@@ -260,7 +261,7 @@ def test_a_capped_strategy_map_says_what_it_leaves_out(tmp_path: Path) -> None:
     assert entity is not None
     page = renderer.render_entity_page(entity)
     # Eight of ten campaigns, four of six personas each: 2 campaigns and 8 x 2 links left.
-    assert page.count("    s --> c") == 8
+    assert page.count('href="../../campaigns/c') == 8
     assert "The map leaves out 2 of 10 campaigns and 16 links from campaigns to personas." in page
 
 
@@ -286,3 +287,21 @@ def test_a_tag_every_entity_of_a_kind_carries_is_no_filter(tmp_path: Path) -> No
     page = Renderer(result.playbook, links).render_kind_index(KIND_BY_NAME["persona"])
     assert 'data-tag="young"' in page and 'data-tag="persona"' not in page
     assert "<code>persona</code>" not in page and "<code>young</code>" in page
+
+
+def test_table_cells_are_labelled_with_their_column_for_stacked_rows_on_a_phone() -> None:
+    import markdown
+
+    from mkdocs_playbook.render.sanitize import sanitize_html
+
+    source = (
+        "| Message | [Tested](https://example.org) with <b> & co |\n"
+        "| --- | --- |\n"
+        "| Quit | *Sally* |\n"
+        "| Stay | |\n"
+    )
+    html = markdown.markdown(source, extensions=["tables", "mkdocs_playbook.render.table_labels"])
+    cleaned = sanitize_html(html)
+    assert '<td data-label="Message">Quit</td>' in cleaned
+    assert '<td data-label="Tested with &amp; co"><em>Sally</em></td>' in cleaned
+    assert '<td data-label="Tested with &amp; co"></td>' in cleaned

@@ -3,9 +3,13 @@
 Every payload goes into every kind of field (plain text, Markdown, tags, table cells, keys,
 diagram labels, advice titles, sources) of a playbook, which is built once under the shipped
 `mkdocs.yml` and once under a config that adds `pymdownx.snippets`, `attr_list`,
-`md_in_html` and an entity nav. Then every page, the nav, `<title>`, tooltips and the search
-index are parsed and checked: no event handler, no script-capable URL, no script of ours, no
-element outside the allowlist in generated content, and no local file copied in.
+`md_in_html` and an entity nav; and once exported (`playbook export`) and built by plain
+MkDocs, where no sanitiser runs. The same payloads go into the text of kind files (`label`,
+`plural`, `description`, enum values, field labels, `inverse`, `schema_title`), built by the
+plugin, and exported and built by plain MkDocs (and by Zensical where it installs). Then every
+page, the nav, `<title>`, tooltips and the search index are parsed and checked: no event
+handler, no script-capable URL, no script of ours, no element outside the allowlist in
+generated content, and no local file copied in.
 """
 
 from __future__ import annotations
@@ -19,9 +23,12 @@ import unicodedata
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
+from mkdocs_playbook.cli import main
 from mkdocs_playbook.render.sanitize import TAGS, sanitize_html
 
 from .conftest import EVERYTHING, REPO, run_mkdocs, write
@@ -74,6 +81,15 @@ PAYLOADS: list[str] = [
     "[a][r]\n\n> [r]: javascript:alert('XSS')",
     "[a][r]\n\n- [r]: javascript:alert('XSS')",
     "[a][r]\n\n[r]:\n    javascript:alert('XSS')",
+    # link forms found only by Python-Markdown's own parse
+    "[a][r]\n\n[r]: <javascript:alert('XSS')> 't'",
+    "[r][]\n\n[r]: vbscript:msgbox(1)",
+    "*[a]( javascript:alert('XSS'))*",
+    "> [a](\n> javascript:alert('XSS'))",
+    "- x\n\n    [a]( javascript:alert('XSS') 't')",
+    "[a]( <java\nscript:alert('XSS')>)",
+    "!!! note\n\n    [a]( javascript:alert('XSS'))",
+    "[^1]\n\n[^1]: [a]( javascript:alert('XSS'))",
     # attribute lists, which the plugin itself enables
     "[a](https://ok.example){ onclick=\"alert('XSS')\" }",
     "A paragraph\n{: onmouseover=\"alert('XSS')\" }",
@@ -215,15 +231,52 @@ cli(["build"])
 """A build with the escaping only: the first layer must stop every payload on its own."""
 
 
-@pytest.fixture(scope="module", params=[*sorted(CONFIGS), "escaping-only"])
-def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The hostile playbook, built once per config (and once without the sanitiser)."""
-    root = tmp_path_factory.mktemp(request.param)
-    write(root, {"mkdocs.yml": CONFIGS.get(request.param, CONFIGS["shipped"])})
-    for relative, text in {**hostile_playbook(PAYLOADS), **FIDELITY, **DOCS}.items():
+def write_files(root: Path, files: dict[str, str]) -> None:
+    """Write files as they are (`write` would dedent them, and payloads hold indents)."""
+    for relative, text in files.items():
         path = root / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
+
+
+def export_and_build(root: Path, engine: str = "mkdocs") -> Path:
+    """`playbook export` of a project, built by plain MkDocs (or by Zensical): the site."""
+    out = root.parent / f"{root.name}-export"
+    exported = CliRunner().invoke(main, ["export", str(out), "--project", str(root)])
+    assert exported.exit_code == 0, exported.output
+    # No plugin, so no sanitiser: the escaping alone must stop every payload.
+    (out / "ESCAPING-ONLY").touch()
+    if engine == "zensical":
+        import subprocess
+        import sys
+
+        built = subprocess.run(
+            [sys.executable, "-m", "zensical", "build"],
+            cwd=out,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+        assert built.returncode == 0, built.stdout + built.stderr
+    else:
+        result = run_mkdocs(out, "build")
+        assert result.returncode == 0, result.stderr
+        assert "Traceback" not in result.stderr
+    return out / "site"
+
+
+@pytest.fixture(scope="module", params=[*sorted(CONFIGS), "escaping-only", "export", "zensical"])
+def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The hostile playbook, built once per config (once without the sanitiser, and once
+    exported and built by plain MkDocs, and by Zensical)."""
+    if request.param == "zensical":
+        pytest.importorskip("zensical", reason="Zensical installs only where its wheel exists")
+    root = tmp_path_factory.mktemp(request.param)
+    write(root, {"mkdocs.yml": CONFIGS.get(request.param, CONFIGS["shipped"])})
+    write_files(root, {**hostile_playbook(PAYLOADS), **FIDELITY, **DOCS})
+    if request.param in ("export", "zensical"):
+        return export_and_build(root, request.param)
     if request.param == "escaping-only":
         (root / "ESCAPING-ONLY").touch()
         result = run_mkdocs(root, "build", code=WITHOUT_SANITISER)
@@ -280,16 +333,32 @@ def test_title_and_nav_show_payloads_as_text(site: Path) -> None:
         assert {html.unescape(label) for label in labels} >= set(PAYLOADS[:19])
 
 
+def search_entries(site: Path) -> list[dict[str, Any]]:
+    """The search index: MkDocs' search plugin writes `docs`; Zensical writes `items`, each
+    with the nav path to its page."""
+    mkdocs_index = site / "search/search_index.json"
+    index_file = mkdocs_index if mkdocs_index.is_file() else site / "search.json"
+    index = json.loads(index_file.read_text(encoding="utf-8"))
+    entries: list[dict[str, Any]] = index.get("docs") or index["items"]
+    return entries
+
+
+def check_search_index(site: Path) -> None:
+    """Every title, text and nav path of the search index is safe HTML."""
+    entries = search_entries(site)
+    assert len(entries) > len(PAYLOADS)
+    for entry in entries:
+        for field in ("title", "text", "path"):
+            for value in entry.get(field) or [] if field == "path" else [entry[field]]:
+                page = Page(value)
+                assert list(problems(page, allowlist=False)) == [], (entry["location"], field)
+                # Material shows these as HTML: only what the sanitiser keeps may be in them.
+                if sanitised(site):
+                    assert {e.tag for e in page.elements} <= TAGS, (entry["location"], field)
+
+
 def test_search_index_entries_are_safe_html(site: Path) -> None:
-    index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
-    assert len(index["docs"]) > len(PAYLOADS)
-    for entry in index["docs"]:
-        for field in ("title", "text"):
-            page = Page(entry[field])
-            assert list(problems(page, allowlist=False)) == [], (entry["location"], field)
-            # Material shows these as HTML: only what the sanitiser keeps may be in them.
-            if sanitised(site):
-                assert {e.tag for e in page.elements} <= TAGS, (entry["location"], field)
+    check_search_index(site)
 
 
 def test_no_local_file_is_copied_into_the_site(site: Path) -> None:
@@ -404,3 +473,156 @@ def test_sanitising_benign_pages_loses_no_visible_text(tmp_path: Path, source: s
     for before, after in pages.values():
         assert visible_text(after) == visible_text(before)
         assert after == sanitize_html(after)  # cleaning twice changes nothing
+
+
+# -- kind files: their text is data too ---------------------------------------------------------
+
+
+def hostile_kinds(payloads: list[str]) -> dict[str, str]:
+    """Every payload in every text of a kind file: one kind per payload, one entity each, and
+    the built-in persona relabelled."""
+    files: dict[str, str] = {
+        "playbooks/personas/_kind.yaml": (
+            f"label: {_q(payloads[1])}\nplural: {_q(payloads[15])}\n"
+            f"fields:\n  barriers: {{label: {_q(payloads[2])}, description: {_q(payloads[0])}}}\n"
+        ),
+        "playbooks/personas/sally.yaml": (
+            "title: Sally\nsummary: Plain.\nbarriers: [b]\nmotivators: [m]\n"
+        ),
+    }
+    for i, p in enumerate(payloads):
+        q = _q(p)
+        files[f"playbooks/k{i}/_kind.yaml"] = (
+            f"name: k{i}\nlabel: {q}\nplural: {q}\ndescription: {q}\nfields:\n"
+            f"  colour: {{type: enum, values: [{q}, plain], label: {q}, description: {q}}}\n"
+            f"  owner: {{type: ref, kind: persona, label: {q}, inverse: {q}}}\n"
+            f"  parts:\n    type: list\n    label: {q}\n    schema_title: {q}\n    item:\n"
+            f"      part: {{type: text, label: {q}, description: {q}}}\n"
+            f"      count: {{type: integer, label: {q}}}\n"
+        )
+        files[f"playbooks/k{i}/e{i}.yaml"] = (
+            f"title: Entity {i}\nsummary: Plain.\ncolour: {q}\nowner: sally\n"
+            "parts:\n  - {part: a, count: 1}\n"
+        )
+        # Nothing refers to it: the health page lists it, with its file.
+        files[f"playbooks/k{i}/orphan.yaml"] = f"title: Orphan {i}\nsummary: Plain.\n"
+    return files
+
+
+KIND_BUILDS = ("plugin", "export", "zensical")
+
+
+@pytest.fixture(scope="module", params=KIND_BUILDS)
+def kind_site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The hostile kind files under the shipped config: built by the plugin, and exported and
+    built by plain MkDocs and by Zensical."""
+    if request.param == "zensical":
+        pytest.importorskip("zensical", reason="Zensical installs only where its wheel exists")
+    root = tmp_path_factory.mktemp(f"kinds-{request.param}")
+    config = shipped_config().replace(
+        "      nav: kinds\n", "      nav: kinds\n      health_page: true\n"
+    )
+    assert "health_page" in config
+    write(root, {"mkdocs.yml": config})
+    write_files(root, {**hostile_kinds(PAYLOADS), **DOCS})
+    if request.param != "plugin":
+        return export_and_build(root, request.param)
+    result = run_mkdocs(root, "build")
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    return root / "site"
+
+
+def shown(text: str) -> str:
+    """Plain text as a page shows it: line breaks folded, blanks folded for comparing."""
+    return " ".join(text.split())
+
+
+def _text(fragment: str) -> str:
+    return shown(html.unescape(re.sub(r"<[^>]+>", "", fragment)).replace("¶", ""))
+
+
+def test_no_page_can_run_kind_text(kind_site: Path) -> None:
+    pages = sorted(kind_site.rglob("*.html"))
+    assert len(pages) > 2 * len(PAYLOADS)
+    found = {}
+    for path in pages:
+        relative = path.relative_to(kind_site).as_posix()
+        # The nav is on every page: hand-written ones must not run its titles either.
+        generated = relative not in ("index.html", "404.html")
+        page = Page(path.read_text(encoding="utf-8"))
+        issues = sorted(set(problems(page, allowlist=generated and sanitised(kind_site))))
+        if issues:
+            found[relative] = issues
+    assert found == {}
+
+
+def test_kind_text_is_shown_as_typed(kind_site: Path) -> None:
+    home = (kind_site / "index.html").read_text(encoding="utf-8")
+    nav = _text(home[home.index("md-nav--primary") : home.index('class="md-content"')])
+    guide = _text((kind_site / "authoring-guide/index.html").read_text(encoding="utf-8"))
+    sally = _text((kind_site / "personas/sally/index.html").read_text(encoding="utf-8"))
+    for i, payload in enumerate(PAYLOADS):
+        typed = shown(payload)
+        raw = (kind_site / f"k{i}/index.html").read_text(encoding="utf-8")
+        heading = re.search(r"<h1[^>]*>(.*?)</h1>", raw, re.DOTALL)
+        assert heading is not None and _text(heading.group(1)) == typed, i
+        assert shown(Page(raw).title).startswith(typed + " - "), i
+        assert typed in nav, i
+        # The filter's labels, and the icon's tooltip on each card.
+        labels = {e.attrs.get("aria-label", "") for e in Page(raw).elements}
+        assert shown("Filter " + payload.lower()) in {shown(label) for label in labels}, i
+        entity = (kind_site / f"k{i}/e{i}/index.html").read_text(encoding="utf-8")
+        tooltips = {shown(e.attrs["title"]) for e in Page(entity).elements if "title" in e.attrs}
+        assert typed in tooltips, i
+        # Field labels and the enum value on the page; the inverse on the page it names.
+        assert f"{typed}: {typed}" in _text(entity), i
+        assert f"{typed}: Entity {i}" in sally, i
+        # The guide: the enum value in the field table.
+        assert f"one of: {typed}, plain" in guide, i
+    health = _text((kind_site / "playbook-health/index.html").read_text(encoding="utf-8"))
+    assert all(f"Orphan {i} · playbooks/k{i}/orphan.yaml:1" in health for i in range(len(PAYLOADS)))
+
+
+def test_kind_text_in_search_is_safe_html(kind_site: Path) -> None:
+    check_search_index(kind_site)
+
+
+def test_kind_text_in_schemas_is_data(kind_site: Path) -> None:
+    for i, payload in enumerate(PAYLOADS):
+        path = kind_site / f"schemas/k{i}.schema.json"
+        if not path.is_file():
+            pytest.skip("the export publishes no schemas")
+        schema = json.loads(path.read_text(encoding="utf-8"))
+        assert schema["title"] == payload
+        assert payload in [d["title"] for d in schema["$defs"].values()]
+        colour = schema["properties"]["colour"]
+        assert [payload, "plain"] in [b.get("enum") for b in colour.get("anyOf", [colour])]
+
+
+@pytest.mark.parametrize("chrome", ["", '<div class="md-dialog">x</div>'])
+def test_the_sanitiser_keeps_a_table_cells_alignment_and_no_other_style(chrome: str) -> None:
+    aligned = (
+        '<table><thead><tr><th style="text-align: left;">a</th>'
+        '<th style="text-align: center;">b</th><th style="text-align: right;">c</th>'
+        '</tr></thead><tbody><tr><td style="text-align: center;">1</td></tr></tbody></table>'
+    )
+    assert sanitize_html(aligned + chrome).startswith(aligned)
+    for hostile in [
+        '<td style="text-align: center; background: url(https://x.example/t)">1</td>',
+        '<td style="color: red">1</td>',
+        '<td style="text-align: justify;">1</td>',
+        '<td style="text-align:center">1</td>',
+        '<td STYLE="position: fixed">1</td>',
+        '<p style="text-align: center;">1</p>',
+        '<div style="text-align: center;">1</div>',
+    ]:
+        cleaned = sanitize_html(f"<table><tr>{hostile}</tr></table>{chrome}")
+        others = cleaned.lower().replace(' style="text-align: center;"', "")
+        assert "style" not in others and "<th>" not in cleaned, hostile
+        assert "color" not in cleaned and "url(" not in cleaned and "fixed" not in cleaned
+    # An attribute written twice is read once, as the browser reads it: the first.
+    twice = '<table><tr><th style="text-align: center;" style="color: red">1</th></tr></table>'
+    assert sanitize_html(twice + chrome).startswith(
+        '<table><tbody><tr><th style="text-align: center;">1</th>'
+    )

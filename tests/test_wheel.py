@@ -79,10 +79,7 @@ def test_the_wheel_metadata_is_ready_to_publish(dist: Path) -> None:
     assert meta["Name"] == "mkdocs-playbook"
     assert meta["Version"] == __version__
     assert meta["License-Expression"] == "MIT"
-    assert meta.get_all("License-File") == [
-        "LICENSE",
-        "plugins/mkdocs_playbook/render/assets/vendor/mermaid.LICENSE",
-    ]
+    assert meta.get_all("License-File") == ["LICENSE"]
     assert meta["License"] is None  # the deprecated free-text field
     classifiers = meta.get_all("Classifier") or []
     assert "Framework :: MkDocs" in classifiers
@@ -114,7 +111,8 @@ def test_the_wheel_ships_the_licences_the_templates_and_both_entry_points(dist: 
         entry_points = archive.read(f"{NAME}-{__version__}.dist-info/entry_points.txt").decode()
     info = f"{NAME}-{__version__}.dist-info"
     assert f"{info}/licenses/LICENSE" in names
-    assert f"{NAME}/render/assets/vendor/mermaid.min.js" in names
+    assert f"{NAME}/render/assets/playbook.js" in names
+    assert not [name for name in names if "mermaid" in name]
     assert f"{NAME}/authoring/project_template/github/workflows/pages.yml" in names
     assert f"{NAME}/render/templates/persona.md.jinja" in names
     assert f"{NAME}/kinds/builtin/09-play.yaml" in names
@@ -203,4 +201,5 @@ def test_the_readme_quick_start_works_from_the_installed_wheel(
             assert f"{command[2]}/mkdocs.yml" in out.splitlines()
     assert cwd.name == "my-playbook"
     assert (cwd / "site/personas/social-smoker-sally/index.html").is_file()
-    assert (cwd / "site/assets/playbook/vendor/mermaid.min.js").is_file()
+    assert (cwd / "site/assets/playbook/playbook.js").is_file()
+    assert not (cwd / "site/assets/playbook/vendor").exists()

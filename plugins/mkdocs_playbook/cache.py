@@ -9,7 +9,12 @@ cache, never a source of truth:
 - a file that is not ours or from another format version is set aside with a note, and
   the build starts afresh; one found damaged while it is read is checked at the end of
   the build and, if SQLite finds it broken, set aside too;
-- each value carries its own checksum, and a value whose checksum fails is a miss;
+- each value carries a keyed MAC (HMAC-SHA-256) whose key lives outside the project, in
+  the user's cache folder (`key_path`): a value this machine did not write, or that was
+  damaged since, fails it and is a miss. A file written under another key (copied from
+  another machine, or committed to the project) is set aside as a whole;
+- each value is validated against the shape its reader declares (a `Shape`) where it is
+  read: a value of another shape is a miss, never a crash;
 - results that no recent build used are dropped, so the file holds about one site.
 
 Values are text or JSON, never pickles: reading a cache must not run code, whoever wrote
@@ -21,23 +26,63 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import hmac
 import json
+import os
 import re
+import secrets
 import sqlite3
-import zlib
+import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar, cast
 
-from pydantic_core import PydanticSerializationError, from_json, to_json
+from pydantic_core import (
+    CoreSchema,
+    PydanticSerializationError,
+    SchemaValidator,
+    from_json,
+    to_json,
+)
+from pydantic_core import core_schema as schema
 
-FORMAT = "mkdocs-playbook build cache 4"
+T = TypeVar("T")
+
+FORMAT = "mkdocs-playbook build cache 5"
 """Written into the file; a file with another value is not read."""
 FILE_NAME = "build-cache.sqlite"
 FLUSH_BYTES = 32 * 1024 * 1024
 """New results are written once this many bytes of them wait in memory."""
 KEEP_BUILDS = 3
 """A result that none of the last this many builds used is dropped."""
+
+KEY_FOLDER = "mkdocs-playbook"
+KEY_FILE = "cache-key"
+_KEY_CHECK = b"mkdocs-playbook: the key this file was written with"
+"""What the file's `meta` holds the MAC of: a file whose check fails was written under
+another key."""
+
+
+class Shape(Generic[T]):
+    """The shape a stored value must have to be read, declared as a pydantic-core schema
+    whose Python type is ``T`` (a TypedDict, say), and checked strictly: no value is
+    coerced. pydantic-core, not pydantic: a build the cache answers does not load pydantic.
+    A TypedDict's schema drops keys it does not name."""
+
+    def __init__(self, declared: CoreSchema) -> None:
+        self._validator = SchemaValidator(declared)
+
+    def from_json(self, data: bytes) -> T:
+        """The value JSON ``data`` holds; raises ValueError when it is not of this shape."""
+        return cast(T, self._validator.validate_json(data, strict=True))
+
+    def of(self, value: Any) -> T:
+        """``value`` if it is of this shape; raises ValueError when it is not."""
+        return cast(T, self._validator.validate_python(value, strict=True))
+
+
+TEXT: Shape[str] = Shape(schema.str_schema())
+"""The shape of a value stored as text (a page of HTML)."""
 
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
@@ -117,16 +162,118 @@ def folder_digest(folder: Path, skip: str | None = None) -> str:
     return digest(*folder_files(folder, skip))
 
 
-def folder_files(folder: Path, skip: str | None = None) -> list[str | bytes]:
+def folder_files(
+    folder: Path, skip: str | None = None, inside: Path | None = None
+) -> list[str | bytes]:
     """Every file in a folder as its relative path and its content, in path order (but for
-    files in a subfolder named ``skip``); nothing for a folder that does not exist."""
+    files in a subfolder named ``skip``); nothing for a folder that does not exist.
+
+    A link is there as where it points: adding, removing or moving one changes the list.
+    With ``inside``, the files behind a linked folder that stays in that folder are
+    listed too, and nothing is read through a link that leaves it.
+    """
     parts: list[str | bytes] = []
-    if folder.is_dir():
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            relative = path.relative_to(folder)
-            if skip is None or skip not in relative.parts[:-1]:
-                parts += [relative.as_posix(), path.read_bytes()]
+    if not folder.is_dir():
+        return parts
+    real_inside = inside.resolve() if inside is not None else None
+    for path, is_link in sorted(_files_and_links(folder, real_inside)):
+        relative = path.relative_to(folder)
+        if skip is not None and skip in relative.parts[:-1]:
+            continue
+        if is_link:
+            # Its target's size and time, not its bytes: they may be outside the project.
+            try:
+                info = path.stat()
+                target = f"{os.readlink(path)}\0{info.st_size}\0{info.st_mtime_ns}"
+            except OSError:
+                target = f"{os.readlink(path)}\0missing"
+            parts += [relative.as_posix(), "\0link\0" + target]
+        else:
+            parts += [relative.as_posix(), path.read_bytes()]
     return parts
+
+
+def _files_and_links(folder: Path, inside: Path | None) -> list[tuple[Path, bool]]:
+    """The files and links under a folder, each with whether it is a link; with
+    ``inside``, through linked folders that stay in it (each real folder once)."""
+    found: list[tuple[Path, bool]] = []
+    seen: set[Path] = set()
+    # Each folder with its real path: a folder reached without a link is where its parent
+    # is, so only the top and linked folders need resolving.
+    pending: list[tuple[Path, Path | None]] = [(folder, None)]
+    while pending:
+        current, real = pending.pop()
+        if inside is not None:
+            real = real or current.resolve()
+            if real in seen or not real.is_relative_to(inside):
+                continue
+            seen.add(real)
+        try:
+            with os.scandir(current) as scan:
+                entries = list(scan)
+        except OSError:
+            continue
+        for entry in entries:
+            path = current / entry.name
+            if entry.is_symlink():
+                found.append((path, True))
+                if inside is not None and entry.is_dir():
+                    pending.append((path, None))
+            elif entry.is_dir():
+                pending.append((path, real / entry.name if real else None))
+            elif entry.is_file():
+                found.append((path, False))
+    return found
+
+
+def key_path() -> Path:
+    """Where this user's cache key is kept: `$XDG_CACHE_HOME/mkdocs-playbook/cache-key`,
+    by default under `~/.cache` (outside every project, so a project cannot bring one)."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".cache"
+    return root / KEY_FOLDER / KEY_FILE
+
+
+class KeyProblem(Exception):
+    """The cache key can be neither read nor made."""
+
+
+def machine_key(path: Path | None = None) -> bytes:
+    """This user's cache key, made on first use: 32 random bytes, in a file only the user
+    can read. Two builds that make it at once agree: each writes a whole key to a file of
+    its own and links it into place, and the one whose link comes second reads the other's.
+    Raises `KeyProblem`."""
+    path = path or key_path()
+    try:
+        return _read_key(path)
+    except (FileNotFoundError, NotADirectoryError):  # Made below, or found unmakeable.
+        pass
+    except OSError as problem:
+        raise KeyProblem(f"'{path}' cannot be read: {problem.strerror or problem}") from None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{KEY_FILE}-")  # 0600
+        try:
+            with os.fdopen(handle, "w", encoding="ascii") as file:
+                file.write(secrets.token_hex(32) + "\n")
+            with contextlib.suppress(FileExistsError):  # Another build made it first.
+                os.link(temporary, path)
+        finally:
+            os.unlink(temporary)
+        return _read_key(path)
+    except OSError as problem:
+        raise KeyProblem(f"'{path}' cannot be made: {problem.strerror or problem}") from None
+
+
+def _read_key(path: Path) -> bytes:
+    text = path.read_text(encoding="ascii", errors="replace").strip()
+    try:
+        key = bytes.fromhex(text)
+    except ValueError:
+        key = b""
+    if len(key) != 32:
+        raise KeyProblem(f"'{path}' does not hold a cache key; delete it to make a new one")
+    return key
 
 
 class Store:
@@ -144,6 +291,8 @@ class Store:
         note: Callable[[str], None],
         path: Path | None = None,
         empty: bool = False,
+        *,
+        key: bytes,
     ):
         self.memo: dict[bytes, Any] | None = None
         """Values as read, kept in memory when `remember` is on (a long-lived process)."""
@@ -152,6 +301,9 @@ class Store:
         """The file, or ``None`` in memory."""
         self._build = build
         self._note = note
+        self._key = key
+        """The key of every value's MAC (see `machine_key`)."""
+        self._misshapen = False
         self._new: dict[bytes, tuple[bytes, bytes]] = {}
         self._pending_bytes = 0
         self._made: set[bytes] = set()
@@ -167,13 +319,20 @@ class Store:
 
     @classmethod
     def in_memory(cls, note: Callable[[str], None]) -> Store:
-        """A store that lasts as long as this process (for `mkdocs serve` without a cache)."""
-        return cls._connect(":memory:", note)
+        """A store that lasts as long as this process (for `mkdocs serve` without a cache),
+        under a key of its own."""
+        return cls._connect(":memory:", note, secrets.token_bytes(32))
 
     @classmethod
     def open(cls, folder: Path, note: Callable[[str], None]) -> Store | None:
-        """The store in ``folder``, made if missing; ``None`` if the folder is unusable."""
+        """The store in ``folder``, made if missing; ``None`` if the folder or the user's
+        cache key (`machine_key`) is unusable."""
         path = folder / FILE_NAME
+        try:
+            key = machine_key()
+        except KeyProblem as problem:
+            note(f"the build cache key {problem}; building without a cache")
+            return None
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as problem:
@@ -184,7 +343,7 @@ class Store:
             return None
         for attempt in (1, 2):
             try:
-                return cls._connect(path, note)
+                return cls._connect(path, note, key)
             except (sqlite3.DatabaseError, _Foreign) as error:
                 reason = str(error) if isinstance(error, _Foreign) else f"unreadable ({error})"
                 if attempt == 2:
@@ -198,7 +357,7 @@ class Store:
         return None  # pragma: no cover - the loop returns
 
     @classmethod
-    def _connect(cls, path: Path | str, note: Callable[[str], None]) -> Store:
+    def _connect(cls, path: Path | str, note: Callable[[str], None], key: bytes) -> Store:
         # No integrity check here: it would read the whole file on every build. A damaged
         # file shows itself when it is read (see `_damage` and `save`).
         db = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
@@ -210,7 +369,7 @@ class Store:
                 db.execute("BEGIN IMMEDIATE")
                 db.execute(
                     "CREATE TABLE IF NOT EXISTS results (key BLOB PRIMARY KEY, "
-                    "value BLOB NOT NULL, checksum BLOB NOT NULL)"
+                    "value BLOB NOT NULL, mac BLOB NOT NULL)"
                 )
                 # The last build that used each result, apart from the results: SQLite
                 # rewrites a whole row to change one column, blobs and all.
@@ -221,18 +380,27 @@ class Store:
                 # Another build may have made the file since the read above: its rows stand.
                 db.executemany(
                     "INSERT OR IGNORE INTO meta VALUES (?, ?)",
-                    [("format", FORMAT), ("build", "0")],
+                    [("format", FORMAT), ("build", "0"), ("key", _mac(key, _KEY_CHECK).hex())],
                 )
                 db.execute("COMMIT")
                 found = dict(db.execute("SELECT name, value FROM meta").fetchall())
             if found.get("format") != FORMAT:
                 raise _Foreign("from another program or version")
-            build = int(found.get("build") or 0) + 1
+            check = str(found.get("key")).encode("utf-8", "surrogatepass")
+            if not hmac.compare_digest(check, _mac(key, _KEY_CHECK).hex().encode()):
+                raise _Foreign(
+                    f"written under another key than this user's ({key_path()}): copied "
+                    "from another machine or user, or made by hand"
+                )
+            try:
+                build = int(str(found.get("build") or 0)) + 1
+            except ValueError:
+                raise _Foreign("damaged (its build count is not a number)") from None
             empty = _holds_nothing(db)
         except BaseException:
             db.close()
             raise
-        return cls(db, build, note, None if path == ":memory:" else Path(path), empty)
+        return cls(db, build, note, None if path == ":memory:" else Path(path), empty, key=key)
 
     def remember(self) -> None:
         """Keep values in memory once read or written (for `mkdocs serve`, which builds
@@ -240,13 +408,14 @@ class Store:
         if self.memo is None:
             self.memo = {}
 
-    def get(self, namespace: str, key: str) -> Any:
-        """The value stored under this key, or ``None``."""
+    def get(self, namespace: str, key: str, shape: Shape[T]) -> T | None:
+        """The value stored under this key, or ``None``: also when it fails its MAC (this
+        machine did not write it) or is not of ``shape`` (`TEXT` for text)."""
         name = _key(namespace, key)
         if self.memo is not None and name in self.memo:
             self._used.add(name)
             self.hits += 1
-            return self.memo[name]
+            return cast(T, self.memo[name])  # What this process read or made itself.
         pending = self._new.get(name)
         if pending is None and self._empty and name not in self._made:
             self.misses += 1
@@ -256,7 +425,7 @@ class Store:
                 pending
                 if pending is not None
                 else self._db.execute(
-                    "SELECT value, checksum FROM results WHERE key = ?", (name,)
+                    "SELECT value, mac FROM results WHERE key = ?", (name,)
                 ).fetchone()
             )
         except sqlite3.DatabaseError as problem:
@@ -265,14 +434,24 @@ class Store:
         if row is None:
             self.misses += 1
             return None
-        value, checksum = row
-        if _checksum(value) != checksum:
-            self._damage("a stored result fails its checksum")
+        value, mac = row
+        if not isinstance(value, bytes) or not hmac.compare_digest(
+            _value_mac(self._key, name, value), mac if isinstance(mac, bytes) else b""
+        ):
+            self._damage(
+                "a stored result fails its checksum: this machine did not write it, or it "
+                "was damaged since"
+            )
+            self.misses += 1
+            return None
+        try:
+            found = _decode(value, shape)
+        except (ValueError, RecursionError) as problem:  # pydantic's errors are ValueErrors.
+            self._misshape(namespace, problem)
             self.misses += 1
             return None
         self._used.add(name)
         self.hits += 1
-        found = _decode(value)
         if self.memo is not None:
             self.memo[name] = found
         return found
@@ -289,10 +468,11 @@ class Store:
         if data is None:
             return
         name = _key(namespace, key)
-        self._new[name] = (data, _checksum(data))
+        self._new[name] = (data, _value_mac(self._key, name, data))
         self._pending_bytes += len(data)
         if self.memo is not None:
-            self.memo[name] = _decode(data)
+            # As a later process reads it back (tuples become lists), not the caller's object.
+            self.memo[name] = value if isinstance(value, str) else from_json(data[1:])
         if self._pending_bytes > FLUSH_BYTES:
             self._write_new()
 
@@ -322,6 +502,7 @@ class Store:
         made = self._made | set(self._new)
         new, used = self._new, self._used - made
         self._new, self._used, self._made, self._pending_bytes = {}, set(), set(), 0
+        self._misshapen = False
         if self.memo is not None and whole:  # One site's worth: what this build read or made.
             self.memo = {k: v for k, v in self.memo.items() if k in made or k in used}
         build = self._build
@@ -356,7 +537,7 @@ class Store:
     def _insert(self, new: Mapping[bytes, tuple[bytes, bytes]], build: int) -> None:
         self._db.executemany(
             "INSERT OR REPLACE INTO results VALUES (?, ?, ?)",
-            ((key, value, checksum) for key, (value, checksum) in new.items()),
+            ((key, value, mac) for key, (value, mac) in new.items()),
         )
         self._db.executemany(
             "INSERT OR REPLACE INTO used VALUES (?, ?)", ((key, build) for key in new)
@@ -378,15 +559,25 @@ class Store:
         _remove(self._path)
         self._note(f"the build cache '{self._path}' is damaged; it is set aside for a new one")
         try:
-            fresh = Store._connect(self._path, self._note)
+            fresh = Store._connect(self._path, self._note, self._key)
         except (sqlite3.Error, _Foreign, OSError):
-            fresh = Store._connect(":memory:", self._note)
+            fresh = Store._connect(":memory:", self._note, self._key)
         self._db, self._build, self._path = fresh._db, fresh._build, fresh._path
         self._empty = fresh._empty
 
     def close(self) -> None:
         """Let go of the file."""
         self._db.close()
+
+    def _misshape(self, namespace: str, problem: Exception) -> None:
+        """Note, once a build, a stored value of another shape than its reader's."""
+        if not self._misshapen:
+            self._misshapen = True
+            first = str(problem).splitlines()[0]
+            self._note(
+                f"the build cache holds a '{namespace}' result of another shape ({first}); "
+                "it is made again"
+            )
 
     def _damage(self, problem: str) -> None:
         if not self._damaged:
@@ -419,10 +610,14 @@ def _encode(value: Any) -> bytes | None:
         return None
 
 
-def _decode(data: bytes) -> Any:
+def _decode(data: bytes, shape: Shape[T]) -> T:
+    """A stored value, checked against ``shape``; raises ValueError when it is not one."""
     if data[:1] == _TEXT:
-        return data[1:].decode("utf-8", "surrogatepass")
-    return from_json(data[1:])
+        text = data[1:].decode("utf-8", "surrogatepass")
+        return cast(T, text) if shape is TEXT else shape.of(text)
+    if data[:1] != _JSON or shape is TEXT:
+        raise ValueError("a value of an unknown form, or JSON where text was expected")
+    return shape.from_json(data[1:])
 
 
 def _is_damage(problem: sqlite3.Error) -> bool:
@@ -446,10 +641,17 @@ def _key(namespace: str, key: str) -> bytes:
     return hashlib.blake2b(f"{namespace}\0{key}".encode(), digest_size=16).digest()
 
 
-def _checksum(data: bytes) -> bytes:
-    # It finds damage, not forgery: whoever can write the file can write a matching sum.
-    # CRC-32 does that at a fifth of the cost of a cryptographic hash.
-    return zlib.crc32(data).to_bytes(4, "little")
+def _mac(key: bytes, data: bytes) -> bytes:
+    return hmac.digest(key, data, "sha256")
+
+
+def _value_mac(key: bytes, name: bytes, value: bytes) -> bytes:
+    """The MAC of a value under its key's name, so that a value moved to another key fails
+    it too. It finds damage as well as forgery. HMAC-SHA-256 (most processors compute
+    SHA-256 in hardware) costs about twice a CRC-32 of the value, a third of keyed BLAKE2b."""
+    h = hmac.new(key, name, "sha256")
+    h.update(value)
+    return h.digest()
 
 
 def _remove(path: Path) -> None:

@@ -200,6 +200,7 @@ def _kinds(project: Project) -> KindRegistry:
         project_dir=project.display_base,
         max_file_size=project.max_file_size,
         site=pipeline.site_paths(),
+        root_dir=project.root,
         builtins=pipeline.builtins,
     )
     problems = pipeline.option_problems() + problems

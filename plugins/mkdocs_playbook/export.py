@@ -10,6 +10,7 @@ Material 9's templates.
 from __future__ import annotations
 
 import copy
+import html
 import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -29,7 +30,6 @@ from .validation import ProjectCheck, docs_files
 TAGS_PLUGINS = ("tags", "material/tags")
 PYTHON_NAME_TAG = "tag:yaml.org,2002:python/name:"
 EXPORT_DOCS_DIR = "docs"
-EXPORT_JS = (site_setup.MERMAID_ASSET, *site_setup.JS_ASSETS)
 MATERIAL_9_ONLY_OVERRIDES = ("partials/search.html",)
 """Overrides, relative to the theme's custom_dir, of partials whose markup Zensical changed:
 its search partial is a button that opens a dialog, and Material 9's form in its place
@@ -105,8 +105,7 @@ def export_config(project: Project, kinds: Iterable[Kind]) -> dict[str, Any]:
         config.get("markdown_extensions"), material=_theme_name(config) == "material"
     )
     config["extra_css"] = _with_assets(config.get("extra_css"), site_setup.CSS_ASSETS)
-    # Without the plugin nothing adds Mermaid per page, so the export loads it everywhere.
-    config["extra_javascript"] = _with_assets(config.get("extra_javascript"), EXPORT_JS)
+    config["extra_javascript"] = _with_assets(config.get("extra_javascript"), site_setup.JS_ASSETS)
     if project.nav_mode == "kinds":
         # Entity pages are reached from their kind's index, as under the plugin.
         not_in_nav = config.get("not_in_nav")
@@ -133,11 +132,6 @@ def with_required_extensions(extensions: Any, *, material: bool) -> list[Any]:
         options = _extension_options(entries, name)
         for key, value in site_setup.EXTENSION_OPTIONS.get(name, {}).items():
             options.setdefault(key, value)
-        if name == "pymdownx.superfences":
-            fences = list(options.get("custom_fences") or [])
-            if not any(isinstance(f, dict) and f.get("name") == "mermaid" for f in fences):
-                fences.append(_with_python_names(site_setup.MERMAID_FENCE, ("format",)))
-            options["custom_fences"] = fences
         _set_extension(entries, name, options)
     return entries
 
@@ -173,11 +167,11 @@ def _with_assets(listed: Any, names: tuple[str, ...]) -> list[Any]:
 
 
 def _copy_assets(docs_out: Path) -> int:
-    for name in (*site_setup.CSS_ASSETS, *EXPORT_JS):
+    for name in (*site_setup.CSS_ASSETS, *site_setup.JS_ASSETS):
         target = docs_out / site_setup.SITE_ASSETS / name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(site_setup.ASSETS_DIR / name, target)
-    return len(site_setup.CSS_ASSETS) + len(EXPORT_JS)
+    return len(site_setup.CSS_ASSETS) + len(site_setup.JS_ASSETS)
 
 
 def _theme_name(config: dict[str, Any]) -> str | None:
@@ -205,7 +199,8 @@ def export_nav(
     nav[at:at] = [path for path in renderer.extra_page_paths("readers") if path not in present]
     for kind in renderer.kinds_with_pages():
         if kind_index_path(kind) not in present:
-            nav.append({kind.plural: _section_pages(project, renderer, kind)})
+            # MkDocs prints nav titles as HTML, as the plugin's nav escapes them.
+            nav.append({html.escape(kind.plural): _section_pages(project, renderer, kind)})
     for_authors = [
         path
         for path in [*renderer.extra_page_paths("authors"), *author_paths]

@@ -67,6 +67,7 @@ class Pipeline:
             cache=self.load_cache,
             site=self.site_paths(),
             builtins=self.builtins,
+            root_dir=self.project_dir,
         )
         problems = self.option_problems()
         if problems:

@@ -10,8 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Literal, TypedDict
 
+from pydantic_core import core_schema as schema
+
+from .cache import Shape
 from .diagnostics import Diagnostic, Severity
 
 EditUrl = Callable[[str], str | None]
@@ -88,23 +91,23 @@ class SitePlan:
             )
         )
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> PlanJson:
         """The plan as JSON values."""
         return {
             "pages": self.pages,
             "sources": self.sources,
             "entity_pages": self.entity_pages,
-            "sections": [[s.title, s.index, s.entities] for s in self.sections],
+            "sections": [(s.title, s.index, s.entities) for s in self.sections],
             "reader_pages": self.reader_pages,
             "author_pages": self.author_pages,
             "diagnostics": [
-                [d.path, d.line, d.column, d.field, d.message, d.severity.value]
+                (d.path, d.line, d.column, d.field, d.message, d.severity.value)
                 for d in self.diagnostics
             ],
         }
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> SitePlan:
+    def from_json(cls, data: PlanJson) -> SitePlan:
         """A plan from what `to_json` gave."""
         return cls(
             pages=dict(data["pages"]),
@@ -133,6 +136,54 @@ def reserved_names(written: Iterable[str]) -> dict[str, str]:
         name = top if slash else top.rsplit(".", 1)[0]
         names.setdefault(name, path)
     return names
+
+
+class PlanJson(TypedDict):
+    """A plan as JSON values (`SitePlan.to_json`)."""
+
+    pages: dict[str, str]
+    sources: dict[str, str]
+    entity_pages: list[str]
+    sections: list[tuple[str, str, list[str]]]
+    reader_pages: list[str]
+    author_pages: list[str]
+    diagnostics: list[tuple[str, int, int, str, str, Literal["error", "warning"]]]
+
+
+def _field(declared: schema.CoreSchema) -> schema.TypedDictField:
+    return schema.typed_dict_field(declared)
+
+
+_TEXT = schema.str_schema()
+_TEXTS = schema.list_schema(_TEXT)
+_BY_PATH = schema.dict_schema(_TEXT, _TEXT)
+PLAN_JSON: Shape[PlanJson] = Shape(
+    schema.typed_dict_schema(
+        {
+            "pages": _field(_BY_PATH),
+            "sources": _field(_BY_PATH),
+            "entity_pages": _field(_TEXTS),
+            "sections": _field(schema.list_schema(schema.tuple_schema([_TEXT, _TEXT, _TEXTS]))),
+            "reader_pages": _field(_TEXTS),
+            "author_pages": _field(_TEXTS),
+            "diagnostics": _field(
+                schema.list_schema(
+                    schema.tuple_schema(
+                        [
+                            _TEXT,
+                            schema.int_schema(),
+                            schema.int_schema(),
+                            _TEXT,
+                            _TEXT,
+                            schema.literal_schema([s.value for s in Severity]),
+                        ]
+                    )
+                )
+            ),
+        }
+    )
+)
+"""The shape a stored plan must have to be read."""
 
 
 def clashes(

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .diagnostics import Diagnostic, sorted_diagnostics
+from .links import containing_folder, docs_links_out
 from .pipeline import Checked
 from .project import Project, setup_problems
 from .resolve.refs import check_page_refs
@@ -40,8 +41,12 @@ def check_project(project: Project) -> ProjectCheck:
     checked = pipeline.check(display_dir=project.display_base)
     diagnostics = setup_problems(project) + checked.diagnostics
     diagnostics += pipeline.clashes(pipeline.page_paths(checked))
+    diagnostics += docs_links_out(project.docs_dir, project.root, project.display)
+    real_root = containing_folder(project.docs_dir, project.root).resolve()
     pages = 0
     for _, path in docs_pages(project.docs_dir):
+        if not path.resolve().is_relative_to(real_root):
+            continue  # reported above: nothing is read through it
         pages += 1
         shown = project.display(path)
         try:

@@ -27,14 +27,6 @@ MIN_LABEL_PX = 11
 MAX_RELATED_SHARE = 0.40
 SHARE_KINDS = ("personas", "plays", "metrics", "stages")
 
-# Material draws diagrams into closed shadow roots; opened, the test can measure them.
-OPEN_SHADOW_ROOTS = """
-const attach = Element.prototype.attachShadow;
-Element.prototype.attachShadow = function (init) {
-    return attach.call(this, {...init, mode: "open"});
-};
-"""
-
 
 def page_types(site: Site) -> dict[str, str]:
     """One page of each type in a built site: home, kind indexes, one entity per kind."""
@@ -54,7 +46,6 @@ def reader(request: pytest.FixtureRequest, browser: Browser) -> Iterator[Browsin
     """One browser context per width, shared by the module's tests."""
     context = browser.new_context(viewport=WIDTHS[request.param])
     context.set_default_timeout(10_000)
-    context.add_init_script(OPEN_SHADOW_ROOTS)
     yield Browsing(context, context.new_page(), Monitor().attach(context))
     context.close()
 
@@ -65,7 +56,7 @@ TABS = 3
 
 
 def visit(reader: Browsing, paths: list[str], site: Site) -> Iterator[tuple[str, Page]]:
-    """Each path opened, settled (diagrams drawn, scripts run), a few tabs at a time."""
+    """Each path opened, settled (scripts run), a few tabs at a time."""
     tabs = [reader.page] + [reader.context.new_page() for _ in range(TABS - 1)]
     try:
         for start in range(0, len(paths), TABS):
@@ -74,7 +65,6 @@ def visit(reader: Browsing, paths: list[str], site: Site) -> Iterator[tuple[str,
                 tab.goto(site / path, wait_until="commit")
             for tab, path in batch:
                 reader.monitor.wait_idle(tab)
-                tab.wait_for_function("() => !document.querySelector('pre.mermaid, .mermaid code')")
                 yield path, tab
     finally:
         for tab in tabs[1:]:
@@ -92,26 +82,33 @@ MEASURE = """(articleRules) => {
         problems.push(`the page is ${root.scrollWidth}px wide in a ${root.clientWidth}px window`);
     }
 
-    // 2. Diagram labels at reading size: Mermaid drawings (scaled to fit their box) and
-    //    the HTML stage flow.
+    // 2. Diagrams are HTML drawn at build time (the stage flow, the strategy's map), with
+    //    no script: labels at text size, every node inside the article column, in view
+    //    without scrolling a box, and every node but the map's root and groups a link.
     const sizes = [];
-    for (const host of article.querySelectorAll("div.mermaid")) {
-        const svg = host.shadowRoot && host.shadowRoot.querySelector("svg");
-        if (!svg || !visible(host)) continue;
-        const box = svg.viewBox.baseVal;
-        const scale = box && box.width ? svg.getBoundingClientRect().width / box.width : 1;
-        for (const label of svg.querySelectorAll(".nodeLabel, .edgeLabel, text")) {
-            if (!label.textContent.trim()) continue;
-            const px = parseFloat(getComputedStyle(label).fontSize) * scale;
-            sizes.push([px, label.textContent.trim()]);
+    const text = parseFloat(getComputedStyle(article).fontSize);
+    const column = article.getBoundingClientRect();
+    const nodes = article.querySelectorAll(".playbook-flow li, .playbook-map__node");
+    for (const node of nodes) {
+        if (!visible(node)) continue;
+        const px = parseFloat(getComputedStyle(node).fontSize);
+        const label = node.textContent.trim();
+        sizes.push([px, label]);
+        if (px < text - 0.5) problems.push(`diagram label "${label}" is ${px.toFixed(1)}px`);
+        const box = node.getBoundingClientRect();
+        if (box.left < column.left - 1 || box.right > column.right + 1) {
+            problems.push(`diagram node "${label}" is outside the article column`);
         }
+        const linked = node.matches("a[href]") || node.querySelector("a[href]") ||
+            node.matches(".playbook-map__node--root, .playbook-map__node--group") ||
+            node.getAttribute("aria-current");
+        if (!linked) problems.push(`diagram node "${label}" is not a link`);
     }
-    for (const step of article.querySelectorAll(".playbook-flow li")) {
-        const px = parseFloat(getComputedStyle(step).fontSize);
-        if (visible(step)) sizes.push([px, step.textContent]);
+    for (const [px, label] of sizes) {
+        if (px < %(min_label)s) problems.push(`diagram label "${label}" is ${px.toFixed(1)}px`);
     }
-    for (const [px, text] of sizes) {
-        if (px < %(min_label)s) problems.push(`diagram label "${text}" is ${px.toFixed(1)}px`);
+    if (document.querySelector(".mermaid, script[src*=mermaid]")) {
+        problems.push("the page carries a diagram script");
     }
 
     // 3. No table row hidden behind an inner scroll box.
@@ -127,10 +124,12 @@ MEASURE = """(articleRules) => {
     }
 
     // 4. No link target more than twice among the links a reader sees, in an article
-    //    (not on an index of cards or the coverage heatmap, which are lists of links).
+    //    (not on an index of cards or the coverage heatmap, which are lists of links,
+    //    nor in a map, a figure whose every node is a link, as Mermaid's nodes were).
     const counts = new Map();
     for (const link of article.querySelectorAll("a[href]")) {
         if (link.classList.contains("headerlink") || link.closest(".md-content__button")) continue;
+        if (link.closest(".playbook-map")) continue;
         if (link.getAttribute("href").startsWith("#") || !visible(link)) continue;
         const target = link.href.split("#")[0];
         counts.set(target, (counts.get(target) || 0) + 1);

@@ -41,13 +41,8 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def settle(shared: Browsing) -> None:
-    """Fonts loaded and diagrams drawn, so the picture is the one a reader sees."""
-    page = shared.page
-    page.evaluate("document.fonts.ready.then(() => true)")
-    # Material swaps each `pre.mermaid > code` for a `div.mermaid` holding the drawing.
-    page.wait_for_function(
-        "() => !document.querySelector('pre.mermaid, .mermaid code')", timeout=10_000
-    )
+    """Fonts loaded, so the picture is the one a reader sees."""
+    shared.page.evaluate("document.fonts.ready.then(() => true)")
 
 
 # On a phone too: the pages a newcomer meets first.

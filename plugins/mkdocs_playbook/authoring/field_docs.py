@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import types
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
@@ -15,6 +16,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from ..model import EntityBase, MarkdownText, RefTarget
+from ..render.markup import escape_text
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,8 @@ class FieldDoc:
     """The relation as the target's page names it ("Campaigns that target it"), or ``""``."""
     fields: tuple[FieldDoc, ...] = ()
     """The fields of the mapping it holds (or of each item of its list), if it holds one."""
+    type_markdown: str = ""
+    """`type` as Markdown that shows it as typed: its enum values escaped."""
 
     @property
     def is_ref(self) -> bool:
@@ -95,6 +99,7 @@ def _field_doc(name: str, info: FieldInfo) -> FieldDoc:
     return FieldDoc(
         name=name,
         type=_words(inner),
+        type_markdown=_words(inner, escape_text),
         required=info.is_required(),
         description=info.description or _nested_description(annotation),
         min_items=max(min_items, default=0) if shape != "value" else 0,
@@ -179,8 +184,8 @@ def _shape(annotation: Any) -> Literal["value", "list", "mapping"]:
     return "value"
 
 
-def _words(annotation: Any) -> str:
-    """A type in the words of the content model."""
+def _words(annotation: Any, choice: Callable[[str], str] = str) -> str:
+    """A type in the words of the content model, each enum value written by ``choice``."""
     base, metadata = _unwrap(annotation)
     markers = metadata + [
         m for meta in metadata if isinstance(meta, FieldInfo) for m in meta.metadata
@@ -193,13 +198,13 @@ def _words(annotation: Any) -> str:
     origin = get_origin(base)
     if _is_union(base):
         members = [a for a in get_args(base) if a is not type(None)]
-        return " or ".join(_words(member) for member in members)
+        return " or ".join(_words(member, choice) for member in members)
     if origin in (tuple, list):
-        return f"list of {_plural(_words(get_args(base)[0]))}"
+        return f"list of {_plural(_words(get_args(base)[0], choice))}"
     if origin is dict:
-        return f"mapping of text to {_words(get_args(base)[1])}"
+        return f"mapping of text to {_words(get_args(base)[1], choice)}"
     if origin is Literal:
-        return "one of: " + ", ".join(str(choice) for choice in get_args(base))
+        return "one of: " + ", ".join(choice(str(value)) for value in get_args(base))
     if isinstance(base, type) and issubclass(base, BaseModel):
         keys = [doc.name + ("" if doc.required else "?") for doc in field_docs(base)]
         return "`{" + ", ".join(keys) + "}`"

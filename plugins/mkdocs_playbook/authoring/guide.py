@@ -18,6 +18,7 @@ from ..kinds.models import Kind
 from ..kinds.registry import KindRegistry, builtin_kinds
 from ..model import ID_PATTERN, WHOLE_KIND, EntityBase
 from ..options import DEFAULTS
+from ..render.markup import code_span, escape_text, markdown_description
 from ..resolve.checked import check_playbook
 from .examples import example_of, examples
 from .field_docs import FieldDoc, field_docs, own_fields
@@ -233,7 +234,8 @@ def run_message_example(
 
 def _files_section(kinds: KindRegistry) -> str:
     rows = "\n".join(
-        f"| {kind.singular} | `{kind.collection}/` | `{kind.name}` | {_first_line(kind.model)} |"
+        f"| {escape_text(kind.singular)} | {code_span(kind.collection + '/')} | `{kind.name}` "
+        f"| {markdown_description(_first_line(kind.model), table_cell=True)} |"
         for kind in kinds
     )
     return f"""\
@@ -274,10 +276,11 @@ def _kind_section(kind: Kind) -> str:
         if example
         else ""
     )
+    files = code_span(f"playbooks/{kind.collection}/<id>.yaml")
     return f"""\
-## {kind.singular}
+## {escape_text(kind.singular)}
 
-{_first_line(kind.model)} Files: `playbooks/{kind.collection}/<id>.yaml`; refs: `{kind.name}:<id>`.
+{markdown_description(_first_line(kind.model))} Files: {files}; refs: `{kind.name}:<id>`.
 
 Besides the fields every kind has:
 
@@ -409,13 +412,11 @@ def _rows(docs: tuple[FieldDoc, ...], prefix: str) -> Iterator[str]:
         required = "no"
         if doc.required:
             required = f"yes, at least {doc.min_items}" if doc.min_items > 1 else "yes"
-        yield f"| `{name}` | {_cell(doc.type)} | {required} | {_cell(doc.description)} |\n"
+        kind_of = doc.type_markdown.replace("\n", " ")
+        meaning = markdown_description(doc.description, table_cell=True)
+        yield f"| `{name}` | {kind_of} | {required} | {meaning} |\n"
         if doc.fields:
             yield from _rows(doc.fields, prefix=name + ("[]." if doc.shape == "list" else "."))
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def _first_line(model: type[EntityBase]) -> str:

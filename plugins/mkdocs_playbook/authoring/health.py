@@ -14,7 +14,7 @@ from ..diagnostics import Diagnostic
 from ..entities import Entity, Playbook
 from ..kinds.models import Kind
 from ..plan import EditUrl
-from ..render.markup import escape_text
+from ..render.markup import code_span, escape_text, markdown_description
 from ..resolve.refs import Links, target_of
 from .field_docs import FieldDoc, field_docs
 
@@ -119,7 +119,8 @@ def render_health_page(
         found = [item for item in items if item.check == check]
         if not found:
             continue
-        lines += ["", f"## {check.title} ({len(found)})", "", check.explanation, ""]
+        title, explanation = escape_text(check.title), markdown_description(check.explanation)
+        lines += ["", f"## {title} ({len(found)})", "", explanation, ""]
         lines += [_item_line(item, page_path, edit_url) for item in found]
     return "\n".join(lines) + "\n"
 
@@ -129,9 +130,9 @@ def _item_line(item: HealthItem, page_path: str, edit_url: EditUrl | None) -> st
     if item.page is not None and item.title is not None:
         link = posixpath.relpath(item.page, posixpath.dirname(page_path) or ".")
         parts.append(f"[{escape_text(item.title)}]({link})")
-    parts.append(f"`{item.path}:{item.line}`")
+    parts.append(code_span(f"{item.path}:{item.line}"))
     if item.field:
-        parts.append(f"`{item.field}`")
+        parts.append(code_span(item.field))
     line = "- " + " · ".join(parts) + ": " + escape_text(item.message)
     url = edit_url(item.path) if edit_url else None
     return line + (f" ([edit]({url}))" if url else "")

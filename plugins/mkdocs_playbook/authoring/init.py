@@ -8,14 +8,17 @@ write is there already, it writes none.
 
 from __future__ import annotations
 
-import json
-import re
+import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
+
+import yaml
 
 from .. import __version__
 from ..diagnostics import Diagnostic, display_path
 from ..kinds.registry import builtin_kinds
+from ..links import shown_link
 from ..options import DEFAULTS
 from .examples import examples
 
@@ -43,11 +46,13 @@ BLANK_FILES = (
 )
 BLANK_OPTION = "      builtin_kinds: none  # no packaged kinds: only the playbook's own\n"
 
-_PLAIN_TITLE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 .'-]{0,79}$")
+_MARKDOWN_SPECIALS = frozenset("\\`*_{}[]<>&#|:~^=!$")
+"""What Markdown (and the extensions a site may add) could read as syntax in a heading."""
 
 
 class InitError(Exception):
-    """A project that cannot be written: some of its files are there already."""
+    """A project that cannot be written: some of its files are there already, or a link
+    would take them elsewhere."""
 
     def __init__(self, diagnostics: list[Diagnostic]) -> None:
         super().__init__("\n".join(str(d) for d in diagnostics))
@@ -69,13 +74,11 @@ def project_files(folder_name: str, *, blank: bool = False) -> list[NewFile]:
     of its own, with a `_kind.yaml` and an example.
     """
     title = _title(folder_name)
-    # Material writes site_name into pages as HTML: a folder name that is not plain text
-    # gets a plain title instead.
-    title = title if _PLAIN_TITLE.match(title) else "Our playbook"
     values = {
-        # A JSON string is a YAML string, quoted as needed.
-        "@SITE_NAME@": json.dumps(title),
-        "@TITLE@": title,
+        # The name as typed: the YAML emitter quotes it (the plugin escapes it in pages),
+        # and the home page's heading spells its specials as character references.
+        "@SITE_NAME@": yaml_text(title),
+        "@TITLE@": markdown_text(title),
         "@VERSION@": __version__,
     }
     files = []
@@ -106,26 +109,32 @@ def project_files(folder_name: str, *, blank: bool = False) -> list[NewFile]:
 def init_project(root: Path, display_dir: Path | None = None, *, blank: bool = False) -> list[Path]:
     """Write a new project into ``root`` (made if missing); return the files written.
 
-    Raises `InitError`, having written nothing, when any of those files exists already.
+    Raises `InitError`, having written nothing, when any of those files exists already, or
+    when a link on the way to one leads outside ``root`` or nowhere.
     Messages show paths relative to ``display_dir`` (by default the current folder).
     """
     base = display_dir or Path.cwd()
     files = project_files(root.resolve().name, blank=blank)
-    existing = [root / f.path for f in files if (root / f.path).exists()]
-    if existing:
-        raise InitError(
-            [
-                Diagnostic(
-                    display_path(path, base),
-                    1,
-                    1,
-                    "file",
-                    "already exists; playbook init overwrites nothing: move it away or "
-                    "choose another folder",
-                )
-                for path in existing
-            ]
+    problems = _link_problems(root, [f.path for f in files], base)
+    linked = {path for path, _ in problems}
+    existing = [
+        root / f.path
+        for f in files
+        if not any(_is_under(root / f.path, link) for link in linked) and (root / f.path).exists()
+    ]
+    diagnostics = [diagnostic for _, diagnostic in problems] + [
+        Diagnostic(
+            display_path(path, base),
+            1,
+            1,
+            "file",
+            "already exists; playbook init overwrites nothing: move it away or "
+            "choose another folder",
         )
+        for path in existing
+    ]
+    if diagnostics:
+        raise InitError(diagnostics)
     written = []
     for file in files:
         path = root / file.path
@@ -135,7 +144,66 @@ def init_project(root: Path, display_dir: Path | None = None, *, blank: bool = F
     return written
 
 
+def _link_problems(root: Path, paths: list[str], base: Path) -> list[tuple[Path, Diagnostic]]:
+    """Each link on the way to a file of the new project that leads outside ``root``, or to
+    nothing: writing through it would put a file somewhere else."""
+    real_root = root.resolve()
+    problems: dict[Path, Diagnostic] = {}
+    if root.is_symlink() and not root.exists():
+        # The folder itself would be made where the link leads.
+        problems[root] = Diagnostic(
+            shown_link(root, lambda folder: display_path(folder, base)),
+            1,
+            1,
+            "file",
+            f"is a link to {os.readlink(root)}, which does not exist; playbook init writes "
+            "nothing through a link: remove it, or choose another folder",
+        )
+        return list(problems.items())
+    for relative in paths:
+        path = root
+        for part in Path(relative).parts:
+            path = path / part
+            if path in problems or not path.is_symlink():
+                continue
+            real = path.resolve()
+            target = Path(os.path.relpath(real, real_root)).as_posix()
+            shown = shown_link(path, lambda folder: display_path(folder, base))
+            if not _is_under(real, real_root):
+                message = f"is a link that leads outside the folder (to {target})"
+            elif not path.exists():
+                message = f"is a link to {target}, which does not exist"
+            else:
+                continue
+            problems[path] = Diagnostic(
+                shown,
+                1,
+                1,
+                "file",
+                f"{message}; playbook init writes nothing through a link: remove it, or "
+                "choose another folder",
+            )
+    return list(problems.items())
+
+
+def _is_under(path: Path, folder: Path) -> bool:
+    return path == folder or path.is_relative_to(folder)
+
+
+def yaml_text(text: str) -> str:
+    """``text`` as one double-quoted YAML scalar, written by PyYAML's own emitter."""
+    dumped = yaml.safe_dump(text, default_style='"', allow_unicode=True, width=sys.maxsize)
+    return dumped.removesuffix("\n").removesuffix("\n...")
+
+
+def markdown_text(text: str) -> str:
+    """``text`` for a Markdown heading: what Markdown would read as syntax is written as a
+    character reference, so it shows as typed."""
+    return "".join(f"&#{ord(c)};" if c in _MARKDOWN_SPECIALS else c for c in text)
+
+
 def _title(folder_name: str) -> str:
     """A site title from a folder name: `my-playbook` -> `My playbook`."""
-    words = folder_name.replace("-", " ").replace("_", " ").strip()
+    # Runs of white space (line breaks too) are one space, as HTML shows them.
+    words = " ".join(folder_name.replace("-", " ").replace("_", " ").split())
     return (words[:1].upper() + words[1:]) if words else "Playbook"

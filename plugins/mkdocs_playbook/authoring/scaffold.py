@@ -27,7 +27,7 @@ def entity_template(kind: Kind, schema_location: str) -> str:
     docs = required_first(field_docs(kind.model))
     lines = [
         f"# yaml-language-server: $schema={schema_location}",
-        f"# {kind.singular} \N{EM DASH} {_sentence(kind.model.__doc__ or '')}",
+        "# " + _comment(f"{kind.singular} \N{EM DASH} {_sentence(kind.model.__doc__ or '')}"),
         "# Fill in the required fields, then check the file with `playbook validate`.",
         "",
     ]
@@ -62,6 +62,18 @@ def new_entity(project: Project, kind: Kind, ident: str) -> Path:
         )
     for suffix in YAML_SUFFIXES:
         existing = folder / f"{ident}{suffix}"
+        if existing.is_symlink() and not existing.exists():
+            # Writing would create the file where the link leads, wherever that is.
+            raise ScaffoldError(
+                Diagnostic(
+                    f"{project.display(folder)}/{existing.name}",
+                    1,
+                    1,
+                    "id",
+                    "is a link to a file that does not exist; playbook new writes nothing "
+                    "through it: remove the link, or choose another id",
+                )
+            )
         if existing.exists():
             raise ScaffoldError(
                 Diagnostic(
@@ -99,7 +111,23 @@ def _about(doc: FieldDoc) -> str:
     if doc.min_items > 1:
         notes.append(f"at least {doc.min_items}")
     about = doc.description + (f" ({', '.join(notes)})" if notes else "")
-    return about.replace("\n", " ")
+    return _comment(about)
+
+
+# What ends a YAML comment: a line break, in any of the spellings YAML knows.
+_LINE_BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+# What YAML readers refuse anywhere in a file, comments included (PyYAML's and libyaml's
+# printable set), and lone surrogates, which UTF-8 cannot write.
+_UNPRINTABLE = re.compile(
+    "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+)
+
+
+def _comment(text: str) -> str:
+    """Text from a kind file as the body of one YAML comment: a line break in it would end
+    the comment and turn the rest into keys (`\\ntitle: x`), so each is a space, and what a
+    YAML reader refuses is U+FFFD."""
+    return _UNPRINTABLE.sub("\N{REPLACEMENT CHARACTER}", _LINE_BREAKS.sub(" ", text))
 
 
 def _field_lines(doc: FieldDoc, indent: str) -> list[str]:

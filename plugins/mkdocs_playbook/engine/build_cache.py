@@ -30,9 +30,20 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
-from ..cache import Store, Unstable, digest, folder_digest, stable_json, stable_repr
+from pydantic_core import core_schema as schema
+
+from ..cache import (
+    TEXT,
+    Shape,
+    Store,
+    Unstable,
+    digest,
+    folder_digest,
+    stable_json,
+    stable_repr,
+)
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -99,6 +110,69 @@ _STANDARD_CONTEXT = frozenset(
 )
 
 
+# -- the shapes of what is stored: a stored value of another shape is a miss -------------
+
+TocItem = tuple[str, str, int, list[Any]]
+"""A table of contents entry: its title, anchor, level and children (`TocItem`s)."""
+LinkTarget = tuple[str, bool] | None
+"""A file a conversion looked up: its URL and whether it is excluded, or ``None``."""
+
+
+class Conversion(TypedDict):
+    """What `_restore` needs of a page's conversion, besides its HTML."""
+
+    toc: list[TocItem]
+    title: str | None
+    anchors: list[str]
+    links_to_anchors: dict[str, dict[str, str]] | None
+    links: dict[str, LinkTarget]
+
+
+def _field(declared: schema.CoreSchema) -> schema.TypedDictField:
+    return schema.typed_dict_field(declared)
+
+
+_TOC_ITEM = schema.definition_reference_schema("toc item")
+_STRINGS = schema.dict_schema(schema.str_schema(), schema.str_schema())
+CONVERSION: Shape[Conversion] = Shape(
+    schema.definitions_schema(
+        schema.typed_dict_schema(
+            {
+                "toc": _field(schema.list_schema(_TOC_ITEM)),
+                "title": _field(schema.nullable_schema(schema.str_schema())),
+                "anchors": _field(schema.list_schema(schema.str_schema())),
+                "links_to_anchors": _field(
+                    schema.nullable_schema(schema.dict_schema(schema.str_schema(), _STRINGS))
+                ),
+                "links": _field(
+                    schema.dict_schema(
+                        schema.str_schema(),
+                        schema.nullable_schema(
+                            schema.tuple_schema([schema.str_schema(), schema.bool_schema()])
+                        ),
+                    )
+                ),
+            }
+        ),
+        [
+            schema.tuple_schema(
+                [
+                    schema.str_schema(),
+                    schema.str_schema(),
+                    schema.int_schema(),
+                    schema.list_schema(_TOC_ITEM),
+                ],
+                ref="toc item",
+            )
+        ],
+    )
+)
+SEARCH_ENTRIES: Shape[list[dict[str, Any]]] = Shape(
+    schema.list_schema(schema.dict_schema(schema.str_schema(), schema.any_schema()))
+)
+"""A page's entries in the search index, as the search plugin made them."""
+
+
 @dataclass
 class PageCache:
     """The three kinds of stored result for one build, and what this build reused."""
@@ -113,11 +187,11 @@ class PageCache:
     _nav: str = ""
     _markdown: _Converter | None = None
     """This build's Markdown converter of generated pages."""
-    _targets: dict[str, list[Any] | None] = field(default_factory=dict)
+    _targets: dict[str, LinkTarget] = field(default_factory=dict)
     """Link targets looked up in this build, by path (the files do not change within it)."""
     _ahead: set[str] = field(default_factory=set)
     """Keys of the conversions and search entries this build made ahead, in workers."""
-    _found: dict[str, tuple[dict[str, Any], str]] = field(default_factory=dict)
+    _found: dict[str, tuple[Conversion, str]] = field(default_factory=dict)
     """Conversions looked up or made before MkDocs' loop asks for them, by key: each is
     taken once, so the loop does not read it from the store again."""
     _search: tuple[str, Callable[[Page], None], list[Any]] | None = None
@@ -245,11 +319,11 @@ class PageCache:
             self._markdown_setup, page.file.src_uri, page.file.url, str(excluded), markdown
         )
 
-    def _stored_conversion(self, key: str, files: Files) -> tuple[dict[str, Any], str] | None:
-        stored = self.store.get("html", key)
-        if isinstance(stored, dict) and self._links_unchanged(stored["links"], files):
-            content = self.store.get("html-content", key)
-            if isinstance(content, str):
+    def _stored_conversion(self, key: str, files: Files) -> tuple[Conversion, str] | None:
+        stored = self.store.get("html", key, CONVERSION)
+        if stored is not None and self._links_unchanged(stored["links"], files):
+            content = self.store.get("html-content", key, TEXT)
+            if content is not None:
                 return stored, content
         return None
 
@@ -283,24 +357,25 @@ class PageCache:
         # An instance attribute shadows the method for this page object only.
         setattr(page, "render", render)  # noqa: B010
 
-    def _convert(self, page: Page, config: MkDocsConfig, files: Files) -> dict[str, Any]:
+    def _convert(self, page: Page, config: MkDocsConfig, files: Files) -> Conversion:
         """Convert the page with this build's converter; what `_restore` needs of it, with
         the files it looked up."""
         recording = _RecordingFiles(files, self._targets)
         self._converter(config).convert(page, config, recording)  # type: ignore[arg-type]
         return _snapshot(page, recording.lookups)
 
-    def _keep_conversion(self, key: str, snapshot: dict[str, Any], content: str) -> None:
+    def _keep_conversion(self, key: str, snapshot: Conversion, content: str) -> None:
         self.store.put("html", key, snapshot)
         self.store.put("html-content", key, content)
 
-    def _links_unchanged(self, lookups: dict[str, Any], files: Files) -> bool:
+    def _links_unchanged(self, lookups: dict[str, LinkTarget], files: Files) -> bool:
         """Whether every file a stored conversion looked up is where it was."""
         known = self._targets
         for path, found in lookups.items():
             if path not in known:
                 known[path] = _link_target(files.get_file_from_path(path))
-            if known[path] != found:
+            # Read back from this process's memory, a target is a list; from the file, a tuple.
+            if known[path] != (None if found is None else tuple(found)):
                 return False
         return True
 
@@ -312,8 +387,8 @@ class PageCache:
     def sanitized(self, content: str, clean: Callable[[str], str]) -> str:
         """``clean(content)``, reused when the same HTML was cleaned before."""
         key = _clean_key(content)
-        stored = self.store.get("clean", key)
-        if isinstance(stored, str):
+        stored = self.store.get("clean", key, TEXT)
+        if stored is not None:
             return stored
         cleaned = clean(content)
         self.store.put("clean", key, cleaned)
@@ -389,8 +464,8 @@ class PageCache:
                 original(page)
                 return
             key = _search_key(setup, page)
-            stored = self.store.get("search", key)
-            if isinstance(stored, list):
+            stored = self.store.get("search", key, SEARCH_ENTRIES)
+            if stored is not None:
                 if key not in self._ahead:
                     self.reused["search"] += 1
                 index.entries.extend(stored)
@@ -435,8 +510,8 @@ class PageCache:
             )
         except Unstable:
             return
-        stored = self.store.get("page", key)
-        if isinstance(stored, str):
+        stored = self.store.get("page", key, TEXT)
+        if stored is not None:
             self.reused["page"] += 1
             context["playbook_output"] = stored
             return
@@ -609,7 +684,7 @@ def cpu_quota(cgroup: Path = Path("/sys/fs/cgroup")) -> float | None:
     return allowed if allowed > 0 else None
 
 
-_Converted = tuple[dict[str, Any], str, str, tuple[str, list[Any]] | None]
+_Converted = tuple[Conversion, str, str, tuple[str, list[Any]] | None]
 """What a worker makes of a page: its conversion, its HTML, that HTML cleaned and (with
 Material's search) its search entries with their key."""
 
@@ -674,10 +749,10 @@ def _clean_key(content: str) -> str:
 class _RecordingFiles:
     """The site's files as a conversion sees them, noting each file it looks up."""
 
-    def __init__(self, files: Files, targets: dict[str, list[Any] | None]) -> None:
+    def __init__(self, files: Files, targets: dict[str, LinkTarget]) -> None:
         self._files = files
         self._targets = targets
-        self.lookups: dict[str, list[Any] | None] = {}
+        self.lookups: dict[str, LinkTarget] = {}
 
     def get_file_from_path(self, path: str) -> File | None:
         found = self._files.get_file_from_path(path)
@@ -690,12 +765,12 @@ class _RecordingFiles:
         return getattr(self._files, name)
 
 
-def _link_target(file: File | None) -> list[Any] | None:
+def _link_target(file: File | None) -> LinkTarget:
     excluded = file is not None and file.inclusion.is_excluded()  # type: ignore[no-untyped-call]
-    return None if file is None else [file.url, excluded]
+    return None if file is None else (file.url, excluded)
 
 
-def _snapshot(page: Page, lookups: dict[str, list[Any] | None]) -> dict[str, Any]:
+def _snapshot(page: Page, lookups: dict[str, LinkTarget]) -> Conversion:
     links = page.links_to_anchors
     return {
         "toc": [_toc_item(item) for item in page.toc],
@@ -708,7 +783,7 @@ def _snapshot(page: Page, lookups: dict[str, list[Any] | None]) -> dict[str, Any
     }
 
 
-def _restore(page: Page, stored: dict[str, Any], content: str, files: Files) -> None:
+def _restore(page: Page, stored: Conversion, content: str, files: Files) -> None:
     from mkdocs.structure.toc import TableOfContents
 
     page.content = content
@@ -724,11 +799,11 @@ def _restore(page: Page, stored: dict[str, Any], content: str, files: Files) -> 
         }
 
 
-def _toc_item(item: AnchorLink) -> list[Any]:
-    return [item.title, item.id, item.level, [_toc_item(child) for child in item.children]]
+def _toc_item(item: AnchorLink) -> TocItem:
+    return (item.title, item.id, item.level, [_toc_item(child) for child in item.children])
 
 
-def _anchor(stored: list[Any]) -> AnchorLink:
+def _anchor(stored: TocItem) -> AnchorLink:
     from mkdocs.structure.toc import AnchorLink
 
     title, anchor_id, level, children = stored

@@ -4,7 +4,8 @@ MkDocs answers every saved file with a whole build: it reads the config again, c
 site folder and writes every page. When the only files that changed are the playbook's
 YAML, the plugin renders the playbook's Markdown again (fast, and from parsed files it
 kept), and if the site keeps the same pages and the same nav, it runs MkDocs' own page
-steps for just the pages whose Markdown changed, on the objects of the last build: their
+steps for just the pages whose Markdown changed, and the hand-written pages whose refs
+show something else now (an entity's new title), on the objects of the last build: their
 HTML is written over the old, and their search entries are replaced where they stood in
 the index. With Material's tags plugin, the changed pages must keep their titles and tags,
 which its listings show on other pages. Anything else (a new or removed page, a changed
@@ -18,7 +19,7 @@ This module uses MkDocs' page-building steps; only `engine` imports MkDocs.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -90,8 +91,11 @@ def rebuild_pages(
     changed: dict[str, str],
     *,
     set_pages: Callable[[], None],
+    reread: Collection[str] = (),
 ) -> bool:
-    """Rebuild the pages in ``changed`` (docs path → new Markdown) on ``last``'s objects.
+    """Rebuild the pages in ``changed`` (docs path → new Markdown) on ``last``'s objects,
+    and the hand-written pages in ``reread`` (docs paths), read again from their files
+    (their refs show what ``changed`` changed).
 
     Returns ``False``, having written nothing, when the rebuild cannot be done page by page
     (then the caller runs a whole build); ``set_pages`` is called once the pages are
@@ -100,7 +104,7 @@ def rebuild_pages(
     config, files, nav = last.config, last.files, last.nav
     before = nav_digest(nav)
     pages: list[Page] = []
-    for src_uri in changed:
+    for src_uri in [*changed, *reread]:
         file = files.get_file_from_path(src_uri)
         if file is None or file.page is None:
             return False
@@ -113,7 +117,8 @@ def rebuild_pages(
     shown = [[seen(page, plugin) for plugin, seen in others] for page in pages]
     set_pages()
     for page in pages:
-        page.file.content_string = changed[page.file.src_uri]
+        if page.file.src_uri in changed:
+            page.file.content_string = changed[page.file.src_uri]
         _populate_page(page, config, files)
     if nav_digest(nav) != before:
         return False  # A title in the nav changed: every page shows it.

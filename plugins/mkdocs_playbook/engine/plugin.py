@@ -23,10 +23,11 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypedDict
 from urllib.parse import urljoin
 
 import jinja2
+import markupsafe
 from mkdocs.config import base
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -35,13 +36,14 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
-from mkdocs.utils import get_relative_url
 from mkdocs.utils.meta import get_data
+from pydantic_core import core_schema as schema
 
-from ..cache import Store, digest, folder_files, stable_repr
+from ..cache import TEXT, Shape, Store, digest, folder_files, stable_repr
 from ..diagnostics import Diagnostic, default_display_dir, display_path, key_line
+from ..links import containing_folder, docs_links_out
 from ..options import Check, OptionError, PlaybookOptions
-from ..plan import AUTHORS_SECTION, SitePlan, SiteSettings, clashes
+from ..plan import AUTHORS_SECTION, PLAN_JSON, SitePlan, SiteSettings, clashes
 from ..render.front_matter import read_front_matter
 from ..render.sanitize import sanitize_html, sanitize_text
 from ..render.site_setup import (
@@ -52,8 +54,6 @@ from ..render.site_setup import (
     MARKDOWN_EXTENSIONS,
     MATERIAL_EMOJI,
     MATERIAL_PARTIALS_DIR,
-    MERMAID_ASSET,
-    MERMAID_FENCE,
     SITE_ASSETS,
 )
 from .build_cache import (
@@ -87,6 +87,24 @@ log = get_plugin_logger(__name__)
 
 _Built = tuple[SitePlan, "Renderer | None", str | None]
 """A build's plan, its renderer (none when the plan came from the cache) and its cache key."""
+
+
+class DocsPage(TypedDict):
+    """A hand-written page's Markdown with its refs rewritten, and the warnings they gave."""
+
+    markdown: str
+    warnings: list[str]
+
+
+DOCS_PAGE: Shape[DocsPage] = Shape(
+    schema.typed_dict_schema(
+        {
+            "markdown": schema.typed_dict_field(schema.str_schema()),
+            "warnings": schema.typed_dict_field(schema.list_schema(schema.str_schema())),
+        }
+    )
+)
+"""The shape a stored `DocsPage` must have to be read."""
 
 
 class _Declared(base.BaseConfigOption[Any]):
@@ -166,6 +184,10 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self._files: Files | None = None
         self._meta: dict[str, dict[str, Any]] = {}
         """The metadata of generated pages handed to MkDocs without front matter."""
+        self._docs_refs: dict[str, tuple[str, str]] = {}
+        """Hand-written pages whose refs this build rewrote (or warned about): their
+        Markdown before and after, by docs path. Under serve, an edit that changes what a
+        ref shows (an entity's title) rebuilds them too (`_rebuild_in_place`)."""
         self._env: jinja2.Environment | None = None
         self._last_build: LastBuild | None = None
         """Under serve, the objects of the last whole build, for page-by-page rebuilds."""
@@ -194,6 +216,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         _require_markdown_extensions(config)
         _add_assets(config)
         _add_theme_fixes(config)
+        _escape_site_name(config)
         return config
 
     def _open_cache(self) -> None:
@@ -270,6 +293,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self._nav = None
         self._ahead = True
         self._shown_problems = []
+        self._docs_refs = {}
         self._open_cache()
         if self.page_cache is not None:
             self.page_cache.start(config)
@@ -291,16 +315,18 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         without loading the playbook."""
         settings = self.site_settings(config)
         key = self._inputs_key(config, settings)
-        stored = self.page_cache.store.get("site", key) if self.page_cache and key else None
-        if isinstance(stored, dict):
+        stored = (
+            self.page_cache.store.get("site", key, PLAN_JSON) if self.page_cache and key else None
+        )
+        if stored is not None:
             plan = SitePlan.from_json(stored)
             problems = self._report(plan.diagnostics, config) or self._clashes(config, plan)
             if self.page_cache is not None:
                 # Kept for the next edit: what the last render noted, and its pages' texts.
                 store = self.page_cache.store
                 store.touch("render", self._render_key())
-                noted = store.get("render-plan", self._render_key())
-                if isinstance(noted, str):
+                noted = store.get("render-plan", self._render_key(), TEXT)
+                if noted is not None:
                     store.touch("site", noted)
             return problems or (plan, None, key)
         pipeline = self.pipeline(config)
@@ -369,13 +395,15 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         cache = pipeline.render_cache
         if cache is None or self.page_cache is None or not cache.empty:
             return
+        from ..render.incremental import RENDER_STATE  # Loaded with the pipeline.
+
         store = self.page_cache.store
-        state = store.get("render", self._render_key())
-        plan_key = store.get("render-plan", self._render_key())
-        if not isinstance(state, dict) or not isinstance(plan_key, str):
+        state = store.get("render", self._render_key(), RENDER_STATE)
+        plan_key = store.get("render-plan", self._render_key(), TEXT)
+        if state is None or plan_key is None:
             return
-        plan = store.get("site", plan_key)
-        if isinstance(plan, dict) and isinstance(plan.get("pages"), dict):
+        plan = store.get("site", plan_key, PLAN_JSON)
+        if plan is not None:
             cache.restore(state, plan["pages"])
 
     def _report(self, diagnostics: list[Diagnostic], config: MkDocsConfig) -> list[Diagnostic]:
@@ -424,7 +452,10 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             *(
                 part
                 for folder in (self.playbooks_dir, *self.template_dirs(config))
-                for part in (*folder_files(folder), "\0")
+                for part in (
+                    *folder_files(folder, inside=containing_folder(folder, self.project_dir)),
+                    "\0",
+                )
             ),
         )
 
@@ -444,6 +475,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         """Render every playbook page and add it as a generated file."""
         self._files = files
+        self._refuse_links_out(files, config)
         # MkDocs copies every file of the theme folders; override templates are not for readers.
         for folder in self.template_dirs(config):
             for file in list(files.static_pages()):
@@ -470,6 +502,28 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             file.edit_uri = self._docs_relative(config, source) if source else None
             files.append(file)
         return files
+
+    def _refuse_links_out(self, files: Files, config: MkDocsConfig) -> None:
+        """Stop on a docs page or folder that is a link leading outside the project; under
+        serve, leave out every file behind it."""
+        docs_dir = Path(config.docs_dir)
+        problems = docs_links_out(docs_dir, self.project_dir, self._shown)
+        if not problems:
+            return
+        for problem in problems:
+            log.error(str(problem))
+        if not self.serving:
+            raise PluginError(
+                f"The docs folder has {_count(problems, 'link')} leading outside the project "
+                "(listed above); nothing was written."
+            )
+        real_root = containing_folder(docs_dir, self.project_dir).resolve()
+        for file in list(files):
+            source = Path(file.abs_src_path) if file.abs_src_path else None
+            # The theme's files are elsewhere, and fine: only the docs folder's are judged.
+            inside_docs = source is not None and source.is_relative_to(docs_dir)
+            if inside_docs and source and not source.resolve().is_relative_to(real_root):
+                files.remove(file)
 
     def _source(self, src_uri: str, markdown: str) -> str:
         """What MkDocs reads of a generated page: with the cache on, the page without its
@@ -511,7 +565,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
                     page.parent = index.parent
                 continue
             listed = [index, *entity_pages] if self.config.nav == "entities" else [index]
-            section = Section(kind.title, list(listed))
+            # Themes print a section's title as HTML, as they do a page's (see `front_matter`).
+            section = Section(html.escape(kind.title), list(listed))
             items.append(section)
             for page in [index, *entity_pages]:
                 page.parent = section
@@ -574,11 +629,12 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         path = self._project_relative(page.file.abs_src_path or page.file.src_uri)
         store = self.page_cache.store if self.page_cache is not None else None
         key = digest(self._site_key, page.file.src_uri, path, markdown) if self._site_key else ""
-        stored = store.get("docs", key) if store is not None and key else None
-        if isinstance(stored, dict):
+        stored = store.get("docs", key, DOCS_PAGE) if store is not None and key else None
+        if stored is not None:
             for warning in stored["warnings"]:
                 log.warning(warning)
-            return str(stored["markdown"])
+            self._note_docs_refs(page.file.src_uri, markdown, stored)
+            return stored["markdown"]
         renderer = self._refs_renderer(config)
         if renderer is None:
             return markdown
@@ -588,14 +644,40 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         for warning in warnings:
             log.warning(warning)
         rewritten = renderer.rewrite_page_refs(markdown, page.file.src_uri)
+        done = DocsPage(markdown=rewritten, warnings=warnings)
+        self._note_docs_refs(page.file.src_uri, markdown, done)
         if store is not None and key:
-            store.put("docs", key, {"markdown": rewritten, "warnings": warnings})
+            store.put("docs", key, done)
         return rewritten
+
+    def _note_docs_refs(self, src_uri: str, markdown: str, done: DocsPage) -> None:
+        if done["markdown"] != markdown or done["warnings"]:
+            self._docs_refs[src_uri] = (markdown, done["markdown"])
+        else:
+            self._docs_refs.pop(src_uri, None)
+
+    def _docs_to_rebuild(self, renderer: Renderer | None) -> list[str]:
+        """The hand-written pages whose refs show something else with ``renderer`` (an
+        entity's new title, say): all that have refs when the plan came from the cache
+        without one."""
+        if renderer is None:
+            return list(self._docs_refs)
+        return [
+            src_uri
+            for src_uri, (markdown, rewritten) in self._docs_refs.items()
+            if renderer.rewrite_page_refs(markdown, src_uri) != rewritten
+        ]
 
     def on_page_content(
         self, content: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
-        """Clean the HTML of generated pages against the allowlist; docs/ pages stay as written."""
+        """Clean the HTML of generated pages against the allowlist; docs/ pages stay as written.
+
+        Pages of the nav's "For authors" section leave the search index: a reader searching
+        for "persona" is after the personas, not the guide to writing one."""
+        if _for_authors(page):
+            search = page.meta.get("search")
+            page.meta["search"] = {**(search if isinstance(search, dict) else {}), "exclude": True}
         if page.file.src_uri not in self.pages:
             return content
         # The search index and the table of contents are built from these after this event.
@@ -694,6 +776,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             self._prepared = built
             return False
         sources = {path: self._source(path, text) for path, text in changed.items()}
+        docs = self._docs_to_rebuild(built[1])
 
         def adopt() -> None:
             self.site, self.renderer, self._site_key = built
@@ -703,14 +786,15 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             self.page_cache.begin_counts()
         self._partial = True
         try:
-            rebuilt = rebuild_pages(last, sources, set_pages=adopt)
+            rebuilt = rebuild_pages(last, sources, set_pages=adopt, reread=docs)
         finally:
             self._partial = False
         if not rebuilt:
             self._prepared = built
             return False
         took = time.perf_counter() - started
-        log.info(f"Rebuilt {_count(list(changed), 'changed playbook page')} in {took:.2f} s")
+        also = f" and {_count(docs, 'page')} of docs/ that show them" if docs else ""
+        log.info(f"Rebuilt {_count(list(changed), 'changed playbook page')}{also} in {took:.2f} s")
         return True
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -739,11 +823,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         )
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
-        """Load Mermaid where a page has a diagram; under serve, show the playbook's errors."""
-        if 'class="mermaid"' in output:
-            src = get_relative_url(f"{SITE_ASSETS}/{MERMAID_ASSET}", page.url)
-            # Before Material's bundle runs its diagrams, so it finds Mermaid and fetches none.
-            output = output.replace("</body>", f'<script src="{src}"></script>\n</body>', 1)
+        """Under serve, show the playbook's errors."""
         return _with_error_overlay(output, self.failure)
 
     def on_post_template(
@@ -801,6 +881,16 @@ def _add_assets(config: MkDocsConfig) -> None:
             config.extra_javascript.append(f"{SITE_ASSETS}/{name}")
 
 
+def _escape_site_name(config: MkDocsConfig) -> None:
+    """Show the site name as typed: Material writes it into pages as HTML (`Tom & Jerry's`,
+    a folder name `playbook init` made it from). As markup, it is escaped once, also where
+    a template escapes it again; a name with nothing to escape stays as it is."""
+    name = config.site_name
+    escaped = markupsafe.escape(name)
+    if escaped != name:
+        config.site_name = escaped
+
+
 def _add_theme_fixes(config: MkDocsConfig) -> None:
     """Let Material find the plugin's fixed partials, after the site's own custom_dir."""
     if not _uses_material(config):
@@ -814,7 +904,7 @@ def _add_theme_fixes(config: MkDocsConfig) -> None:
 def _asset_files(config: MkDocsConfig) -> list[File]:
     return [
         File.generated(config, f"{SITE_ASSETS}/{name}", content=(ASSETS_DIR / name).read_bytes())
-        for name in (*CSS_ASSETS, *JS_ASSETS, MERMAID_ASSET)
+        for name in (*CSS_ASSETS, *JS_ASSETS)
     ]
 
 
@@ -861,7 +951,7 @@ def _uses_material(config: MkDocsConfig) -> bool:
 
 def _require_markdown_extensions(config: MkDocsConfig) -> None:
     """Enable what generated pages use (`site_setup`): tables, attributes, Markdown in
-    HTML, admonitions, tabs, Mermaid fences and, on Material, its icons."""
+    HTML, admonitions, tabs and, on Material, its icons."""
     for name in MARKDOWN_EXTENSIONS:
         if name not in config.markdown_extensions:
             config.markdown_extensions.append(name)
@@ -872,11 +962,6 @@ def _require_markdown_extensions(config: MkDocsConfig) -> None:
         config.mdx_configs["pymdownx.emoji"] = {
             option: _dotted(name) for option, name in MATERIAL_EMOJI.items()
         }
-    fences = config.mdx_configs.setdefault("pymdownx.superfences", {}).setdefault(
-        "custom_fences", []
-    )
-    if not any(fence.get("name") == "mermaid" for fence in fences):
-        fences.append({**MERMAID_FENCE, "format": _dotted(MERMAID_FENCE["format"])})
 
 
 def _dotted(name: str) -> Any:
@@ -903,6 +988,16 @@ def _add_to_authors_section(items: list[Any], pages: list[Page]) -> None:
     for page in pages:
         section.children.append(page)
         page.parent = section
+
+
+def _for_authors(page: Page) -> bool:
+    """Whether the page is in the nav's "For authors" section (at any depth)."""
+    parent = page.parent
+    while parent is not None:
+        if isinstance(parent, Section) and parent.title == AUTHORS_SECTION:
+            return True
+        parent = parent.parent
+    return False
 
 
 def _pages(items: list[Any]) -> list[Page]:

@@ -18,6 +18,7 @@ from ..entities import Entity, Playbook, kind_index_path
 from ..kinds.models import Kind
 from ..kinds.registry import KIND_FILE, KindRegistry, builtin_kinds, extend_registry
 from ..kinds.spec import FieldSpec, KindFile, PageTemplates
+from ..links import containing_folder, link_out_message
 from ..model import (
     ID_PATTERN,
     URL_PATTERN,
@@ -94,17 +95,18 @@ def load_playbook(
     max_file_size: int = DEFAULTS.max_file_size,
     cache: LoadCache | None = None,
     site: SitePaths | None = None,
+    root_dir: Path | None = None,
     builtins: KindRegistry | None = None,
 ) -> LoadResult:
     """Read, parse and validate every entity file under ``playbooks_dir``.
 
-    With a ``cache``, files whose content has not changed since the last load are not
-    parsed or validated again. With ``site``, folders and kind files are checked against
-    the paths and the templates of the site too.
+    Messages show paths relative to ``project_dir``. Nothing is read through a link that
+    leads outside ``root_dir``, the project folder (by default ``project_dir``). With a
+    ``cache``, files whose content has not changed since the last load are not parsed or
+    validated again. With ``site``, folders and kind files are checked against the paths
+    and the templates of the site too.
     """
-    loading = _Loading(
-        playbooks_dir, project_dir or playbooks_dir.parent, max_file_size, cache, site, builtins
-    )
+    loading = _Loading(playbooks_dir, project_dir, root_dir, max_file_size, cache, site, builtins)
     loading.run()
     if cache is not None:
         cache.prune()
@@ -125,14 +127,13 @@ def load_kinds(
     project_dir: Path | None = None,
     max_file_size: int = DEFAULTS.max_file_size,
     site: SitePaths | None = None,
+    root_dir: Path | None = None,
     builtins: KindRegistry | None = None,
 ) -> tuple[KindRegistry, list[Diagnostic]]:
     """The kinds a playbook may use, its own `_kind.yaml` files applied, without its entities."""
-    loading = _Loading(
-        playbooks_dir, project_dir or playbooks_dir.parent, max_file_size, None, site, builtins
-    )
-    if not playbooks_dir.is_dir():
-        return loading.kinds, []
+    loading = _Loading(playbooks_dir, project_dir, root_dir, max_file_size, None, site, builtins)
+    if not playbooks_dir.is_dir() or loading.leaves_project(playbooks_dir):
+        return loading.kinds, sorted_diagnostics(loading.diagnostics)
     return loading.read_kinds(), sorted_diagnostics(loading.diagnostics)
 
 
@@ -151,7 +152,8 @@ class _Loading:
     def __init__(
         self,
         root: Path,
-        project_dir: Path,
+        project_dir: Path | None,
+        root_dir: Path | None,
         max_file_size: int,
         cache: LoadCache | None,
         site: SitePaths | None = None,
@@ -164,7 +166,9 @@ class _Loading:
         self.bad_folders: set[str] = set()
         """Folders whose names the site cannot use (reported once, then left out)."""
         self.real_root = root.resolve()
-        self.project_dir = project_dir
+        self.project_dir = project_dir or root.parent
+        self.real_project = containing_folder(root, root_dir or self.project_dir).resolve()
+        self.links_out: set[Path] = set()
         self.max_file_size = max_file_size
         self.entities: dict[tuple[str, str], Entity] = {}
         self.intros: dict[str, str] = {}
@@ -197,10 +201,12 @@ class _Loading:
                 "playbooks_dir option",
             )
             return
+        if self.leaves_project(self.root):
+            return
         self.kinds = self.read_kinds()
         collections = self.kinds.by_collection
         for entry in _listing(self.root):
-            if _is_ignored(entry.name):
+            if _is_ignored(entry.name) or self.leaves_project(entry):
                 continue
             if not entry.is_dir():
                 self.error(
@@ -235,9 +241,9 @@ class _Loading:
         files: list[tuple[str, KindFile]] = []
         for entry in _listing(self.root):
             path = entry / KIND_FILE
-            if _is_ignored(entry.name) or not entry.is_dir() or not self.usable_folder(entry):
+            if _is_ignored(entry.name) or self.leaves_project(entry):
                 continue
-            if not path.is_file():
+            if not entry.is_dir() or not self.usable_folder(entry) or not path.is_file():
                 continue
             text = self.read_text(path)
             if text is None:
@@ -299,7 +305,7 @@ class _Loading:
                     self.intros[kind.name] = text
                     self.intro_paths[kind.name] = self.display(entry)
                 continue
-            if _is_ignored(entry.name):
+            if _is_ignored(entry.name) or (entry.is_symlink() and self.leaves_project(entry)):
                 continue
             if entry.is_dir():
                 self.error(
@@ -349,7 +355,20 @@ class _Loading:
         raw = self.read_bytes(path)
         return None if raw is None else self.decode(path, raw)
 
+    def leaves_project(self, path: Path) -> bool:
+        """Whether ``path``, its links followed, is outside the project; reported once."""
+        real = path.resolve()
+        if _inside(real, self.real_project):
+            return False
+        if path not in self.links_out:
+            self.links_out.add(path)
+            self.error(path, "file", link_out_message(real, self.real_project))
+        return True
+
     def read_bytes(self, path: Path) -> bytes | None:
+        # Its folder stays inside (checked on the way down), so only a link can leave.
+        if path.is_symlink() and self.leaves_project(path):
+            return None
         if path.is_symlink() and not _inside(path.resolve(), self.real_root):
             self.error(
                 path,

@@ -17,16 +17,45 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
+
+from pydantic_core import core_schema as schema
 
 from .. import reads
-from ..cache import Unstable, digest, stable_json
+from ..cache import Shape, Unstable, digest, stable_json
 from ..entities import Entity, entity_content
 from ..kinds.models import Kind
 from ..resolve.refs import Target
 
 if TYPE_CHECKING:
     from .pages import Renderer
+
+
+class RenderState(TypedDict):
+    """What a render noted, as JSON values (`RenderCache.state`)."""
+
+    shared: str
+    reads: list[list[str]]
+    answers: list[Any]
+    pages: dict[str, list[int]]
+
+
+RENDER_STATE: Shape[RenderState] = Shape(
+    schema.typed_dict_schema(
+        {
+            "shared": schema.typed_dict_field(schema.str_schema()),
+            "reads": schema.typed_dict_field(
+                schema.list_schema(schema.list_schema(schema.str_schema()))
+            ),
+            "answers": schema.typed_dict_field(schema.list_schema(schema.any_schema())),
+            "pages": schema.typed_dict_field(
+                schema.dict_schema(schema.str_schema(), schema.list_schema(schema.int_schema()))
+            ),
+        }
+    )
+)
+"""The shape a stored state must have to be read (`_take` checks the rest: that its
+indexes and reads are ones this code knows)."""
 
 
 class RenderCache:
@@ -89,14 +118,14 @@ class RenderCache:
 
     # -- across processes ----------------------------------------------------------------
 
-    def state(self) -> dict[str, Any] | None:
+    def state(self) -> RenderState | None:
         """What the last render noted, as JSON values (without the pages' texts, which the
         caller keeps); ``None`` if there is no render, or an answer has no plain form."""
         if self._shared is None:
             return None
         try:
             keys: dict[Hashable, int] = {}
-            table: list[list[Any]] = []
+            table: list[list[str]] = []
             answers: list[Any] = []
             for read, now in self._answers.items():
                 key = _portable(read)

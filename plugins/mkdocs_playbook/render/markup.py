@@ -5,6 +5,12 @@ Markdown field reaches a page it is made into the YAML Markdown dialect: raw HTM
 unsafe links dropped, attribute lists and snippet inclusion turned off, code fences reduced
 to their language. Code spans and code blocks are left as they are: Markdown shows them
 literally anyway. (The sanitiser in `sanitize` checks the resulting HTML once more.)
+
+Links are found by Python-Markdown itself: a text is parsed in the dialect, and the links
+are the `a` and `img` elements of its tree, so that every link syntax it reads (inline,
+reference-style, angle brackets, titles, nested brackets, in emphasis, quotes, lists,
+tables) is a link here too, and nothing in code is. Where each is written is then found
+with Python-Markdown's own link grammar, to rewrite or drop it in the text.
 """
 
 from __future__ import annotations
@@ -12,10 +18,26 @@ from __future__ import annotations
 import functools
 import html
 import re
+import xml.etree.ElementTree as etree
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from markdown.inlinepatterns import BACKTICK_RE, BacktickInlineProcessor
+from markdown import Markdown
+from markdown.inlinepatterns import (
+    AUTOLINK_RE,
+    AUTOMAIL_RE,
+    BACKTICK_RE,
+    LINK_RE,
+    REFERENCE_RE,
+    AutolinkInlineProcessor,
+    AutomailInlineProcessor,
+    BacktickInlineProcessor,
+    LinkInlineProcessor,
+    ReferenceInlineProcessor,
+)
+from markdown.treeprocessors import Treeprocessor
+
+from .site_setup import EXTENSION_OPTIONS, MARKDOWN_EXTENSIONS
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 
@@ -25,14 +47,6 @@ _FENCE_RE = re.compile(r"^([ >]*)(`{3,}|~{3,})")
 # Python-Markdown's own code span finder, so that what is a code span here is one there.
 _BACKTICK_OPENING_RE = re.compile(BACKTICK_RE)
 _BACKTICKS = BacktickInlineProcessor(BACKTICK_RE)
-# [text](target "title") and ![alt](target); the target may hold one level of parentheses.
-# It opens with a character class, which lets the search skip to the next `!` or `[` at C
-# speed (a third of the time on long bodies); a lookbehind then tells an image's `![` from
-# a link's `[`. `bang` is the opening character: `!` for an image.
-_LINK_RE = re.compile(
-    r"(?P<bang>[!\[])(?:(?<=!)\[|(?<=\[))(?P<text>(?:\\.|[^\[\]\\])*)\]"
-    r"\((?P<target><[^<>\n]*>|(?:[^()\s]|\([^()\s]*\))*)(?P<title>\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\s*\)"
-)
 _REFERENCE_DEF_RE = re.compile(
     r"^[ ]{0,3}\[(?P<label>[^\]\n]+)\]:[ \t]*(?P<target>\S+).*$", re.MULTILINE
 )
@@ -65,12 +79,6 @@ _CONTAINER_RE = re.compile(r"(?:(?:[*+-]|\d+[.)])(?:[ \t]|$)|!!!|\?\?\?|===|\*?\
 
 PROSE, FENCE, INDENTED, SPAN = "prose", "fence", "indented", "span"
 """What a piece of Markdown is: prose, a fenced or indented code block, or a code span."""
-
-
-def split_code(text: str) -> list[tuple[str, bool]]:
-    """Split Markdown into ``(chunk, is_code)`` pieces: fenced and indented code blocks and
-    code spans are code."""
-    return [(chunk, kind != PROSE) for chunk, kind in _pieces(text)]
 
 
 def split_pieces(text: str) -> list[tuple[str, str]]:
@@ -234,7 +242,7 @@ def _next_backtick_match(text: str, position: int) -> re.Match[str] | None:
 
 @dataclass(frozen=True)
 class Link:
-    """A Markdown inline link or image found in prose."""
+    """A Markdown link or image: inline, reference-style or an autolink."""
 
     text: str
     target: str
@@ -243,24 +251,262 @@ class Link:
     """Where it starts in the whole text (for line numbers in messages)."""
 
 
-def find_links(text: str) -> list[Link]:
-    """Every inline link and image outside code, in order."""
-    found: list[Link] = []
-    offset = 0
-    for chunk, is_code in split_code(text):
-        if not is_code and "](" in chunk:
-            for match in _LINK_RE.finditer(chunk):
-                found.append(_link(match, offset))
-        offset += len(chunk)
+# -- finding links: Python-Markdown's own parse ---------------------------------------------
+
+_DIALECT_EXTENSIONS: tuple[str, ...] = (
+    *(name for name in MARKDOWN_EXTENSIONS if name not in ("attr_list", "md_in_html")),
+    "def_list",
+    "footnotes",
+    "abbr",
+    "pymdownx.details",
+)
+"""The YAML Markdown dialect's block syntax, as far as it decides where links are: what the
+generated pages enable, less attribute lists and Markdown in HTML (which the dialect turns
+off), plus the block extensions sites commonly add."""
+
+_AUTOLINK_MARK = "data-autolink"
+
+
+class _MarkedAutolinks(AutolinkInlineProcessor):  # type: ignore[misc]
+    """An autolink (`<https://...>`), marked as one: the dialect's escaping of `<` keeps
+    a safe one and shows an unsafe one as text, wherever it is written."""
+
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[etree.Element, int, int]:
+        element, start, end = super().handleMatch(m, data)
+        element.set(_AUTOLINK_MARK, "")
+        return element, start, end
+
+
+class _MarkedAutomail(AutomailInlineProcessor):  # type: ignore[misc]
+    """A mail autolink (`<ann@example.org>`), marked as one."""
+
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[etree.Element, int, int]:
+        element, start, end = super().handleMatch(m, data)
+        element.set(_AUTOLINK_MARK, "")
+        return element, start, end
+
+
+_FOOTNOTE_LINKS = frozenset({"footnote-ref", "footnote-backref"})
+
+
+@dataclass(frozen=True)
+class _TreeLink:
+    """A link as the parse found it, without where it is written."""
+
+    text: str
+    target: str
+    is_image: bool
+    autolink: bool
+
+
+class _CollectLinks(Treeprocessor):  # type: ignore[misc]
+    """Every `a` and `img` of the finished tree, in document order."""
+
+    found: tuple[_TreeLink, ...] = ()
+
+    def run(self, root: etree.Element) -> None:
+        found: list[_TreeLink] = []
+        for element in root.iter():
+            if element.tag != "a" and element.tag != "img":
+                continue
+            if element.get("class") in _FOOTNOTE_LINKS:
+                continue  # made by the footnotes extension, not written
+            is_image = element.tag == "img"
+            target = element.get("src" if is_image else "href")
+            if target is None:
+                continue
+            text = element.get("alt", "") if is_image else "".join(element.itertext())
+            found.append(_TreeLink(text, target, is_image, _AUTOLINK_MARK in element.attrib))
+        self.found = tuple(found)
+
+
+class _DropLinklessText(Treeprocessor):  # type: ignore[misc]
+    """Empties the text that can hold no link, before the inline patterns read it."""
+
+    def run(self, root: etree.Element) -> None:
+        for element in root.iter():
+            text = element.text
+            if text and "[" not in text and "<" not in text:
+                element.text = None
+            tail = element.tail
+            if tail and "[" not in tail and "<" not in tail:
+                element.tail = None
+
+
+@functools.cache
+def _parser() -> tuple[Markdown, _CollectLinks]:
+    md = Markdown(extensions=list(_DIALECT_EXTENSIONS), extension_configs=EXTENSION_OPTIONS)
+    # Raw HTML is text in the dialect, and whatever it holds is read as Markdown.
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.deregister("html")
+    md.inlinePatterns.register(_MarkedAutolinks(AUTOLINK_RE, md), "autolink", 120)
+    md.inlinePatterns.register(_MarkedAutomail(AUTOMAIL_RE, md), "automail", 110)
+    # What comes after the links can make no link, nor unmake one: line breaks, entities,
+    # emphasis; and the tree's looks (indenting, abbreviations, tick boxes) are not read.
+    for name in ("linebreak", "entity", "em_strong"):
+        md.inlinePatterns.deregister(name, strict=False)
+    for name in ("prettify", "abbr", "task-list"):
+        md.treeprocessors.deregister(name, strict=False)
+    for processor in md.inlinePatterns:
+        if isinstance(processor, LinkInlineProcessor):
+            processor.getText = _get_text
+    # Text that holds neither `[` nor `<` can make no link: no inline pattern need search it.
+    md.treeprocessors.register(_DropLinklessText(md), "playbook-linkless", 21)
+    collector = _CollectLinks(md)
+    # Last of all, once escapes are undone: the targets as the page gets them.
+    md.treeprocessors.register(collector, "playbook-links", -100)
+    return md, collector
+
+
+_BRACKET_CHARS_RE = re.compile(r"[\[\]]")
+
+
+def _get_text(data: str, index: int) -> tuple[str, int, bool]:
+    """`LinkInlineProcessor.getText`: the text up to the `]` that closes a `[` just before
+    ``index``. Python-Markdown works out every index's closing bracket of a block each time
+    a link changes it, which is most of the time it takes to read a long text with links."""
+    depth = 1
+    for match in _BRACKET_CHARS_RE.finditer(data, index):
+        depth += 1 if match.group() == "[" else -1
+        if depth == 0:
+            return data[index : match.start()], match.end(), True
+    return data[index:], len(data), False
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    links: tuple[_TreeLink, ...]
+    references: dict[str, tuple[str, str | None]]
+
+
+_NOTHING_PARSED = _Parsed((), {})
+
+
+@functools.lru_cache(maxsize=_CACHED_TEXTS)
+def _parse(text: str) -> _Parsed:
+    """The links Python-Markdown makes of a text, and its reference definitions."""
+    if "](" not in text and "]:" not in text and "<" not in text:
+        # Every link needs one: an inline link `](`, a definition `]:` (which a reference
+        # needs in the same text), or an autolink's `<`. Most fields have none.
+        return _NOTHING_PARSED
+    md, collector = _parser()
+    md.reset()
+    collector.found = ()
+    # `Markdown.convert` up to the finished tree: the HTML it would write is not needed.
+    lines = text.split("\n")
+    for preprocessor in md.preprocessors:
+        lines = preprocessor.run(lines)
+    root = md.parser.parseDocument(lines).getroot()
+    for treeprocessor in md.treeprocessors:
+        root = treeprocessor.run(root) or root
+    return _Parsed(collector.found, dict(md.references))
+
+
+# -- where those links are written ----------------------------------------------------------
+
+_PLAIN = Markdown()
+_PLAIN.treeprocessors.deregister("inline")  # no stash: targets are read as written
+_INLINE_LINKS = LinkInlineProcessor(LINK_RE, _PLAIN)
+_REFERENCES = ReferenceInlineProcessor(REFERENCE_RE, _PLAIN)
+_INLINE_LINKS.getText = _REFERENCES.getText = _get_text
+_ESCAPED_RE = re.compile(r"\\([{}])".format(re.escape("".join(_PLAIN.ESCAPED_CHARS))))
+
+
+@dataclass(frozen=True)
+class _Span:
+    start: int
+    end: int
+    link: Link
+
+
+def _spans(chunk: str, offset: int, references: dict[str, tuple[str, str | None]]) -> list[_Span]:
+    """Where the links of a prose chunk are written, read with Python-Markdown's own link
+    grammar (`getText`, `getLink`, `evalId`): inline links and images, with or without
+    blanks, angle brackets, titles and nested brackets, and reference links."""
+    found: list[_Span] = []
+    index = 0
+    while (index := chunk.find("[", index)) >= 0:
+        if _escaped(chunk, index):
+            index += 1
+            continue
+        is_image = index > 0 and chunk[index - 1] == "!" and not _escaped(chunk, index - 1)
+        start = index - 1 if is_image else index
+        text, after, closed = _INLINE_LINKS.getText(chunk, index + 1)
+        if not closed:
+            index += 1
+            continue
+        target: str | None = None
+        href, _title, end, handled = _INLINE_LINKS.getLink(chunk, after)
+        if handled:
+            target = href
+        else:
+            label, end, handled = _REFERENCES.evalId(chunk, after, text)
+            if not handled or label is None:
+                label, end = text.lower(), after  # a shortcut reference: `[label]`
+            reference = references.get(_REFERENCES.NEWLINE_CLEANUP_RE.sub(" ", label))
+            if reference is not None:
+                target = reference[0]
+        if target is None:
+            index += 1
+            continue
+        target = _ESCAPED_RE.sub(r"\1", target)
+        found.append(_Span(start, end, Link(text, target, is_image, offset + start)))
+        index = end
     return found
 
 
-def _link(match: re.Match[str], offset: int) -> Link:
-    target = match.group("target")
-    if target.startswith("<") and target.endswith(">"):
-        target = target[1:-1]
-    is_image = match.group("bang") == "!"
-    return Link(match.group("text"), target, is_image, offset + match.start())
+def _escaped(text: str, index: int) -> bool:
+    backslashes = 0
+    while index - backslashes > 0 and text[index - backslashes - 1] == "\\":
+        backslashes += 1
+    return backslashes % 2 == 1
+
+
+def _located(text: str) -> tuple[_Parsed, list[list[_Span]], list[_TreeLink]]:
+    """The parse of a text, the spans of its prose chunks (`_pieces`' order, code chunks
+    empty) that are links in the parse, and the parse's links no span was found for."""
+    parsed = _parse(text)
+    left: dict[tuple[str, bool], int] = {}
+    for tree_link in parsed.links:
+        key = (tree_link.target, tree_link.is_image)
+        left[key] = left.get(key, 0) + 1
+    spans: list[list[_Span]] = []
+    offset = 0
+    for chunk, kind in _pieces(text):
+        kept: list[_Span] = []
+        if kind == PROSE and parsed.links and "[" in chunk:
+            for span in _spans(chunk, offset, parsed.references):
+                key = (span.link.target, span.link.is_image)
+                if left.get(key):
+                    left[key] -= 1
+                    kept.append(span)
+        spans.append(kept)
+        offset += len(chunk)
+    missing: list[_TreeLink] = []
+    for tree_link in reversed(parsed.links):
+        key = (tree_link.target, tree_link.is_image)
+        if left.get(key):
+            left[key] -= 1
+            missing.append(tree_link)
+    return parsed, spans, missing[::-1]
+
+
+def find_links(text: str) -> list[Link]:
+    """Every link and image Python-Markdown finds in the text (read in the YAML Markdown
+    dialect), in order; each where it is written, as near as can be told."""
+    return list(_found_links(text))
+
+
+@functools.lru_cache(maxsize=_CACHED_TEXTS)
+def _found_links(text: str) -> tuple[Link, ...]:
+    parsed, spans, missing = _located(text)
+    if not parsed.links:
+        return ()
+    found = [span.link for chunk_spans in spans for span in chunk_spans]
+    for tree_link in missing:
+        at = text.find(tree_link.target)
+        found.append(Link(tree_link.text, tree_link.target, tree_link.is_image, max(at, 0)))
+    return tuple(sorted(found, key=lambda link: link.offset))
 
 
 LinkRewriter = Callable[[Link], str | None]
@@ -268,24 +514,29 @@ LinkRewriter = Callable[[Link], str | None]
 
 
 def rewrite_links(text: str, rewrite: LinkRewriter) -> str:
-    """Replace links outside code with what ``rewrite`` returns for them."""
+    """Replace the links Python-Markdown finds with what ``rewrite`` returns for them."""
+    parsed, spans, _missing = _located(text)
+    if not parsed.links:
+        return text
     out: list[str] = []
-    offset = 0
-    for chunk, is_code in split_code(text):
-        out.append(chunk if is_code else _rewrite_chunk(chunk, offset, rewrite))
-        offset += len(chunk)
+    for (chunk, _kind), chunk_spans in zip(_pieces(text), spans, strict=True):
+        out.append(_replace(chunk, chunk_spans, rewrite))
     return "".join(out)
 
 
-def _rewrite_chunk(chunk: str, offset: int, rewrite: LinkRewriter) -> str:
-    if "](" not in chunk:
+def _replace(chunk: str, spans: list[_Span], rewrite: LinkRewriter) -> str:
+    if not spans:
         return chunk
-
-    def replace(match: re.Match[str]) -> str:
-        replacement = rewrite(_link(match, offset))
-        return match.group(0) if replacement is None else replacement
-
-    return _LINK_RE.sub(replace, chunk)
+    out: list[str] = []
+    last = 0
+    for span in spans:
+        replacement = rewrite(span.link)
+        if replacement is not None:
+            out.append(chunk[last : span.start])
+            out.append(replacement)
+            last = span.end
+    out.append(chunk[last:])
+    return "".join(out)
 
 
 def is_safe_url(url: str) -> bool:
@@ -305,17 +556,38 @@ def make_untrusted_markdown_safe(
 
     ``rewrite`` first replaces links (refs become page links), in the same pass.
     """
+    if "[" in text:
+        _parsed, spans, missing = _located(text)
+    else:
+        spans, missing = [[] for _ in _pieces(text)], []
+    # A link Python-Markdown makes that is not found where it is written cannot be dropped
+    # or rewritten: if it must be, no bracket in the text may make a link.
+    fail_closed = any(
+        not link.autolink
+        and (
+            not is_safe_url(link.target)
+            or (rewrite is not None and rewrite(Link(link.text, link.target, link.is_image, 0)))
+        )
+        for link in missing
+    )
     out: list[str] = []
-    offset = 0
-    for chunk, kind in _pieces(text):
+    for (chunk, kind), chunk_spans in zip(_pieces(text), spans, strict=True):
         if kind != PROSE:
             out.append(_make_code_safe(chunk, kind, snippets))
         else:
-            if rewrite is not None:
-                chunk = _rewrite_chunk(chunk, offset, rewrite)
-            out.append(_make_prose_safe(chunk))
-        offset += len(chunk)
+            chunk = _replace(chunk, chunk_spans, _safe_rewrite(rewrite))
+            out.append(_make_prose_safe(chunk, fail_closed))
     return "".join(out)
+
+
+def _safe_rewrite(rewrite: LinkRewriter | None) -> LinkRewriter:
+    def safe(link: Link) -> str | None:
+        replacement = rewrite(link) if rewrite is not None else None
+        if replacement is None and not is_safe_url(link.target):
+            return link.text  # the link goes, its text stays
+        return replacement
+
+    return safe
 
 
 def _make_code_safe(code: str, kind: str, snippets: bool) -> str:
@@ -326,7 +598,7 @@ def _make_code_safe(code: str, kind: str, snippets: bool) -> str:
     return _SNIPPET_LINE_RE.sub(r"\1;", code) if snippets else code
 
 
-def _make_prose_safe(text: str) -> str:
+def _make_prose_safe(text: str, fail_closed: bool = False) -> str:
     if "{" in text:
         text = _ATTR_LIST_BRACE_RE.sub(r"\1\\{", text)
     if "///" in text:
@@ -350,24 +622,17 @@ def _make_prose_safe(text: str) -> str:
         text = text.replace("<", "&lt;")
     if autolinks:
         text = re.sub(r"\x00(\d+)\x00", lambda m: autolinks[int(m.group(1))], text)
-
-    def drop_unsafe(match: re.Match[str]) -> str:
-        link = _link(match, 0)
-        if is_safe_url(link.target):
-            return match.group(0)
-        return link.text
-
-    if "](" in text:
-        text = _LINK_RE.sub(drop_unsafe, text)
     if "]:" in text:
+        # Definitions apply to the whole page, so an unsafe one goes where it is written,
+        # whether or not this text uses it.
         text = _REFERENCE_DEF_RE.sub(
             lambda m: m.group(0) if is_safe_url(m.group("target")) else "", text
         )
-    if _names_script_url(text):
-        # A script URL is left in a link form the patterns above do not know (Python-Markdown
-        # has more: a space before the target, nested brackets, definitions in a quote...).
-        # Fail closed: no bracket in this text may make a link, a reference or a definition
-        # (definitions apply to the whole page, so they must die where they are written).
+    if fail_closed or _names_script_url(text):
+        # A script URL is left where a link or a definition could be made of it (a
+        # definition in a quote or a list, for one), or a link could not be found where it
+        # is written. Fail closed: no bracket in this text may make a link, a reference or a
+        # definition.
         text = _BRACKET_RE.sub(r"\1\\\2", text)
     return text
 
@@ -388,10 +653,11 @@ def _names_script_url(text: str) -> bool:
 
 @functools.lru_cache(maxsize=_CACHED_TEXTS)
 def escape_text(text: str) -> str:
-    """Plain text made safe to put into Markdown: one line, no HTML, no Markdown syntax, no
-    emoji shortcodes."""
+    """Plain text made safe to put into Markdown: one line without blanks at either end, no
+    HTML, no Markdown syntax, no emoji shortcodes."""
     # Cached: pages show the same titles and names over and over, in links and cards.
-    escaped = html.escape(text, quote=False)
+    # A blank at either end would undo the emphasis around a label (`** label:**`).
+    escaped = html.escape(text.strip(), quote=False)
     if not escaped.isprintable():  # most text: no line break to fold
         escaped = _LINE_BREAK_RE.sub(" ", escaped)
     escaped = _MARKDOWN_SPECIALS_RE.sub(r"\\\1", escaped)
@@ -438,3 +704,33 @@ def _escape_list_marker(match: re.Match[str]) -> str:
 def line_of(text: str, offset: int) -> int:
     """The 0-based line of an offset in a text."""
     return text.count("\n", 0, offset)
+
+
+def code_span(text: str) -> str:
+    """Text (a path, a field name) as inline code that shows it exactly: a Markdown code
+    span when one can hold it, otherwise a `code_element`."""
+    if text and "`" not in text and text.isprintable() and text.strip() == text:
+        return f"`{text}`"
+    return code_element(text)
+
+
+_ATTRIBUTE_PLAIN_RE = re.compile(r"[^\w ,.-]|_", re.ASCII)
+"""What an attribute list's value may not hold as it is: anything but letters, digits,
+blanks and a little punctuation is written as a character reference."""
+
+
+@functools.lru_cache(maxsize=256)
+def attribute_text(text: str) -> str:
+    """Plain text as the quoted value of an attribute list (`{ title="..." }`): one line, every
+    character that Markdown, an extension or the attribute list could read as syntax written
+    as a character reference, which the attribute keeps and a browser shows as typed."""
+    if not text.isprintable():
+        text = _LINE_BREAK_RE.sub(" ", text)
+    return _ATTRIBUTE_PLAIN_RE.sub(lambda m: f"&#{ord(m.group(0))};", text.strip())
+
+
+def markdown_description(text: str, *, table_cell: bool = False) -> str:
+    """A kind file's Markdown text (a description) in the YAML Markdown dialect; in a
+    table cell, on one line and with its pipes escaped."""
+    safe = make_untrusted_markdown_safe(text)
+    return safe.replace("\n", " ").replace("|", "\\|") if table_cell else safe

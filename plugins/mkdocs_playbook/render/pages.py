@@ -45,7 +45,9 @@ from .front_matter import front_matter
 from .layout import is_table, page_sections
 from .markup import (
     Link,
+    attribute_text,
     code_element,
+    code_span,
     code_spans_as_elements,
     escape_text,
     make_untrusted_markdown_safe,
@@ -228,7 +230,9 @@ class Renderer:
 
         def icon(item: Entity | Kind) -> str:
             kind = item if isinstance(item, Kind) else item.kind
-            return f':{kind.icon}:{{ title="{kind.singular}" }} ' if self.icons else ""
+            if not self.icons:
+                return ""
+            return f':{kind.icon}:{{ title="{attribute_text(kind.singular)}" }} '
 
         folder = page_path.rpartition("/")[0]
         entity_links = self._entity_links
@@ -236,7 +240,7 @@ class Renderer:
         def link_to(item: Entity | Kind, label: str | None = None) -> str:
             if isinstance(item, Kind):
                 text = escape_text(label or item.plural)
-                hint = f"All {item.plural.lower()}"
+                hint = _link_title(f"All {item.plural.lower()}")
                 return f'[{text}]({url(kind_index_path(item))} "{hint}")'
             # Pages of one folder link to an entity alike (see `relative_link`).
             key = (folder, item, label)
@@ -841,14 +845,6 @@ def _source_url(url: str) -> str:
 # -- the Jinja environment ------------------------------------------------------------------
 
 
-_MERMAID_CODES = str.maketrans({'"': "#quot;", "<": "#lt;", ">": "#gt;", "`": "#96;", "#": "#35;"})
-
-
-def _mermaid_label(text: str) -> str:
-    """Text made safe inside a quoted Mermaid label: no quotes, markup or line breaks."""
-    return " ".join(text.translate(_MERMAID_CODES).split())
-
-
 def _play_time(value: object) -> str:
     if isinstance(value, str):
         return escape_text(value)
@@ -883,10 +879,11 @@ def _environment(override_dirs: tuple[str, ...]) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["text"] = lambda value: escape_text(str(value))
-    env.filters["mermaid_label"] = _mermaid_label
     env.filters["display_date"] = _display_date
     env.filters["play_time"] = _play_time
     env.filters["quoted"] = _link_title
     env.filters["tag_code"] = _tag_code
+    env.filters["code"] = code_span
+    env.filters["attribute"] = attribute_text
     env.filters["front_matter"] = front_matter
     return env

@@ -56,8 +56,9 @@ ATTRIBUTES: dict[str, frozenset[str]] = {
     "a": frozenset({"href", "name"}),
     "img": frozenset({"src", "alt"}),
     "ol": frozenset({"start"}),
-    "th": frozenset({"align"}),
-    "td": frozenset({"align"}),
+    # `data-label`: the column's heading, shown above the cell when a phone stacks the rows.
+    "th": frozenset({"align", "data-label"}),
+    "td": frozenset({"align", "data-label"}),
     "details": frozenset({"open"}),
     "label": frozenset({"for"}),
     "input": frozenset({"name", "checked", "disabled", "placeholder"}),
@@ -69,7 +70,8 @@ ATTRIBUTES: dict[str, frozenset[str]] = {
     "svg": frozenset({"viewBox", "xmlns", "width", "height", "fill", "focusable"}),
     **{shape: _SVG_ATTRIBUTES for shape in _SVG_SHAPES},
 }
-"""Attributes kept, by element (`*`: on every element). No event handler, no `style`."""
+"""Attributes kept, by element (`*`: on every element). No event handler, and no `style`
+but a table cell's alignment (`ALIGNMENT_STYLES`)."""
 
 ATTRIBUTE_VALUES: dict[str, dict[str, frozenset[str]]] = {
     # Tabs are radio buttons, task lists checkboxes, the card filter a search box.
@@ -86,7 +88,18 @@ CHROME_CLASS_PREFIX = "md-"
 to dress up as the site around it, so they are dropped from generated content."""
 
 
+ALIGNMENT_STYLES: frozenset[str] = frozenset(
+    f"text-align: {side};" for side in ("left", "right", "center")
+)
+"""The one `style` kept, on table cells only: the column alignment (`| :---: |`) that
+Python-Markdown's tables extension writes, exactly as it writes it."""
+
+_ALIGNED_CELLS = frozenset({"th", "td"})
+
+
 def _keep_attribute(element: str, attribute: str, value: str) -> str | None:
+    if attribute == "style":
+        return value if element in _ALIGNED_CELLS and value in ALIGNMENT_STYLES else None
     if attribute != "class":
         return value
     kept = [name for name in value.split() if not name.startswith(CHROME_CLASS_PREFIX)]
@@ -112,13 +125,27 @@ _OPTIONS: dict[str, Any] = {
 # more than half of the sanitiser's time.
 _CLEANER = nh3.Cleaner(**_OPTIONS)
 _CLASS_FILTERING_CLEANER = nh3.Cleaner(attribute_filter=_keep_attribute, **_OPTIONS)
+# Only this cleaner lets `style` through to the filter, which keeps an alignment and nothing
+# else; the others drop every `style`.
+_STYLE_FILTERING_CLEANER = nh3.Cleaner(
+    attribute_filter=_keep_attribute,
+    **{
+        **_OPTIONS,
+        "attributes": {
+            **_OPTIONS["attributes"],
+            **{cell: _OPTIONS["attributes"][cell] | {"style"} for cell in _ALIGNED_CELLS},
+        },
+    },
+)
 _TEXT_CLEANER = nh3.Cleaner(tags=set(), strip_comments=True, link_rel=None)
 
 
 def sanitize_html(html: str) -> str:
     """The HTML with everything outside the allowlist removed, its text kept."""
-    # The class filter calls back into Python for every attribute, so it runs only on
-    # pages where a chrome class could be present at all.
+    # The filter calls back into Python for every attribute, so it runs only on pages
+    # where a chrome class or an aligned table cell could be present at all.
+    if 'style="' in html:
+        return _STYLE_FILTERING_CLEANER.clean(html)
     if CHROME_CLASS_PREFIX in html:
         return _CLASS_FILTERING_CLEANER.clean(html)
     return _CLEANER.clean(html)

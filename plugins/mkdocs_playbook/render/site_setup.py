@@ -19,22 +19,17 @@ MARKDOWN_EXTENSIONS: tuple[str, ...] = (
     "pymdownx.superfences",
     "pymdownx.tabbed",
     "pymdownx.tasklist",
+    "mkdocs_playbook.render.table_labels",
 )
 """Extensions the generated pages use: tables, attributes, Markdown in HTML, admonitions,
-Mermaid fences, tabs and tick boxes (checklists)."""
+fenced code, tabs, tick boxes (checklists) and table cells labelled by their column
+(stacked rows on a phone)."""
 
 EXTENSION_OPTIONS: dict[str, dict[str, Any]] = {
     "pymdownx.tabbed": {"alternate_style": True},
     "pymdownx.tasklist": {"custom_checkbox": True},
 }
 """Options set on those extensions unless the config sets them."""
-
-MERMAID_FENCE: dict[str, str] = {
-    "name": "mermaid",
-    "class": "mermaid",
-    "format": "pymdownx.superfences.fence_code_format",
-}
-"""The `pymdownx.superfences` custom fence for diagrams; `format` is a dotted name."""
 
 MATERIAL_EMOJI: dict[str, str] = {
     "emoji_index": "material.extensions.emoji.twemoji",
@@ -51,6 +46,3 @@ SITE_ASSETS = "assets/playbook"
 CSS_ASSETS: tuple[str, ...] = ("playbook.css",)
 JS_ASSETS: tuple[str, ...] = ("playbook.js",)
 """Scripts every page loads."""
-MERMAID_ASSET = "vendor/mermaid.min.js"
-"""Served from the site (Material would fetch Mermaid from a CDN), and loaded only by the
-pages that have a diagram: it is 3.5 MB."""

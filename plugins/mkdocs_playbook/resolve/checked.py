@@ -34,6 +34,7 @@ def check_playbook(
     max_file_size: int,
     cache: LoadCache | None = None,
     site: SitePaths | None = None,
+    root_dir: Path | None = None,
     builtins: KindRegistry | None = None,
 ) -> Checked:
     """Load and validate every file, then resolve every ref and gather the backlinks."""
@@ -43,6 +44,7 @@ def check_playbook(
         max_file_size=max_file_size,
         cache=cache,
         site=site,
+        root_dir=root_dir,
         builtins=builtins,
     )
     links, ref_diagnostics = resolve_refs(result.playbook)

@@ -89,24 +89,40 @@
     });
   }
 
-  // A diagram or table wider than the screen scrolls sideways in its own box; keyboard
-  // users must be able to reach that box when nothing inside it takes the focus.
-  // Material draws diagrams and wraps tables after the page has loaded.
+  // A table wider than the screen scrolls sideways in its own box; keyboard users must
+  // be able to reach that box when nothing inside it takes the focus. Material wraps
+  // tables after the page has loaded.
   function makeScrollBoxesReachable() {
     var content = document.querySelector(".md-content");
     if (!content) return;
     function mark() {
-      var boxes = content.querySelectorAll("div.mermaid, .md-typeset__scrollwrap");
+      var boxes = content.querySelectorAll(".md-typeset__scrollwrap");
       Array.prototype.forEach.call(boxes, function (box) {
         if (box.hasAttribute("tabindex") || box.scrollWidth <= box.clientWidth) return;
         if (box.querySelector("a[href], button, input, summary")) return;
         box.setAttribute("tabindex", "0");
         box.setAttribute("role", "group");
-        box.setAttribute("aria-label", box.classList.contains("mermaid") ? "Diagram" : "Table");
+        box.setAttribute("aria-label", "Table");
       });
     }
     mark();
     new MutationObserver(mark).observe(content, { childList: true, subtree: true });
+  }
+
+  // On a phone, Material opens the drawer on the current section's own pane. A kind's
+  // section lists nothing but its index page, so that pane would be one line above empty
+  // space, hiding every other section: open the drawer at the top level instead, where
+  // the current section is marked (playbook.css hides such a pane when it is empty).
+  function openDrawerAtTop() {
+    if (!window.matchMedia("(max-width: 76.234375em)").matches) return;
+    var toggles = document.querySelectorAll(
+      ".md-nav--primary .md-nav__item--active > input.md-nav__toggle");
+    Array.prototype.forEach.call(toggles, function (toggle) {
+      var pane = toggle.parentElement.querySelector(":scope > nav.md-nav");
+      if (pane && pane.querySelectorAll(":scope > ul > li.md-nav__item").length <= 1) {
+        toggle.checked = false;
+      }
+    });
   }
 
   function init() {
@@ -114,6 +130,7 @@
     markLinksForPrint();
     preferOneSubjectOnPhones();
     makeScrollBoxesReachable();
+    openDrawerAtTop();
   }
 
   // Material's instant navigation swaps pages without a reload; document$ tells us when.
