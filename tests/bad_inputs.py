@@ -95,6 +95,29 @@ CASES: list[Case] = [
     ),
     Case(
         "YAML",
+        "a line indented deeper than the one before",
+        {
+            "playbooks/personas/sally.yaml": _persona(
+                "behaviour:\n  current: Smokes.\n   desired: Stops.\n"
+            )
+        },
+        "playbooks/personas/sally.yaml:7:4: yaml: line 7 is indented by 3 spaces, more than "
+        "line 6 (2), which has its value already: line them up; if the ':' belongs to the text, "
+        "put the value in quotes",
+    ),
+    Case(
+        "YAML",
+        "two lines of one block indented differently",
+        {
+            "playbooks/personas/sally.yaml": _persona(
+                "behaviour:\n     current: Smokes.\n    desired: Stops.\n"
+            )
+        },
+        "playbooks/personas/sally.yaml:6:6: yaml: line 6 is indented by 5 spaces and line 7 by "
+        "4: lines of one block line up; indent them the same",
+    ),
+    Case(
+        "YAML",
         "a tab used for indentation",
         {"playbooks/personas/sally.yaml": "title: Sally\n\tsummary: s\n"},
         "playbooks/personas/sally.yaml:2:1: yaml: found character '\\t' that cannot start any "
@@ -564,6 +587,93 @@ CASES: list[Case] = [
         _risk("template: generik.md.jinja\n"),
         f"{RISK}:2:11: template: 'generik.md.jinja' {NOT_A_PAGE_TEMPLATE}; did you mean "
         "'generic.md.jinja'?",
+    ),
+    Case(
+        "Kind files",
+        "an enum without values",
+        _risk("fields:\n  level: {type: enum}\n"),
+        f"{RISK}:3:10: fields.level: an enum needs its values: add 'values: [a, b, ...]'",
+    ),
+    Case(
+        "Kind files",
+        "a type named as in JSON Schema (string)",
+        _risk("fields:\n  cost: {type: string}\n"),
+        f"{RISK}:3:16: fields.cost.type: 'string' is not a field type; write 'text' (one string)",
+    ),
+    Case(
+        "Kind files",
+        "a list without item",
+        _risk("fields:\n  notes: {type: list}\n"),
+        f"{RISK}:3:3: fields.notes: a list needs 'item:', the type of its items ('item: text', "
+        "'item: markdown') or a mapping of their sub-fields",
+    ),
+    Case(
+        "Kind files",
+        "order_by naming an enum field",
+        _risk("order_by: level\nfields:\n  level: {type: enum, values: [low, high]}\n"),
+        f"{RISK}:2:11: order_by: 'level' is an enum field; order by a field of type integer, "
+        "number, date, text",
+    ),
+    Case(
+        "Kind files",
+        "a kind file without a name, whose ref field names no kind",
+        {RISK: "fields:\n  owner: {type: ref, kind: zzz}\n"},
+        f"{RISK}:2:28: fields.owner.kind: 'zzz' is not a kind; the kinds are: campaign, "
+        "case-study, channel, comparison, discipline, metric, persona, play, stage, strategy",
+    ),
+    Case(
+        "Kind files",
+        "required written as maybe",
+        _risk("fields:\n  owner: {type: text, required: maybe}\n"),
+        f"{RISK}:3:33: fields.owner.required: expected true or false (or yes or no), got 'maybe'",
+    ),
+    Case(
+        "Kind files",
+        "flow written as sometimes",
+        _risk("flow: sometimes\n"),
+        f"{RISK}:2:7: flow: expected true or false (or yes or no), got 'sometimes'",
+    ),
+    Case(
+        "Kind files",
+        "an enum value in capitals",
+        {
+            RISK: "name: risk\nfields:\n  level: {type: enum, values: [sev1, sev2]}\n",
+            "playbooks/risks/a.yaml": "title: A\nsummary: s\nlevel: SEV1\n",
+        },
+        "playbooks/risks/a.yaml:3:8: level: 'SEV1' is not one of: sev1, sev2; did you mean 'sev1'?",
+    ),
+    Case(
+        "Kind files",
+        "an address without its scheme in a url field",
+        {
+            RISK: "name: risk\nfields:\n  site: {type: url}\n",
+            "playbooks/risks/a.yaml": "title: A\nsummary: s\nsite: example.org\n",
+        },
+        "playbooks/risks/a.yaml:3:7: site: 'example.org' is not an http, https or mailto "
+        "address; write the full address, such as https://example.org/page",
+    ),
+    Case(
+        "Kind files",
+        "words in a date field",
+        {
+            RISK: "name: risk\nfields:\n  due: {type: date}\n",
+            "playbooks/risks/a.yaml": "title: A\nsummary: s\ndue: next week\n",
+        },
+        "playbooks/risks/a.yaml:3:6: due: expected a date written YYYY-MM-DD, such as "
+        "2024-01-31, got text 'next week'",
+    ),
+    Case(
+        "Kind files",
+        "a kind file with a problem, and files that refer to its kind",
+        {
+            RISK: "name: risk\nfields:\n  level: {type: enum}\n",
+            "playbooks/risks/a.yaml": "title: A\nsummary: s\n",
+            "playbooks/personas/sally.yaml": _persona(
+                "related: [risk:a, risk:b]\nbody: See [](risk:a).\n"
+            ),
+        },
+        f"{RISK}:1:1: kind: the kind 'risk' is left out of the build until the problems above "
+        "are fixed; refs to it are not checked until then, in playbooks/personas/sally.yaml",
     ),
     # -- refs ----------------------------------------------------------------------------------
     Case(

@@ -293,3 +293,41 @@ def test_init_refuses_a_folder_that_is_a_link_to_nothing(
         "nothing through a link: remove it, or choose another folder\nNothing was written.\n"
     )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mine"]
+
+
+BLANK_FILES = [
+    *FILES[:8],
+    "playbooks/runbooks/_kind.yaml",
+    "playbooks/runbooks/restart-a-service.yaml",
+]
+
+
+@pytest.fixture
+def blank(tmp_path: Path) -> Path:
+    """A project written by `playbook init --blank blank`."""
+    root = tmp_path / "blank"
+    result = CliRunner().invoke(main, ["init", "--blank", str(root)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [f"{root}/{name}" for name in BLANK_FILES]
+    return root
+
+
+def test_a_blank_project_has_no_packaged_kinds_and_one_of_its_own(blank: Path) -> None:
+    config = yaml.safe_load((blank / "mkdocs.yml").read_text().replace("!!python/name:", ""))
+    assert config["plugins"][2] == {
+        "playbook": {"playbooks_dir": "playbooks", "builtin_kinds": "none", "nav": "kinds"}
+    }
+    result = CliRunner().invoke(main, ["validate", "--strict", str(blank)], catch_exceptions=False)
+    assert (result.exit_code, result.stderr) == (0, "Checked 1 entity and 1 page: no problems.\n")
+    result = CliRunner().invoke(main, ["new", "persona", "sally", "--project", str(blank)])
+    assert "'persona' is not a kind; the kinds are: runbook" in result.output
+
+
+@pytest.mark.site
+def test_a_blank_project_builds_strictly(blank: Path) -> None:
+    result = run_mkdocs(blank, "build", "--strict")
+    assert result.returncode == 0, result.stderr
+    home = (blank / "site/index.html").read_text()
+    assert 'href="runbooks/restart-a-service/"' in home
+    assert (blank / "site/runbooks/index.html").is_file()
+    assert not (blank / "site/personas").exists()

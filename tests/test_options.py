@@ -22,7 +22,7 @@ def test_the_mkdocs_config_class_is_the_declaration_in_its_order() -> None:
     assert plugin.config_class is PlaybookConfig
     assert plugin.load_config({}) == ([], [])
     assert list(plugin.config) == DECLARED
-    assert len(DECLARED) == 10
+    assert len(DECLARED) == 11
     for name, default, check, doc in PlaybookOptions.declared():
         assert default == getattr(DEFAULTS, name), name
         assert callable(check), name
@@ -57,8 +57,16 @@ GOOD = [
     ("max_file_size", 10),
     ("health_page", True),
     ("workers", 3),
+    ("builtin_kinds", "none"),
+    ("builtin_kinds", ["persona", "metric"]),
 ]
 BAD = [
+    (
+        "builtin_kinds",
+        "some",
+        "Expected 'all', 'none' or a list of built-in kind names such as [persona, metric] "
+        "but received: 'some'",
+    ),
     ("playbooks_dir", 3, "Expected type: <class 'str'> but received: <class 'int'>"),
     ("nav", "pages", "Expected one of: ('kinds', 'entities', 'off') but received: 'pages'"),
     ("templates_dir", ["a"], "Expected type: <class 'str'> but received: <class 'list'>"),

@@ -356,7 +356,19 @@ def kind_file_problems(root: Path, kind_file: str) -> list[str]:
     """What loading a playbook with this `risk` kind file reports, as a build loads it."""
     write(root, {"playbooks/risks/_kind.yaml": kind_file, **RISK_ENTITY})
     pipeline = Pipeline(DEFAULTS, project_dir=root, docs_dir=root / "docs", display=str)
-    return [str(d) for d in pipeline.check().diagnostics]
+    found = [str(d) for d in pipeline.check().diagnostics]
+    own = [line for line in found if line.startswith("playbooks/risks/_kind.yaml:")]
+    if own and "name: risk\n" in kind_file:
+        # The kind file's problems end with the line that says its kind is left out.
+        assert own[-1] == RISK_LEFT_OUT
+        found.remove(RISK_LEFT_OUT)
+    return found
+
+
+RISK_LEFT_OUT = (
+    "playbooks/risks/_kind.yaml:1:1: kind: the kind 'risk' is left out of the build until the "
+    "problems above are fixed"
+)
 
 
 @pytest.mark.parametrize(

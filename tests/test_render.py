@@ -339,7 +339,13 @@ def test_coverage_has_a_table_for_each_column_its_kind_file_declares(renderer: R
         "columns": [
             {"kind": "stage", "also_via": "play", "heading": "By stage", "caption": "Stages"},
             {"kind": "channel", "heading": "By channel", "caption": "Channels"},
-            {"kind": "metric", "heading": "By metric", "caption": "Metrics", "transposed": True},
+            {
+                "kind": "metric",
+                "heading": "By metric",
+                "caption": "Metrics",
+                "transpose": True,
+                "only_used": True,
+            },
         ],
     }
     tables = coverage(playbook, persona, declared).tables

@@ -15,14 +15,21 @@ from click.testing import CliRunner
 from jsonschema import Draft202012Validator, ValidationError
 
 from mkdocs_playbook.authoring.examples import examples
-from mkdocs_playbook.authoring.schema import DIALECT, kind_schema, published_schemas, ref_pattern
+from mkdocs_playbook.authoring.schema import (
+    DIALECT,
+    kind_file_schema,
+    kind_schema,
+    published_schemas,
+    ref_pattern,
+)
 from mkdocs_playbook.cli import main
 from mkdocs_playbook.kinds.registry import builtin_kinds
+from mkdocs_playbook.kinds.spec import BUILTIN_ONLY_KEYS, FIELD_KEYS, FIELD_TYPES, KIND_KEYS
 from mkdocs_playbook.load.loader import load_playbook
 from mkdocs_playbook.model import format_field_path
 from mkdocs_playbook.resolve.refs import resolve_refs
 
-from .conftest import EVERYTHING, REPO, write
+from .conftest import EVERYTHING, FIXTURES, REPO, write
 
 Project = Callable[..., Path]
 
@@ -212,21 +219,28 @@ def test_schema_command_writes_a_schema_per_kind_and_an_editor_map(project: Proj
     result = CliRunner().invoke(main, ["schema", "--project", str(root)])
     assert result.exit_code == 0
     names = sorted(p.name for p in (root / "schemas").iterdir())
-    assert names == sorted([f"{kind.name}.schema.json" for kind in KINDS] + ["yaml-schemas.json"])
+    assert names == sorted(
+        [f"{kind.name}.schema.json" for kind in KINDS] + ["_kind.schema.json", "yaml-schemas.json"]
+    )
     for kind in KINDS:
         written = json.loads((root / "schemas" / f"{kind.name}.schema.json").read_text())
         assert written == SCHEMAS[kind.name]
     mapping = json.loads((root / "schemas" / "yaml-schemas.json").read_text())
     assert mapping["schemas/persona.schema.json"] == [
-        "playbooks/personas/*.yaml",
-        "playbooks/personas/*.yml",
+        "playbooks/personas/[!_]*.yaml",
+        "playbooks/personas/[!_]*.yml",
     ]
+    assert mapping["schemas/_kind.schema.json"] == ["playbooks/*/_kind.yaml"]
     # Every entity file is matched by exactly the schema of its kind.
     for _, path in (param.values for param in entity_files(root / "playbooks")):
         relative = PurePosixPath(path.relative_to(root).as_posix())
         matching = [s for s, globs in mapping.items() if any(relative.match(g) for g in globs)]
         kind = KIND_BY_COLLECTION[path.parent.name]
         assert matching == [f"schemas/{kind.name}.schema.json"], relative
+    # A kind file is matched by the schema of kind files, and by no entity's schema.
+    kind_file = PurePosixPath("playbooks/plays/_kind.yaml")
+    matching = [s for s, globs in mapping.items() if any(kind_file.match(g) for g in globs)]
+    assert matching == ["schemas/_kind.schema.json"]
 
 
 def test_schema_command_follows_playbooks_dir_out_and_site_url(project: Project) -> None:
@@ -243,7 +257,11 @@ def test_schema_command_follows_playbooks_dir_out_and_site_url(project: Project)
     result = CliRunner().invoke(main, ["schema", "--out", str(out), "--project", str(root)])
     assert result.exit_code == 0
     mapping = json.loads((out / "yaml-schemas.json").read_text())
-    assert mapping["editor/play.schema.json"] == ["content/plays/*.yaml", "content/plays/*.yml"]
+    assert mapping["editor/play.schema.json"] == [
+        "content/plays/[!_]*.yaml",
+        "content/plays/[!_]*.yml",
+    ]
+    assert mapping["editor/_kind.schema.json"] == ["content/*/_kind.yaml"]
     play = json.loads((out / "play.schema.json").read_text())
     assert play["$id"] == "https://example.org/guide/schemas/play.schema.json"
 
@@ -264,15 +282,72 @@ def test_schema_line_of_a_new_file_points_at_the_written_schema(project: Project
 def test_published_schemas_are_addressed_by_their_url_on_the_site() -> None:
     files = published_schemas(REGISTRY, "https://example.org/playbook/")
     assert sorted(files) == sorted(
-        [f"schemas/{kind.name}.schema.json" for kind in KINDS] + ["schemas/yaml-schemas.json"]
+        [f"schemas/{kind.name}.schema.json" for kind in KINDS]
+        + ["schemas/_kind.schema.json", "schemas/yaml-schemas.json"]
     )
     persona = json.loads(files["schemas/persona.schema.json"])
     assert persona["$id"] == "https://example.org/playbook/schemas/persona.schema.json"
     mapping = json.loads(files["schemas/yaml-schemas.json"])
-    assert mapping[persona["$id"]] == ["playbooks/personas/*.yaml", "playbooks/personas/*.yml"]
+    assert mapping[persona["$id"]] == [
+        "playbooks/personas/[!_]*.yaml",
+        "playbooks/personas/[!_]*.yml",
+    ]
+    assert mapping["https://example.org/playbook/schemas/_kind.schema.json"] == [
+        "playbooks/*/_kind.yaml"
+    ]
 
 
 def test_published_schemas_without_a_site_url_keep_their_stable_urn() -> None:
     files = published_schemas(REGISTRY, None)
     assert json.loads(files["schemas/play.schema.json"]) == SCHEMAS["play"]
     assert "schemas/play.schema.json" in json.loads(files["schemas/yaml-schemas.json"])
+
+
+KIND_FILES = sorted(
+    path
+    for folder in ("own-kinds", "incident-response", "incident-kinds", "everything")
+    for path in (FIXTURES / folder).rglob("_kind.yaml")
+)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        *sorted((REPO / "plugins/mkdocs_playbook/kinds/builtin").glob("*.yaml")),
+        *KIND_FILES,
+        REPO
+        / "plugins/mkdocs_playbook/authoring/project_template/blank/playbooks/runbooks/_kind.yaml",
+    ],
+    ids=lambda path: path.relative_to(REPO).as_posix(),
+)
+def test_every_kind_file_we_ship_or_test_is_valid_under_the_kind_file_schema(path: Path) -> None:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if "builtin" in path.parts:
+        # Only the packaged files place a kind (its folder) and name its models.
+        assert set(data) & set(BUILTIN_ONLY_KEYS) == set(BUILTIN_ONLY_KEYS)
+        data = {key: value for key, value in data.items() if key not in BUILTIN_ONLY_KEYS}
+    Draft202012Validator(kind_file_schema()).validate(data)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"name": "runbook", "colour": "red"}, "Additional properties"),
+        ({"fields": {"severity": {"type": "string"}}}, "is not valid under any of the given"),
+        ({"fields": {"owner": {"type": "text", "requred": True}}}, "is not valid under any"),
+        ({"name": "Runbook"}, "does not match"),
+    ],
+)
+def test_the_kind_file_schema_refuses_what_the_loader_refuses(
+    data: dict[str, object], message: str
+) -> None:
+    errors = list(Draft202012Validator(kind_file_schema()).iter_errors(data))
+    assert errors and message in errors[0].message
+
+
+def test_the_kind_file_schema_describes_every_key_of_the_language() -> None:
+    schema = kind_file_schema()
+    assert list(schema["properties"]) == list(KIND_KEYS)
+    assert list(schema["$defs"]["field"]["anyOf"][1]["properties"]) == list(FIELD_KEYS)
+    assert schema["$defs"]["field"]["anyOf"][0]["enum"] == list(FIELD_TYPES)
+    Draft202012Validator.check_schema(schema)

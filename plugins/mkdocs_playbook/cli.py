@@ -37,15 +37,21 @@ def main() -> None:
 
 @main.command()
 @click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
-def init(directory: Path) -> None:
+@click.option(
+    "--blank",
+    is_flag=True,
+    help="A playbook of its own kinds only (builtin_kinds: none), with one example kind.",
+)
+def init(directory: Path, blank: bool) -> None:
     """Start a playbook project in DIRECTORY (default: here) that builds straight away.
 
     It writes mkdocs.yml (Material and the playbook plugin), docs/index.md, an example
     playbook whose refs all resolve, a pre-commit hook, a GitHub Pages workflow and a
     .gitignore, and lists them. It overwrites nothing: if any of them exists, it writes none.
+    With --blank, the playbook has none of the packaged kinds and one kind of its own.
     """
     try:
-        written = init_project(directory)
+        written = init_project(directory, blank=blank)
     except InitError as error:
         click.echo(format_diagnostics(error.diagnostics, "text"), nl=False, err=True)
         click.echo("Nothing was written.", err=True)
@@ -188,13 +194,16 @@ def export(out: Path, project_path: Path) -> None:
 
 def _kinds(project: Project) -> KindRegistry:
     """The project's kinds; a kind file with problems stops the command with them listed."""
+    pipeline = project.pipeline()
     kinds, problems = load_kinds(
         project.playbooks_dir,
         project_dir=project.display_base,
         max_file_size=project.max_file_size,
-        site=project.pipeline().site_paths(),
+        site=pipeline.site_paths(),
         root_dir=project.root,
+        builtins=pipeline.builtins,
     )
+    problems = pipeline.option_problems() + problems
     if problems:
         click.echo(format_diagnostics(problems, "text"), nl=False, err=True)
         raise SystemExit(1)

@@ -26,6 +26,9 @@ class Diagnostic:
     field: str
     message: str
     severity: Severity = Severity.ERROR
+    rank: int = 0
+    """Where it sorts among the problems of its file: after those of a lower rank (a kind
+    file's "left out of the build" line comes after the problems that left it out)."""
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.column}: {self.field}: {self.message}"
@@ -37,14 +40,39 @@ class Diagnostic:
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """`; did you mean 'x'?` when one of the choices is close to the word, else ``""``."""
-    close = difflib.get_close_matches(word, sorted(set(choices)), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
+    """`; did you mean 'x'?` when one of the choices is close to the word, else ``""``.
+
+    Case does not count (`SEV1` → `sev1`). Of a word longer than four letters, a choice
+    only fairly close (`minutes` and `months`) is suggested only when it starts as the word
+    does: a suggestion that misleads is worse than none.
+    """
+    options = sorted(set(choices))
+    folded = word.casefold()
+    same = [c for c in options if c.casefold() == folded and c != word]
+    if same:
+        return f"; did you mean '{same[0]}'?"
+    # As difflib.get_close_matches ranks them: the highest ratio, then the greater text.
+    score, best = max(
+        ((difflib.SequenceMatcher(None, folded, c.casefold()).ratio(), c) for c in options),
+        default=(0.0, ""),
+    )
+    if not best or score < 0.6:
+        return ""
+    if score < 0.7 and len(folded) > 4 and best.casefold()[:2] != folded[:2]:
+        return ""
+    return f"; did you mean '{best}'?"
+
+
+def with_article(word: str) -> str:
+    """`an enum`, `a text`, `an objective`: a word with the article it takes."""
+    return ("an " if word[:1].lower() in "aeiou" else "a ") + word
 
 
 def sorted_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     """Diagnostics in file order, without repeats."""
-    return sorted(set(diagnostics), key=lambda d: (d.path, d.line, d.column, d.field, d.message))
+    return sorted(
+        set(diagnostics), key=lambda d: (d.path, d.rank, d.line, d.column, d.field, d.message)
+    )
 
 
 class DiagnosticError(Exception):

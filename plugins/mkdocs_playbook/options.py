@@ -17,6 +17,10 @@ from typing import Any, Literal
 
 NavMode = Literal["kinds", "entities", "off"]
 NAV_MODES: tuple[NavMode, ...] = ("kinds", "entities", "off")
+BuiltinKinds = str | tuple[str, ...]
+"""`all`, `none`, or the names of the built-in kinds a playbook has."""
+ALL_KINDS = "all"
+NO_KINDS = "none"
 
 
 class OptionError(ValueError):
@@ -51,6 +55,17 @@ def _nav_mode(value: object) -> object:
     return value
 
 
+def _kind_selection(value: object) -> object:
+    if value in (ALL_KINDS, NO_KINDS):
+        return value
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return tuple(value)
+    raise OptionError(
+        f"Expected 'all', 'none' or a list of built-in kind names such as [persona, metric] "
+        f"but received: {value!r}"
+    )
+
+
 def _process_count(value: object) -> object:
     count = _of_type(int)(value)
     if isinstance(count, int) and count < 0:
@@ -73,6 +88,16 @@ class PlaybookOptions:
         default="playbooks",
         metadata=_about(
             _of_type(str), "The folder of the playbook's YAML, relative to mkdocs.yml."
+        ),
+    )
+    builtin_kinds: BuiltinKinds = field(
+        default=ALL_KINDS,
+        metadata=_about(
+            _kind_selection,
+            "Which of the packaged kinds (persona, strategy, play...) the playbook has: `all`, "
+            "`none` (a playbook of its own kinds only), or a list of their names. A kind left "
+            "out does not exist for the playbook: its folder is an unknown folder, and its "
+            "name appears in no page, schema or message.",
         ),
     )
     nav: NavMode = field(

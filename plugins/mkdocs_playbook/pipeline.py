@@ -10,10 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
+import yaml
+
 from .authoring.author_pages import author_files, author_page_paths, author_pages
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, did_you_mean, sorted_diagnostics
 from .entities import kind_index_path
-from .kinds.registry import KindRegistry, builtin_kinds
+from .kinds.registry import KindRegistry, selected_builtin_kinds, unknown_builtin_names
 from .load.loader import LoadCache, SitePaths
 from .options import PlaybookOptions
 from .plan import ENGINE_PATHS, NavSection, SitePlan, SiteSettings, clashes, reserved_names
@@ -39,8 +41,11 @@ class Pipeline:
         override_dirs: Sequence[Path] = (),
         load_cache: LoadCache | None = None,
         render_cache: RenderCache | None = None,
+        config_file: Path | None = None,
     ) -> None:
         self.options = options
+        self.config_file = config_file
+        """The config file that sets the options, where a wrong option is reported."""
         self.project_dir = project_dir
         self.playbooks_dir = playbooks_dir or project_dir / options.playbooks_dir
         """The playbook folder as an absolute path."""
@@ -55,18 +60,57 @@ class Pipeline:
 
     def check(self, *, display_dir: Path | None = None) -> Checked:
         """Load and validate every file, then resolve every ref and gather the backlinks."""
-        return check_playbook(
+        checked = check_playbook(
             self.playbooks_dir,
             project_dir=display_dir or self.project_dir,
             max_file_size=self.options.max_file_size,
             cache=self.load_cache,
             site=self.site_paths(),
+            builtins=self.builtins,
             root_dir=self.project_dir,
         )
+        problems = self.option_problems()
+        if problems:
+            checked.diagnostics = sorted_diagnostics(checked.diagnostics + problems)
+        return checked
+
+    @property
+    def builtins(self) -> KindRegistry:
+        """The built-in kinds this playbook has, as its `builtin_kinds` option selects them."""
+        return selected_builtin_kinds(self.options.builtin_kinds)
+
+    def option_problems(self) -> list[Diagnostic]:
+        """A problem for each name in `builtin_kinds` that is not a built-in kind, located in
+        the config file."""
+        unknown = unknown_builtin_names(self.options.builtin_kinds)
+        if not unknown:
+            return []
+        config = self.config_file
+        shown = self.display(config) if config is not None else "mkdocs.yml"
+        names = [kind.name for kind in selected_builtin_kinds()]
+        problems = []
+        for index, name in unknown:
+            line, column = option_position(config, "builtin_kinds", index)
+            problems.append(
+                Diagnostic(
+                    shown,
+                    line,
+                    column,
+                    "plugins.playbook.builtin_kinds",
+                    f"'{name}' is not a built-in kind"
+                    + (
+                        did_you_mean(name, names)
+                        or "; the built-in kinds are: "
+                        + ", ".join(names)
+                        + " (a kind of your own needs no entry here, only its _kind.yaml)"
+                    ),
+                )
+            )
+        return problems
 
     def site_paths(self) -> SitePaths:
         """What the site makes besides the playbook's folders: its paths, its page templates."""
-        kinds = builtin_kinds()
+        kinds = self.builtins
         return SitePaths(
             reserved=reserved_paths(kinds),
             page_templates=entity_page_templates(self.override_dirs, kinds),
@@ -149,6 +193,40 @@ class Pipeline:
     def clashes(self, generated: Iterable[str]) -> list[Diagnostic]:
         """A problem for each hand-written file in the docs folder where a generated one goes."""
         return clashes(self.docs_dir, self.display, generated)
+
+
+def option_position(config_file: Path | None, option: str, index: int) -> tuple[int, int]:
+    """Where the playbook plugin's option (its item ``index``, for a list) is written in a
+    config file: `(line, column)`, or `(1, 1)` where it cannot be found there."""
+    if config_file is None:
+        return 1, 1
+    try:
+        root = yaml.compose(config_file.read_text(encoding="utf-8-sig"), Loader=yaml.SafeLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return 1, 1
+    node = _child(_child(root, "plugins"), "playbook")
+    value = _child(node, option)
+    if isinstance(value, yaml.SequenceNode) and index < len(value.value):
+        value = value.value[index]
+    if value is None:
+        return 1, 1
+    return value.start_mark.line + 1, value.start_mark.column + 1
+
+
+def _child(node: yaml.Node | None, key: str) -> yaml.Node | None:
+    """The value under ``key`` in a composed mapping, or in a list of one-key mappings (how
+    mkdocs.yml may list plugins)."""
+    if isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            found = _child(item, key)
+            if found is not None:
+                return found
+        return None
+    if isinstance(node, yaml.MappingNode):
+        for name, value in node.value:
+            if isinstance(name, yaml.ScalarNode) and name.value == key:
+                return value if isinstance(value, yaml.Node) else None
+    return None
 
 
 def reserved_paths(kinds: KindRegistry) -> dict[str, str]:

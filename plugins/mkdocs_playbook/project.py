@@ -87,6 +87,7 @@ class Project:
             override_dirs=self.template_dirs,
             load_cache=load_cache,
             render_cache=render_cache,
+            config_file=self.config_file,
         )
 
     @property

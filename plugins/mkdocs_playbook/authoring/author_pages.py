@@ -14,7 +14,13 @@ from ..plan import EditUrl
 from ..resolve.refs import Links
 from .guide import render_authoring_guide
 from .health import checks_in_order, content_health, render_health_page
-from .schema import SCHEMA_DIR, SCHEMA_MAP_FILE, published_schemas, schema_file_name
+from .schema import (
+    KIND_SCHEMA_FILE,
+    SCHEMA_DIR,
+    SCHEMA_MAP_FILE,
+    published_schemas,
+    schema_file_name,
+)
 
 GUIDE_PAGE = "authoring-guide.md"
 HEALTH_PAGE = "playbook-health.md"
@@ -56,6 +62,7 @@ def author_files(kinds: KindRegistry, *, guide: bool, health: bool) -> list[str]
     if guide:
         files.append(GUIDE_PAGE)
         files += [f"{SCHEMA_DIR}/{schema_file_name(kind)}" for kind in kinds]
+        files.append(f"{SCHEMA_DIR}/{KIND_SCHEMA_FILE}")
         files.append(f"{SCHEMA_DIR}/{SCHEMA_MAP_FILE}")
     if health:
         files.append(HEALTH_PAGE)

@@ -36,6 +36,14 @@ class MessageExample:
     explanation: str
     files: tuple[tuple[str, str], ...]
     """(path under the playbook folder, YAML) of the broken files."""
+    needs: tuple[str, ...] = ()
+    """The kinds its files name besides their folders' (the guide of a playbook without
+    them leaves the example out)."""
+
+    def fits(self, kinds: KindRegistry) -> bool:
+        """Whether a playbook of these kinds has every kind the example names."""
+        folders = {path.split("/", 1)[0] for path, _ in self.files}
+        return folders <= set(kinds.by_collection) and set(self.needs) <= kinds.names
 
 
 MESSAGE_EXAMPLES_FILE = Path(__file__).parent / "message_examples.yaml"
@@ -49,6 +57,7 @@ def _message_examples() -> tuple[MessageExample, ...]:
             example["title"],
             example["explanation"],
             tuple((file["path"], file["yaml"]) for file in example["files"]),
+            tuple(example.get("needs", ())),
         )
         for example in data
     )
@@ -68,24 +77,35 @@ def render_authoring_guide(kinds: KindRegistry | None = None) -> str:
         _files_section(kinds),
         _common_fields_section(),
         *(_kind_section(kind) for kind in kinds),
-        _refs_section(),
-        _messages_section(),
+        _refs_section() if _has_every_builtin(kinds) else _own_refs_section(kinds),
+        _messages_section() if _has_every_builtin(kinds) else _some_messages_section(kinds),
         _tools_section(),
     ]
     return "\n".join(parts)
 
 
-def run_message_example(example: MessageExample) -> list[Diagnostic]:
+def _has_every_builtin(kinds: KindRegistry) -> bool:
+    """Whether a playbook has every packaged kind (`builtin_kinds: all`, the default)."""
+    return builtin_kinds().names <= kinds.names
+
+
+def run_message_example(
+    example: MessageExample, kinds: KindRegistry | None = None
+) -> list[Diagnostic]:
     """What validation says about an example's files, next to the valid example playbook."""
+    kinds = kinds or builtin_kinds()
     with tempfile.TemporaryDirectory(prefix="playbook-guide-") as folder:
         root = Path(folder)
-        files = {e.path: e.yaml for e in examples(builtin_kinds())} | dict(example.files)
+        files = {e.path: e.yaml for e in examples(kinds)} | dict(example.files)
         for relative, text in files.items():
             path = root / DEFAULTS.playbooks_dir / relative
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
         return check_playbook(
-            root / DEFAULTS.playbooks_dir, project_dir=root, max_file_size=DEFAULTS.max_file_size
+            root / DEFAULTS.playbooks_dir,
+            project_dir=root,
+            max_file_size=DEFAULTS.max_file_size,
+            builtins=kinds,
         ).diagnostics
 
 
@@ -183,8 +203,58 @@ def _messages_section() -> str:
     return "\n".join(parts)
 
 
-def _message_example(example: MessageExample) -> str:
-    diagnostics = run_message_example(example)
+def _some_messages_section(kinds: KindRegistry) -> str:
+    """The messages of the examples that name only kinds the playbook has."""
+    fitting = [example for example in MESSAGE_EXAMPLES if example.fits(kinds)]
+    parts = [
+        "## Messages you may meet\n",
+        "Each problem is one line: `file:line:column: field: message`. Errors stop the "
+        "build; warnings stop it only with `--strict`."
+        + (" These are real messages, for the files shown." if fitting else "")
+        + "\n",
+    ]
+    parts += [_message_example(example, kinds) for example in fitting]
+    return "\n".join(parts)
+
+
+def _own_refs_section(kinds: KindRegistry) -> str:
+    """The refs section, its examples taken from the playbook's own kinds."""
+    kind = next(iter(kinds), None)
+    name = kind.name if kind else "<kind>"
+    field = next(
+        (
+            (f.name, f.kind)
+            for k in kinds
+            for f in k.spec.fields
+            if f.type == "refs" and f.kind is not None
+        ),
+        None,
+    )
+    fixed = (
+        f"`{field[0]}: [<id>]`. The full form `{field[1]}:<id>` works too."
+        if field
+        else "`<field>: [<id>]`. The full form `<kind>:<id>` works too."
+    )
+    return f"""\
+## Refs
+
+A ref names another entity, and the site turns it into a link.
+
+- In a field that takes one kind, write the id: {fixed}
+- In a field that takes any kind (`related`), write `kind:id`: `related: [{name}:<id>]`.
+- `{WHOLE_KIND}:<kind>` names a whole kind and links to its index page: `{WHOLE_KIND}:{name}`.
+- In Markdown (in entity fields and in the pages under `docs/`), write a link whose target
+  is a ref: `[text]({name}:<id>)` links with your text, and `[]({name}:<id>)` takes the
+  entity's title.
+- Every ref is checked at each build. An unknown ref is a warning that names the file and
+  field (and suggests a close id); `mkdocs build --strict` and `playbook validate --strict`
+  fail on it. A ref of the wrong kind, or one that is not a ref at all, is an error.
+- Refs work both ways: each entity's page lists what refers to it, grouped by relation.
+"""
+
+
+def _message_example(example: MessageExample, kinds: KindRegistry | None = None) -> str:
+    diagnostics = run_message_example(example, kinds)
     files = "\n".join(
         f"`playbooks/{path}`:\n\n```yaml\n{text.rstrip()}\n```\n" for path, text in example.files
     )

@@ -36,6 +36,15 @@ TEMPLATE_FILES: dict[str, str] = {
     "github/workflows/pages.yml": ".github/workflows/pages.yml",
 }
 """Template file -> where it goes in the new project."""
+BLANK_DIR = TEMPLATE_DIR / "blank"
+"""What a blank project has instead of the example playbook: its own home page and one
+kind of its own, with an example entity."""
+BLANK_FILES = (
+    "docs/index.md",
+    f"{DEFAULTS.playbooks_dir}/runbooks/_kind.yaml",
+    f"{DEFAULTS.playbooks_dir}/runbooks/restart-a-service.yaml",
+)
+BLANK_OPTION = "      builtin_kinds: none  # no packaged kinds: only the playbook's own\n"
 
 _MARKDOWN_SPECIALS = frozenset("\\`*_{}[]<>&#|:~^=!$")
 """What Markdown (and the extensions a site may add) could read as syntax in a heading."""
@@ -58,8 +67,12 @@ class NewFile:
     text: str
 
 
-def project_files(folder_name: str) -> list[NewFile]:
-    """Every file of a new project whose folder has this name, in the order they are listed."""
+def project_files(folder_name: str, *, blank: bool = False) -> list[NewFile]:
+    """Every file of a new project whose folder has this name, in the order they are listed.
+
+    A ``blank`` project has none of the packaged kinds (`builtin_kinds: none`) and one kind
+    of its own, with a `_kind.yaml` and an example.
+    """
     title = _title(folder_name)
     values = {
         # The name as typed: the YAML emitter quotes it (the plugin escapes it in pages),
@@ -70,17 +83,30 @@ def project_files(folder_name: str) -> list[NewFile]:
     }
     files = []
     for source, target in TEMPLATE_FILES.items():
-        text = (TEMPLATE_DIR / source).read_text(encoding="utf-8")
+        folder = BLANK_DIR if blank and source in BLANK_FILES else TEMPLATE_DIR
+        text = (folder / source).read_text(encoding="utf-8")
         for placeholder, value in values.items():
             text = text.replace(placeholder, value)
+        if blank and source == "mkdocs.yml":
+            text = text.replace(
+                "      playbooks_dir: playbooks\n",
+                "      playbooks_dir: playbooks\n" + BLANK_OPTION,
+            )
         files.append(NewFile(target, text))
+    if blank:
+        files += [
+            NewFile(path, (BLANK_DIR / path).read_text(encoding="utf-8"))
+            for path in BLANK_FILES
+            if path.startswith(DEFAULTS.playbooks_dir + "/")
+        ]
+        return files
     files += [
         NewFile(f"{DEFAULTS.playbooks_dir}/{e.path}", e.yaml) for e in examples(builtin_kinds())
     ]
     return files
 
 
-def init_project(root: Path, display_dir: Path | None = None) -> list[Path]:
+def init_project(root: Path, display_dir: Path | None = None, *, blank: bool = False) -> list[Path]:
     """Write a new project into ``root`` (made if missing); return the files written.
 
     Raises `InitError`, having written nothing, when any of those files exists already, or
@@ -88,7 +114,7 @@ def init_project(root: Path, display_dir: Path | None = None) -> list[Path]:
     Messages show paths relative to ``display_dir`` (by default the current folder).
     """
     base = display_dir or Path.cwd()
-    files = project_files(root.resolve().name)
+    files = project_files(root.resolve().name, blank=blank)
     problems = _link_problems(root, [f.path for f in files], base)
     linked = {path for path, _ in problems}
     existing = [

@@ -16,7 +16,18 @@ from typing import Any
 from pydantic import BaseModel
 
 from ..kinds.models import Kind
-from ..kinds.registry import KindRegistry
+from ..kinds.registry import KIND_FILE, KindRegistry
+from ..kinds.spec import (
+    COMMON_FIELDS,
+    FIELD_KEYS,
+    FIELD_TYPES,
+    KIND_KEYS,
+    NO,
+    SCALAR_TYPES,
+    SHOWN_AS,
+    SITE_PAGES,
+    YES,
+)
 from ..load.loader import YAML_SUFFIXES
 from ..model import ID_PATTERN, WHOLE_KIND
 from ..options import DEFAULTS
@@ -31,6 +42,11 @@ URN_PREFIX = "urn:mkdocs-playbook:schema:v1:"
 """The `$id` prefix when the site's URL is not known (v1 is the content model's version)."""
 
 _ID = ID_PATTERN.removeprefix("^").removesuffix("$")
+
+
+KIND_SCHEMA_FILE = "_kind.schema.json"
+"""The schema of `_kind.yaml` itself (no kind's schema starts with `_`: names start with a
+letter)."""
 
 
 def schema_file_name(kind: Kind) -> str:
@@ -83,12 +99,16 @@ def schema_map(
     ``playbooks_dir`` is the playbook folder as the editor's workspace sees it.
     """
     folder = playbooks_dir.strip("/")
-    return {
+    # Entity files never start with `_`: the kind file and drafts get no entity's schema.
+    mapping = {
         schema_paths[kind.name]: [
-            f"{folder}/{kind.collection}/*{suffix}" for suffix in YAML_SUFFIXES
+            f"{folder}/{kind.collection}/[!_]*{suffix}" for suffix in YAML_SUFFIXES
         ]
         for kind in kinds
     }
+    if KIND_FILE in schema_paths:
+        mapping[schema_paths[KIND_FILE]] = [f"{folder}/*/{KIND_FILE}"]
+    return mapping
 
 
 def published_schemas(
@@ -105,6 +125,8 @@ def published_schemas(
         path = f"{SCHEMA_DIR}/{schema_file_name(kind)}"
         files[path] = to_json(kind_schema(kind, kinds, base_url))
         locations[kind.name] = (base_url or f"{SCHEMA_DIR}/") + schema_file_name(kind)
+    files[f"{SCHEMA_DIR}/{KIND_SCHEMA_FILE}"] = to_json(kind_file_schema(base_url))
+    locations[KIND_FILE] = (base_url or f"{SCHEMA_DIR}/") + KIND_SCHEMA_FILE
     files[f"{SCHEMA_DIR}/{SCHEMA_MAP_FILE}"] = to_json(schema_map(locations, playbooks_dir, kinds))
     return files
 
@@ -126,11 +148,174 @@ def write_schemas(
         path.write_text(to_json(kind_schema(kind, kinds, base_url)), encoding="utf-8")
         written.append(path)
         locations[kind.name] = _workspace_path(path, project_dir)
+    path = out_dir / KIND_SCHEMA_FILE
+    path.write_text(to_json(kind_file_schema(base_url)), encoding="utf-8")
+    written.append(path)
+    locations[KIND_FILE] = _workspace_path(path, project_dir)
     mapping = schema_map(locations, _workspace_path(playbooks_dir, project_dir), kinds)
     map_path = out_dir / SCHEMA_MAP_FILE
     map_path.write_text(to_json(mapping), encoding="utf-8")
     written.append(map_path)
     return written
+
+
+def kind_file_schema(base_url: str | None = None) -> dict[str, Any]:
+    """The JSON Schema of a `_kind.yaml` file: the language kinds are written in."""
+    text = {"type": "string", "minLength": 1}
+    # Kind files read yes/no words as entity files do.
+    boolean = {"anyOf": [{"type": "boolean"}, {"enum": [*YES, *NO]}]}
+    names = {"type": "array", "items": {"type": "string"}, "uniqueItems": True}
+    kind_name = {"type": "string", "pattern": "^[a-z][a-z0-9-]{0,63}$"}
+    kind_keys: dict[str, Any] = {
+        "name": {**kind_name, "description": "The word refs use: runbook:fail-over."},
+        "label": {**text, "description": "The singular display name."},
+        "plural": {**text, "description": "The index title and nav section."},
+        "icon": {**text, "description": "A Material icon, such as material/server."},
+        "description": {**text, "description": "What an entity of this kind is."},
+        "order_by": {
+            **text,
+            "description": "The field that orders index cards and previous/next; "
+            "'-field' for the largest first.",
+        },
+        "layout": {**names, "description": "The page's sections in order, body among them."},
+        "fields": {
+            "type": "object",
+            "description": "The kind's own fields, by name.",
+            "propertyNames": {"pattern": "^[a-z][a-z0-9_]{0,63}$"},
+            "additionalProperties": {"$ref": "#/$defs/field"},
+        },
+        "unique": {**names, "description": "Fields no two entities of the kind share a value of."},
+        "template": {"type": "string", "pattern": r"^[A-Za-z0-9_.-]+\.md\.jinja$"},
+        "group_by": {**text, "description": "A ref field whose target heads groups of cards."},
+        "card": {**names, "description": "Fields an index card shows, besides its summary."},
+        "facets": {**names, "description": "Fields the index filters by, one row each."},
+        "flow": {**boolean, "description": "Its pages draw the whole flow, in order."},
+        "compares": {**text, "description": "The refs field that holds what it compares."},
+        "example": {
+            "type": "object",
+            "description": "An example entity the authoring guide shows.",
+            "properties": {"id": {"type": "string", "pattern": ID_PATTERN}, "yaml": text},
+            "required": ["id", "yaml"],
+            "additionalProperties": False,
+        },
+        "health": {
+            "type": "object",
+            "description": "A check of the health page: entities nothing refers to so.",
+            "properties": {
+                "title": text,
+                "explanation": text,
+                "message": text,
+                "via": {
+                    "type": "array",
+                    "items": {"type": "string", "pattern": r"^[a-z][a-z0-9-]*\.[a-z][a-z0-9_]*$"},
+                },
+            },
+            "required": ["title", "explanation", "message"],
+            "additionalProperties": False,
+        },
+        "site_pages": {
+            "type": "array",
+            "description": "Pages for the whole site that the kind's entities make.",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "page": {"enum": list(SITE_PAGES)},
+                    "for": {"enum": ["readers", "authors"]},
+                    "needs_field": {
+                        "anyOf": [text, {"type": "array", "items": text, "minItems": 1}]
+                    },
+                    "needs_kinds": {"type": "array", "items": kind_name},
+                    "coverage": {
+                        "type": "object",
+                        "properties": {
+                            "title": text,
+                            "intro": text,
+                            "through": {"type": "array", "items": kind_name},
+                            "columns": {
+                                "type": "array",
+                                "items": {
+                                    "type": "object",
+                                    "properties": {
+                                        "kind": kind_name,
+                                        "also_via": kind_name,
+                                        "heading": text,
+                                        "caption": text,
+                                        "note": text,
+                                        "transpose": boolean,
+                                        "only_used": boolean,
+                                    },
+                                    "required": ["kind"],
+                                    "additionalProperties": False,
+                                },
+                            },
+                        },
+                        "required": ["columns"],
+                        "additionalProperties": False,
+                    },
+                },
+                "required": ["page"],
+                "additionalProperties": False,
+            },
+        },
+    }
+    field_keys: dict[str, Any] = {
+        "type": {"enum": list(FIELD_TYPES)},
+        "required": boolean,
+        "description": text,
+        "label": text,
+        "kind": kind_name,
+        "inverse": text,
+        "values": {
+            "anyOf": [
+                {"type": "array", "items": {"type": "string"}, "minItems": 1},
+                {"type": "object", "additionalProperties": text, "minProperties": 1},
+            ],
+            "description": "An enum's values, or its values with the labels pages show.",
+        },
+        "item": {
+            "anyOf": [
+                {"enum": [t for t in SCALAR_TYPES if t not in ("enum", "ref")]},
+                {"$ref": "#/$defs/field"},
+                {"type": "object", "additionalProperties": {"$ref": "#/$defs/field"}},
+            ]
+        },
+        "value": {"enum": ["text", "markdown"]},
+        "fields": {"type": "object", "additionalProperties": {"$ref": "#/$defs/field"}},
+        "min_items": {"type": "integer", "minimum": 0},
+        "schema_title": text,
+        "schema_description": text,
+        "when_missing": text,
+        "keys_from": text,
+        "all_keys": boolean,
+        "shown_as": {"enum": list(SHOWN_AS)},
+        "language": {"type": "string", "pattern": r"^[A-Za-z0-9_+#.-]{1,40}$"},
+    }
+    return {
+        "$schema": DIALECT,
+        "$id": (base_url.rstrip("/") + "/" + KIND_SCHEMA_FILE)
+        if base_url
+        else URN_PREFIX + "_kind",
+        "$comment": "Generated by `playbook schema` from mkdocs_playbook.kinds.spec; do not edit.",
+        "title": "Kind file (_kind.yaml)",
+        "description": "A kind of the playbook: a new kind, or more of a built-in one. The "
+        f"fields every kind has ({', '.join(COMMON_FIELDS)}) are not declared here.",
+        "type": "object",
+        # A key added to the language and not described here is still accepted.
+        "properties": {key: kind_keys.get(key, {}) for key in KIND_KEYS},
+        "additionalProperties": False,
+        "$defs": {
+            "field": {
+                "anyOf": [
+                    {"enum": list(FIELD_TYPES)},
+                    {
+                        "type": "object",
+                        "properties": {key: field_keys.get(key, {}) for key in FIELD_KEYS},
+                        "additionalProperties": False,
+                    },
+                ]
+            }
+        },
+    }
 
 
 def to_json(value: Any) -> str:
@@ -173,7 +358,7 @@ def _mark_refs(node: Any, kind: str | None, pattern: str) -> None:
             node["patternErrorMessage"] = (
                 f"a ref: an id such as my-{kind}, or {kind}:my-{kind}"
                 if kind
-                else "a ref written kind:id, such as persona:my-persona, or kind:<kind>"
+                else "a ref written kind:id (such as <kind>:<id>), or kind:<kind>"
             )
         for value in node.values():
             _mark_refs(value, kind, pattern)

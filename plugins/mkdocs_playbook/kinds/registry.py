@@ -8,15 +8,17 @@ guide) asks the registry what a kind is and never names a kind in code.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from importlib import resources
+from typing import Any
 
 from ..diagnostics import Diagnostic, DiagnosticError
 from ..load.yamlsource import YamlProblem, parse_yaml
+from ..options import ALL_KINDS, BuiltinKinds
 from .icons import bundled_icons_folder
 from .models import Kind, kind_model
-from .spec import KindFile, KindSpec, PageTemplates, read_kind_file
+from .spec import FieldSpec, KindFile, KindSpec, PageTemplates, read_kind_file
 
 KIND_FILE = "_kind.yaml"
 
@@ -26,6 +28,9 @@ class KindRegistry:
     """Every kind a playbook may use, in the order pages and the guide list them."""
 
     kinds: tuple[Kind, ...]
+    left_out: Mapping[str, str] = field(default_factory=dict)
+    """Kinds whose kind files have problems, by name, each with its file: they are not in
+    the build, and refs to them are not reported one by one."""
 
     def __iter__(self) -> Iterator[Kind]:
         return iter(self.kinds)
@@ -82,6 +87,86 @@ def builtin_kinds() -> KindRegistry:
     return KindRegistry(tuple(make_kind(spec) for spec in specs))
 
 
+@functools.cache
+def selected_builtin_kinds(selection: BuiltinKinds = ALL_KINDS) -> KindRegistry:
+    """The built-in kinds a playbook has, as its `builtin_kinds` option selects them: `all`,
+    `none`, or a tuple of names (names that are not built-in kinds are left out here; see
+    `unknown_builtin_names`).
+
+    A kind left out does not exist: a selected kind loses the fields, the site pages and the
+    health relations that name one (then its pages follow its fields, and it shows no
+    example, which would name the kind left out).
+    """
+    everything = builtin_kinds()
+    if selection == ALL_KINDS:
+        return everything
+    wanted = frozenset(selection) if isinstance(selection, tuple) else frozenset()
+    kept = [kind for kind in everything if kind.name in wanted]
+    names = frozenset(kind.name for kind in kept)
+    return KindRegistry(tuple(_without_missing_kinds(kind, names) for kind in kept))
+
+
+def unknown_builtin_names(selection: BuiltinKinds) -> list[tuple[int, str]]:
+    """The items of a `builtin_kinds` list that name no built-in kind, with their index."""
+    if not isinstance(selection, tuple):
+        return []
+    names = builtin_kinds().names
+    return [(index, name) for index, name in enumerate(selection) if name not in names]
+
+
+def _without_missing_kinds(kind: Kind, names: frozenset[str]) -> Kind:
+    spec = kind.spec
+    fields = _fields_within(spec.fields, names)
+    kept = {f.name for f in fields}
+    health = spec.health
+    if health is not None and health.via:
+        via = tuple(v for v in health.via if v.split(".", 1)[0] in names)
+        health = replace(health, via=via) if via else None
+    site_pages = tuple(p for p in spec.site_pages if _page_within(p, names))
+    if fields == spec.fields and health == spec.health and site_pages == spec.site_pages:
+        return kind
+    trimmed = replace(
+        spec,
+        fields=fields,
+        layout=tuple(n for n in spec.layout if n in kept),
+        unique=tuple(n for n in spec.unique if n in kept),
+        group_by=spec.group_by if spec.group_by in kept else None,
+        order_by=spec.order_by if spec.order_by in kept else "title",
+        health=health,
+        site_pages=site_pages,
+    )
+    if fields != spec.fields:
+        # Its own template and example use the fields left out: it is shown by its fields.
+        trimmed = replace(trimmed, template=None, example=None)
+    return make_kind(trimmed)
+
+
+def _fields_within(fields: tuple[FieldSpec, ...], names: frozenset[str]) -> tuple[FieldSpec, ...]:
+    """The fields that name no kind outside ``names``, their sub-fields likewise."""
+    kept: list[FieldSpec] = []
+    for spec in fields:
+        target = spec.item_spec.kind if spec.item_spec is not None else spec.kind
+        if target is not None and target not in names:
+            continue
+        if spec.fields:
+            inner = _fields_within(spec.fields, names)
+            if not inner:
+                continue
+            spec = replace(spec, fields=inner) if inner != spec.fields else spec
+        kept.append(spec)
+    return tuple(kept)
+
+
+def _page_within(page: Mapping[str, Any], names: frozenset[str]) -> bool:
+    """Whether a declared site page names only kinds in ``names``."""
+    found: set[str] = set(page.get("needs_kinds", ()))
+    coverage = page.get("coverage") or {}
+    found.update(coverage.get("through", ()))
+    for column in coverage.get("columns", ()):
+        found.update(v for k, v in column.items() if k in ("kind", "also_via"))
+    return found <= names
+
+
 def _parse(path: str, text: str) -> KindFile:
     try:
         document = parse_yaml(text)
@@ -105,7 +190,8 @@ def extend_registry(
     """The registry with a playbook's kind files applied: `(collection, parsed file)` each.
 
     A file in a built-in collection extends that kind; any other defines a new kind. A file
-    with problems is left out, and its problems are returned. An `icon` is checked against
+    with problems is returned with its problems, and its kind is left out (a built-in kind
+    too: its entities were written for the kind the file describes). An `icon` is checked against
     Material's icons where Material is installed; a `template` against ``page_templates``
     when they are given (else, for each, the form of the name alone).
     """
@@ -119,6 +205,7 @@ def extend_registry(
     diagnostics: list[Diagnostic] = []
     replaced: dict[str, Kind] = {}
     added: list[Kind] = []
+    left_out: dict[str, str] = {}
     for collection, source in sorted(files, key=lambda item: item[0]):
         builtin = base.by_collection.get(collection)
         spec, problems = read_kind_file(
@@ -132,14 +219,23 @@ def extend_registry(
         )
         diagnostics.extend(problems)
         if spec is None or problems:
+            name = builtin.name if builtin else source.data.get("name")
+            # A new kind that takes a built-in kind's name (a clash) leaves that kind in.
+            if isinstance(name, str) and name and (builtin or name not in base.names):
+                left_out.setdefault(name, source.path)
             continue
         if builtin is not None:
             replaced[builtin.name] = make_kind(spec)
         else:
             taken[spec.name] = source.path
             added.append(make_kind(spec))
-    kinds = tuple(replaced.get(kind.name, kind) for kind in base) + tuple(added)
-    return KindRegistry(kinds), diagnostics
+    # A name that another new kind has (a clash, reported as such) leaves that kind in.
+    added_names = {kind.name for kind in added}
+    left_out = {name: path for name, path in left_out.items() if name not in added_names}
+    kinds = tuple(
+        replaced.get(kind.name, kind) for kind in base if kind.name not in left_out
+    ) + tuple(added)
+    return KindRegistry(kinds, left_out), diagnostics
 
 
 def kinds_named(registry: KindRegistry, names: Iterable[str]) -> list[Kind]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ..diagnostics import Diagnostic, did_you_mean
+from ..diagnostics import Diagnostic, did_you_mean, with_article
 from ..model import (
     EntityBase,
     FieldPath,
@@ -54,6 +54,30 @@ FIELD_TYPES = (
 )
 LIST_TYPES = ("list", "steps")
 """Types whose value is a list of `item`s: `steps` is a list shown numbered."""
+TYPE_NAMES_ELSEWHERE = {
+    "string": "text",
+    "str": "text",
+    "int": "integer",
+    "float": "number",
+    "bool": "boolean",
+    "array": "list",
+    "object": "record",
+    "dict": "mapping",
+    "md": "markdown",
+    "link": "url",
+}
+"""Type names of other languages (JSON Schema, Python), each with the type it means here."""
+TYPE_MEANINGS = {
+    "text": "one string",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "list": "a list of items",
+    "record": "a mapping of sub-fields",
+    "mapping": "text to text",
+    "markdown": "Markdown",
+    "url": "an http, https or mailto address",
+}
 ORDERABLE_TYPES = ("integer", "number", "date", "text")
 SINGLE_VALUE_TYPES = frozenset(
     {"text", "integer", "number", "boolean", "date", "url", "enum", "ref"}
@@ -102,17 +126,22 @@ KIND_KEYS = (
     "group_by",
     "card",
     "facets",
-)
-BUILTIN_ONLY_KEYS = (
-    "collection",
-    "schema_title",
     "flow",
     "compares",
     "example",
     "health",
     "site_pages",
 )
-"""Keys only the packaged kind files use: how the built-in kinds keep their v1 pages."""
+BUILTIN_ONLY_KEYS = ("collection", "schema_title")
+"""Keys only the packaged kind files use: where a kind's folder is, and its models' names
+(a playbook's folder names its kind, and the label names its schema)."""
+SITE_PAGE_KEYS = ("page", "for", "needs_field", "needs_kinds", "coverage")
+COVERAGE_KEYS = ("through", "columns", "title", "intro")
+COLUMN_KEYS = ("kind", "also_via", "heading", "caption", "note", "transpose", "only_used")
+HEALTH_KEYS = ("title", "explanation", "message", "via")
+EXAMPLE_KEYS = ("id", "yaml")
+SITE_PAGES = ("coverage.md", "which-do-i-need.md")
+"""The site pages a kind may declare (each has its page template)."""
 EXTENDABLE_FIELD_KEYS = ("label", "description")
 _MODELS = (EntityBase, Record)
 """The bases of the models a kind's fields become: a field must not take one of their names."""
@@ -239,6 +268,19 @@ class KindSpec:
         return next((f for f in self.fields if f.name == name), None)
 
 
+YES = ("true", "yes", "on", "y")
+NO = ("false", "no", "off", "n")
+
+
+def yes_or_no(value: Any) -> bool | None:
+    """A yes/no value as entity files read it too: true or false, or yes, no, on, off."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in YES + NO:
+        return value.lower() in YES
+    return None
+
+
 def sentence_case(name: str) -> str:
     """`key_results` → "Key results"."""
     words = name.replace("_", " ").replace("-", " ").strip()
@@ -359,7 +401,8 @@ def read_kind_file(
     template = _template(check, data, page_templates)
     base_fields = {f.name: f for f in base.fields} if base else {}
     summary_required = _summary_required(check, data.get("fields"), new_kind=base is None)
-    fields = _fields(check, data.get("fields"), base_fields, kind_names | {name or ""})
+    own_names = kind_names | ({name} if name else set())
+    fields = _fields(check, data.get("fields"), base_fields, own_names)
     all_fields = {f.name: f for f in fields} | {n: FieldSpec(n, "text") for n in COMMON_FIELDS}
     descending = isinstance(data.get("order_by"), str) and data["order_by"].startswith("-")
     order_by = _order_by(check, data, all_fields, descending)
@@ -369,6 +412,8 @@ def read_kind_file(
     facets = _facets(check, data, own_fields)
     unique = _names_list(check, data, "unique", all_fields)
     group_by = _group_by(check, data, all_fields)
+    if not packaged:
+        _check_powers(check, data, all_fields, own_names)
     if name is None or check.diagnostics:
         return None, check.diagnostics
     label = label or (base.label if base else sentence_case(name))
@@ -392,42 +437,193 @@ def read_kind_file(
     )
     if packaged:
         spec = _with_packaged_keys(spec, data)
-    elif base is not None:
-        # An extended built-in keeps what only the packaged kinds can say.
-        spec = replace(
-            spec,
-            schema_title=base.schema_title,
-            flow=base.flow,
-            example=base.example,
-            health=base.health,
-            compares=base.compares,
-            site_pages=base.site_pages,
-            template=template,
-            builtin=True,
-        )
+    else:
+        if base is not None:
+            # An extended built-in keeps what its packaged file says, unless this one says it.
+            spec = replace(
+                spec,
+                schema_title=base.schema_title,
+                flow=base.flow,
+                example=base.example,
+                health=base.health,
+                compares=base.compares,
+                site_pages=base.site_pages,
+                builtin=True,
+            )
+        spec = _with_packaged_keys(spec, data, keep=spec)
     return replace(spec, described=not packaged), check.diagnostics
 
 
-def _with_packaged_keys(spec: KindSpec, data: Mapping[str, Any]) -> KindSpec:
+def _check_powers(
+    check: _Checker,
+    data: Mapping[str, Any],
+    fields: Mapping[str, FieldSpec],
+    kind_names: frozenset[str],
+) -> None:
+    """Check the keys that give a kind its pages and checks (`flow`, `compares`, `example`,
+    `health`, `site_pages`): a playbook's own kind file may use each, as the packaged ones do."""
+    kinds = sorted(n for n in kind_names if n)
+    if "flow" in data and yes_or_no(data["flow"]) is None:
+        check.at_value(("flow",), f"expected true or false (or yes or no), got {data['flow']!r}")
+    compared = _field_named(check, data, "compares", fields)
+    if compared is not None and compared.type != "refs":
+        check.at_value(
+            ("compares",),
+            f"'{compared.name}' is {with_article(compared.type)} field; name a refs field, the "
+            "subjects "
+            "compared",
+        )
     example = data.get("example")
+    if "example" in data:
+        if not isinstance(example, dict):
+            check.at_value(("example",), "expected a mapping: {id: an-id, yaml: the file's text}")
+        else:
+            check.unknown_keys(("example",), example, EXAMPLE_KEYS)
+            for key in EXAMPLE_KEYS:
+                if key not in example:
+                    check.at_value(("example",), f"needs '{key}'")
+                else:
+                    check.text(("example", key), example[key])
     health = data.get("health")
+    if "health" in data:
+        if not isinstance(health, dict):
+            check.at_value(("health",), "expected a mapping: {title, explanation, message, via?}")
+        else:
+            check.unknown_keys(("health",), health, HEALTH_KEYS)
+            for key in HEALTH_KEYS[:3]:
+                if key not in health:
+                    check.at_value(("health",), f"needs '{key}'")
+                else:
+                    check.text(("health", key), health[key])
+            _kind_list(check, ("health", "via"), health.get("via"), kinds, dotted=True)
+    if "site_pages" in data:
+        _check_site_pages(check, data["site_pages"], kinds)
+
+
+def _check_site_pages(check: _Checker, pages: Any, kinds: list[str]) -> None:
+    if not isinstance(pages, list):
+        check.at_value(("site_pages",), "expected a list of pages such as {page: coverage.md}")
+        return
+    for index, page in enumerate(pages):
+        path: FieldPath = ("site_pages", index)
+        if not isinstance(page, dict):
+            check.at_value(path, "expected a mapping such as {page: coverage.md}")
+            continue
+        check.unknown_keys(path, page, SITE_PAGE_KEYS)
+        name = page.get("page")
+        if name not in SITE_PAGES:
+            check.at_value(
+                (*path, "page") if "page" in page else path,
+                f"'{name}' is not a site page" + _suggestion(name, SITE_PAGES, "site pages"),
+            )
+        if page.get("for", "readers") not in ("readers", "authors"):
+            check.at_value((*path, "for"), "expected readers or authors")
+        needs_field = page.get("needs_field")
+        if isinstance(needs_field, list) and needs_field:
+            # Any one of several fields will do (a comparison's advice or its question).
+            for at, name in enumerate(needs_field):
+                check.text((*path, "needs_field", at), name)
+        elif "needs_field" in page:
+            check.text((*path, "needs_field"), needs_field)
+        _kind_list(check, (*path, "needs_kinds"), page.get("needs_kinds"), kinds)
+        coverage = page.get("coverage")
+        if coverage is None:
+            continue
+        if not isinstance(coverage, dict):
+            check.at_value((*path, "coverage"), "expected a mapping: {through, columns}")
+            continue
+        check.unknown_keys((*path, "coverage"), coverage, COVERAGE_KEYS)
+        for key in ("title", "intro"):
+            if key in coverage:
+                check.text((*path, "coverage", key), coverage[key])
+        _kind_list(check, (*path, "coverage", "through"), coverage.get("through"), kinds)
+        columns = coverage.get("columns")
+        if not isinstance(columns, list):
+            check.at_value((*path, "coverage"), "needs 'columns', a list such as [{kind: role}]")
+            continue
+        for number, column in enumerate(columns):
+            where: FieldPath = (*path, "coverage", "columns", number)
+            if not isinstance(column, dict) or "kind" not in column:
+                check.at_value(where, "expected a mapping such as {kind: role}")
+                continue
+            check.unknown_keys(where, column, COLUMN_KEYS)
+            for key in ("heading", "caption", "note"):
+                if key in column:
+                    check.text((*where, key), column[key])
+            for key in ("transpose", "only_used"):
+                if key in column and yes_or_no(column[key]) is None:
+                    check.at_value((*where, key), "expected true or false (or yes or no)")
+            for key in ("kind", "also_via"):
+                if key in column and column[key] not in kinds:
+                    check.at_value(
+                        (*where, key),
+                        f"'{column[key]}' is not a kind" + _suggestion(column[key], kinds, "kinds"),
+                    )
+
+
+def _kind_list(
+    check: _Checker, path: FieldPath, value: Any, kinds: list[str], *, dotted: bool = False
+) -> None:
+    """A list of kind names (or, ``dotted``, of `kind.field` relations), each a kind."""
+    if value is None:
+        return
+    if not isinstance(value, list):
+        check.at_value(
+            path,
+            "expected a list such as [runbook.services]"
+            if dotted
+            else "expected a list of kind names",
+        )
+        return
+    for index, item in enumerate(value):
+        name = str(item).split(".", 1)[0] if dotted else item
+        if not isinstance(item, str) or (dotted and "." not in item):
+            check.at_value((*path, index), "expected kind.field, such as runbook.services")
+        elif name not in kinds:
+            check.at_value(
+                (*path, index), f"'{name}' is not a kind" + _suggestion(name, kinds, "kinds")
+            )
+
+
+def _with_packaged_keys(
+    spec: KindSpec, data: Mapping[str, Any], keep: KindSpec | None = None
+) -> KindSpec:
+    """The spec with what a kind file says of its pages and checks; ``keep`` gives what it
+    does not say (an own kind file over its built-in kind)."""
+    if keep is not None:
+        return replace(
+            spec,
+            flow=bool(yes_or_no(data.get("flow", keep.flow))),
+            example=_example(data.get("example")) or keep.example,
+            health=_health(data.get("health")) or keep.health,
+            compares=data.get("compares", keep.compares),
+            site_pages=tuple(data["site_pages"]) if "site_pages" in data else keep.site_pages,
+        )
     return replace(
         spec,
         schema_title=data.get("schema_title"),
         template=data.get("template"),
         flow=bool(data.get("flow", False)),
-        example=(example["id"], example["yaml"]) if isinstance(example, dict) else None,
-        health=HealthCheck(
-            title=health["title"],
-            explanation=health["explanation"],
-            message=health["message"],
-            via=tuple(health.get("via", ())),
-        )
-        if isinstance(health, dict)
-        else None,
+        example=_example(data.get("example")),
+        health=_health(data.get("health")),
         compares=data.get("compares"),
         site_pages=tuple(data.get("site_pages") or ()),
         builtin=True,
+    )
+
+
+def _example(example: Any) -> tuple[str, str] | None:
+    return (example["id"], example["yaml"]) if isinstance(example, dict) else None
+
+
+def _health(health: Any) -> HealthCheck | None:
+    if not isinstance(health, dict):
+        return None
+    return HealthCheck(
+        title=health["title"],
+        explanation=health["explanation"],
+        message=health["message"],
+        via=tuple(health.get("via", ())),
     )
 
 
@@ -544,7 +740,7 @@ def _order_by(
     if field is not None and field.type not in ORDERABLE_TYPES:
         check.at_value(
             ("order_by",),
-            f"'{field.name}' is a {field.type} field; order by a field of type "
+            f"'{field.name}' is {with_article(field.type)} field; order by a field of type "
             + ", ".join(ORDERABLE_TYPES),
         )
         return None
@@ -719,18 +915,27 @@ def _field(
         check.at_key(path, "needs a type; add 'type: text' (or another type)")
         return None
     if kind_type not in FIELD_TYPES:
+        alias = TYPE_NAMES_ELSEWHERE.get(str(kind_type).lower())
         check.at_value(
             (*path, "type"),
-            f"'{kind_type}' is not a field type" + _suggestion(kind_type, FIELD_TYPES, "types"),
+            f"'{kind_type}' is not a field type"
+            + (
+                f"; write '{alias}' ({TYPE_MEANINGS[alias]})"
+                if alias in FIELD_TYPES
+                else _suggestion(kind_type, FIELD_TYPES, "types")
+            ),
         )
         return None
     changes: dict[str, Any] = {}
     for key in ("required", "all_keys"):
         if key in spec:
-            if not isinstance(spec[key], bool):
-                check.at_value((*path, key), "expected true or false")
+            flag = yes_or_no(spec[key])
+            if flag is None:
+                check.at_value(
+                    (*path, key), f"expected true or false (or yes or no), got {spec[key]!r}"
+                )
             else:
-                changes[key] = spec[key]
+                changes[key] = flag
     for key in (
         "description",
         "label",
@@ -795,7 +1000,9 @@ def _typed(
             check.at_value(
                 (*path, "values") if "values" in spec else path,
                 "an enum needs 'values: [a, b, ...]', or values with their labels "
-                "('values: {sev1: Critical, sev2: Major}')",
+                "('values: {sev1: Critical, sev2: Major}')"
+                if "values" in spec
+                else "an enum needs its values: add 'values: [a, b, ...]'",
             )
             return None
         result = replace(result, values=tuple(values), labels=labels)
@@ -840,7 +1047,14 @@ def _list_item(
     spec: Mapping[str, Any],
     kind_names: frozenset[str],
 ) -> FieldSpec | None:
-    item = spec.get("item", "markdown" if result.type == "steps" else "text")
+    if "item" not in spec and result.type != "steps":
+        check.at_key(
+            path,
+            "a list needs 'item:', the type of its items ('item: text', 'item: markdown') or a "
+            "mapping of their sub-fields",
+        )
+        return None
+    item = spec.get("item", "markdown")  # A step is Markdown unless the kind says otherwise.
     if isinstance(item, str):
         if item not in SCALAR_TYPES or item in ("enum", "ref"):
             check.at_value(
@@ -860,7 +1074,9 @@ def _list_item(
         if inner is None:
             return None
         if inner.type not in SCALAR_TYPES:
-            check.at_value((*path, "item", "type"), f"a list item cannot be a {inner.type}")
+            check.at_value(
+                (*path, "item", "type"), f"a list item cannot be {with_article(inner.type)}"
+            )
             return None
         return replace(result, item=inner.type, item_spec=inner)
     if isinstance(item, dict) and item:

@@ -21,6 +21,7 @@ from ..kinds.spec import FieldSpec, KindFile, PageTemplates
 from ..links import containing_folder, link_out_message
 from ..model import (
     ID_PATTERN,
+    URL_PATTERN,
     EntityBase,
     FieldPath,
     Position,
@@ -96,6 +97,7 @@ def load_playbook(
     cache: LoadCache | None = None,
     site: SitePaths | None = None,
     root_dir: Path | None = None,
+    builtins: KindRegistry | None = None,
 ) -> LoadResult:
     """Read, parse and validate every entity file under ``playbooks_dir``.
 
@@ -105,7 +107,7 @@ def load_playbook(
     validated again. With ``site``, folders and kind files are checked against the paths
     and the templates of the site too.
     """
-    loading = _Loading(playbooks_dir, project_dir, root_dir, max_file_size, cache, site)
+    loading = _Loading(playbooks_dir, project_dir, root_dir, max_file_size, cache, site, builtins)
     loading.run()
     if cache is not None:
         cache.prune()
@@ -129,9 +131,10 @@ def load_kinds(
     max_file_size: int = DEFAULTS.max_file_size,
     site: SitePaths | None = None,
     root_dir: Path | None = None,
+    builtins: KindRegistry | None = None,
 ) -> tuple[KindRegistry, list[Diagnostic]]:
     """The kinds a playbook may use, its own `_kind.yaml` files applied, without its entities."""
-    loading = _Loading(playbooks_dir, project_dir, root_dir, max_file_size, None, site)
+    loading = _Loading(playbooks_dir, project_dir, root_dir, max_file_size, None, site, builtins)
     if not playbooks_dir.is_dir() or loading.leaves_project(playbooks_dir):
         return loading.kinds, sorted_diagnostics(loading.diagnostics)
     return loading.read_kinds(), sorted_diagnostics(loading.diagnostics)
@@ -157,8 +160,11 @@ class _Loading:
         max_file_size: int,
         cache: LoadCache | None,
         site: SitePaths | None = None,
+        builtins: KindRegistry | None = None,
     ) -> None:
         self.root = root
+        self.builtins = builtins if builtins is not None else builtin_kinds()
+        """The built-in kinds this playbook has (its `builtin_kinds` option)."""
         self.site = site or SitePaths()
         self.bad_folders: set[str] = set()
         """Folders whose names the site cannot use (reported once, then left out)."""
@@ -173,7 +179,7 @@ class _Loading:
         self.broken: set[tuple[str, str]] = set()
         self.diagnostics: list[Diagnostic] = []
         self.cache = cache
-        self.kinds: KindRegistry = builtin_kinds()
+        self.kinds: KindRegistry = self.builtins
 
     def display(self, path: Path) -> str:
         try:
@@ -262,7 +268,7 @@ class _Loading:
             )
             files.append((entry.name, source))
         registry, problems = extend_registry(
-            builtin_kinds(), files, page_templates=self.site.page_templates
+            self.builtins, files, page_templates=self.site.page_templates
         )
         self.diagnostics.extend(problems)
         return registry
@@ -277,9 +283,9 @@ class _Loading:
                 "collection",
                 f"'{name}' is not a folder name the site can use: use 1 to 64 lowercase "
                 "letters, digits and hyphens, starting with a letter or digit; rename the "
-                "folder" + did_you_mean(name.lower(), builtin_kinds().by_collection),
+                "folder" + did_you_mean(name.lower(), self.builtins.by_collection),
             )
-        elif name in self.site.reserved and name not in builtin_kinds().by_collection:
+        elif name in self.site.reserved and name not in self.builtins.by_collection:
             self.error(
                 folder,
                 "collection",
@@ -616,9 +622,28 @@ def _validation_diagnostic(
             message = f"needs at least {minimum} item{'s' if minimum != 1 else ''}"
     elif error_type == "string_pattern_mismatch" and field_path[-1:] == ("url",):
         message = f"'{value}' is not an http(s) or mailto URL; write the full address"
+    elif error_type == "string_pattern_mismatch" and _is_url_pattern(details):
+        message = (
+            f"'{value}' is not an http, https or mailto address; write the full address, "
+            "such as https://example.org/page"
+        )
+    elif error_type in _DATE_ERRORS:
+        message = (
+            f"expected a date written YYYY-MM-DD, such as 2024-01-31, got {_describe(value)}"
+            + (f" '{value}'" if isinstance(value, str) else "")
+        )
     else:
         message = details["msg"]
     return Diagnostic(path, where.line, where.column, name, message)
+
+
+_DATE_ERRORS = frozenset(
+    {"date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact"}
+)
+
+
+def _is_url_pattern(details: ErrorDetails) -> bool:
+    return bool(details.get("ctx", {}).get("pattern") == URL_PATTERN)
 
 
 def _missing_message(kind: Kind, field_path: FieldPath) -> str:

@@ -117,6 +117,9 @@ def _compose_with_python(text: str) -> tuple[Node | None, yaml.SafeLoader]:
         problem = f"{error.problem or 'invalid YAML'}; {_syntax_advice(error.problem or '')}"
         if "expected a single document" in str(error.context or ""):
             problem = "found a second document ('---'); keep one entity per file"
+        misaligned = _misaligned(text, mark, error.problem or "")
+        if misaligned is not None:
+            raise misaligned from None
         raise YamlProblem(_position(mark), problem) from None
     except yaml.reader.ReaderError as error:
         raise _reader_problem(text, error) from None
@@ -145,6 +148,43 @@ def _syntax_advice(problem: str) -> str:
         if pattern.search(problem):
             return hint
     return "fix the YAML syntax"
+
+
+def _misaligned(text: str, mark: yaml.Mark | None, problem: str) -> YamlProblem | None:
+    """Two lines of one block indented differently. YAML notices at the second, though the
+    first may be the one out of line: the problem names both, at the first."""
+    block_end = problem.startswith("expected <block end>")
+    colon = problem.startswith("mapping values are not allowed")
+    if mark is None or not (block_end or colon):
+        return None
+    lines = text.splitlines()
+    if mark.line >= len(lines):
+        return None
+    indent = _indent(lines[mark.line])
+    for number in range(mark.line - 1, -1, -1):
+        line = lines[number]
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        before = _indent(line)
+        if before == indent or (colon and (before > indent or line.rstrip().endswith(":"))):
+            return None
+        if before < indent:
+            return YamlProblem(
+                Position(mark.line + 1, indent + 1),
+                f"line {mark.line + 1} is indented by {indent} spaces, more than line "
+                f"{number + 1} ({before}), which has its value already: line them up"
+                + ("; if the ':' belongs to the text, put the value in quotes" if colon else ""),
+            )
+        return YamlProblem(
+            Position(number + 1, before + 1),
+            f"line {number + 1} is indented by {before} spaces and line {mark.line + 1} by "
+            f"{indent}: lines of one block line up; indent them the same",
+        )
+    return None
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
 
 
 def _reader_problem(text: str, error: yaml.reader.ReaderError) -> YamlProblem:

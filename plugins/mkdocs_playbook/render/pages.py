@@ -23,7 +23,7 @@ from .. import reads
 from ..diagnostics import Diagnostic, DiagnosticError
 from ..entities import Entity, Playbook, kind_index_path
 from ..kinds.models import Kind
-from ..kinds.spec import SINGLE_VALUE_TYPES, FieldSpec, PageTemplates
+from ..kinds.spec import SINGLE_VALUE_TYPES, FieldSpec, PageTemplates, yes_or_no
 from ..model import EntityBase, subject_keys
 from ..options import DEFAULTS
 from ..plan import SITE_DEFAULTS, EditUrl
@@ -413,6 +413,7 @@ class Renderer:
             "comparisons_of": self.comparisons_of,
             "subject_columns": self.subject_columns,
             "flow": _KindList(self.playbook, self._flow_kind),
+            "flow_number": flow_number,
             "siblings": self.siblings,
             "source_url": _source_url,
         }
@@ -771,28 +772,36 @@ def differing_dimensions(comparison: Any) -> set[int]:
 
 @dataclass(frozen=True)
 class CoverageTable:
-    """One heatmap of a coverage page: the rows kind's entities crossed with the entities of
-    one column kind, as its kind file declares it."""
+    """One heatmap of a coverage page: the rows kind's entities crossed with a column kind's."""
 
+    kind: Kind
+    """The column kind (the stages, the channels)."""
     heading: str
-    note: str | None
     caption: str
+    note: str
     corner: str
-    """The heading of the rows: the singular of the kind they are entities of."""
+    """The label of what the table's rows are."""
+    rows_first: bool
+    """Whether the rows kind's entities are the rows (else the table is turned round)."""
     rows: list[Entity]
     columns: list[Entity]
     cells: dict[tuple[str, str], list[Entity]]
-    """What reaches each (row entity, column entity) pair, by their ids."""
-    transposed: bool
-    """Whether the column kind's entities are the rows (only those that reach any)."""
-    numbered: bool
-    """Whether the column kind's entities show their place in the flow."""
+    """(row kind's id, column kind's id) → what reaches that pair."""
+    numbered_by: str | None
+    """The integer field that numbers the column kind's entities (the stages' order)."""
+
+    @property
+    def numbered(self) -> bool:
+        """Whether the column kind's entities, across the top, show their place in the flow."""
+        return self.numbered_by is not None and self.rows_first
 
 
 @dataclass(frozen=True)
 class Coverage:
-    """What reaches each entity of a kind (the personas), one table per declared column."""
+    """What reaches each entity of a kind (the personas), for each entity of other kinds."""
 
+    title: str
+    intro: str
     tables: list[CoverageTable]
 
 
@@ -802,13 +811,15 @@ def coverage(playbook: Playbook, rows_kind: Kind, declared: Mapping[str, Any]) -
     ``declared`` comes from the rows kind's file: `through` names the kinds whose entities
     reach a row by a top-level ref (campaigns, strategies); each of `columns` names a kind
     those entities refer to (stages, channels), and `also_via` a kind whose entities they
-    name and that names the column in turn (the plays of a stage).
+    name and that names the column in turn (the plays of a stage). A column may set its
+    `heading`, `caption` and `note`, `transpose` (the rows kind across the top) and
+    `only_used` (leave out the column kind's entities nothing reaches); the declaration may
+    set the page's `title` and `intro`.
     """
     columns = declared.get("columns", [])
     kinds = playbook.kinds
-    column_kinds = [kinds.get(column["kind"]) for column in columns]
     tables: list[dict[tuple[str, str], list[Entity]]] = [{} for _ in columns]
-    through = set(declared.get("through", ()))
+    through = list(declared.get("through", ()))
     names = kinds.names
 
     def resolve(ref: FieldRefLike) -> Entity | None:
@@ -861,27 +872,54 @@ def coverage(playbook: Playbook, rows_kind: Kind, declared: Mapping[str, Any]) -
         for cell in table.values():
             cell.sort(key=lambda e: (e.kind.name, e.data.title.casefold(), e.id))
     rows = playbook.of_kind(rows_kind)
-    shown: list[CoverageTable] = []
-    for column, kind, table in zip(columns, column_kinds, tables, strict=True):
-        entities = playbook.of_kind(kind) if kind else []
-        transposed = bool(column.get("transposed"))
-        if transposed:
-            used = {target for _, target in table}
-            entities = [entity for entity in entities if entity.id in used]
-        shown.append(
+    made = []
+    reaching = " and ".join(k.plural.lower() for k in kinds_named_in(kinds, through))
+    for column, found in zip(columns, tables, strict=True):
+        kind = kinds.by_name[column["kind"]]
+        entities = playbook.of_kind(kind)
+        if yes_or_no(column.get("only_used", False)):
+            used = {column_id for _, column_id in found}
+            entities = [e for e in entities if e.id in used]
+        turned = bool(yes_or_no(column.get("transpose", False)))
+        order = kind.spec.field(kind.spec.order_by)
+        made.append(
             CoverageTable(
-                heading=column.get("heading", ""),
-                note=column.get("note"),
-                caption=column.get("caption", ""),
-                corner=(kind.singular if transposed and kind else rows_kind.singular),
-                rows=entities if transposed else rows,
-                columns=rows if transposed else entities,
-                cells=table,
-                transposed=transposed,
-                numbered=bool(kind and kind.spec.flow and not transposed),
+                kind=kind,
+                heading=column.get("heading") or f"{rows_kind.plural} by {kind.singular.lower()}",
+                caption=column.get("caption")
+                or f"{reaching[:1].upper()}{reaching[1:]} reaching each "
+                f"{rows_kind.singular.lower()}, for each {kind.singular.lower()}",
+                note=column.get("note", ""),
+                corner=kind.singular if turned else rows_kind.singular,
+                rows_first=not turned,
+                rows=entities if turned else rows,
+                columns=rows if turned else entities,
+                cells=found,
+                numbered_by=order.name if order is not None and order.type == "integer" else None,
             )
         )
-    return Coverage(shown)
+    intro = declared.get("intro") or (
+        f"Which {reaching} reach each {rows_kind.singular.lower()}, for each "
+        + " and each ".join(t.kind.singular.lower() for t in made)
+        + ". Each cell counts them: open a count to see what it is made of. A gap is a cell "
+        "that nothing reaches."
+    )
+    return Coverage(declared.get("title") or "Coverage", intro.rstrip("\n"), made)
+
+
+def flow_number(entity: Entity, position: int) -> object:
+    """The number of a step of a flow: its integer `order_by` field (a stage's `order`), or
+    else its position in the flow."""
+    order = entity.kind.spec.field(entity.kind.spec.order_by)
+    if order is not None and order.type == "integer":
+        return getattr(entity.data, order.name)
+    return position
+
+
+def kinds_named_in(kinds: Iterable[Kind], names: Iterable[str]) -> list[Kind]:
+    """The kinds of those names, in the order the names come."""
+    by_name = {kind.name: kind for kind in kinds}
+    return [by_name[name] for name in names if name in by_name]
 
 
 def _site_pages(playbook: Playbook) -> dict[str, tuple[Kind, Mapping[str, Any]]]:

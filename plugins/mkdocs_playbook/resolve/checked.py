@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..diagnostics import Diagnostic, sorted_diagnostics
 from ..entities import Playbook
+from ..kinds.registry import KindRegistry
 from ..load.loader import LoadCache, SitePaths, load_playbook
 from .refs import Links, resolve_refs
 
@@ -34,6 +35,7 @@ def check_playbook(
     cache: LoadCache | None = None,
     site: SitePaths | None = None,
     root_dir: Path | None = None,
+    builtins: KindRegistry | None = None,
 ) -> Checked:
     """Load and validate every file, then resolve every ref and gather the backlinks."""
     result = load_playbook(
@@ -43,6 +45,7 @@ def check_playbook(
         cache=cache,
         site=site,
         root_dir=root_dir,
+        builtins=builtins,
     )
     links, ref_diagnostics = resolve_refs(result.playbook)
     return Checked(result.playbook, links, sorted_diagnostics(result.diagnostics + ref_diagnostics))

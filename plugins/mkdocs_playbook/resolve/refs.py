@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 import weakref
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, get_args
 
@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from .. import reads
-from ..diagnostics import Diagnostic, Severity, did_you_mean
+from ..diagnostics import Diagnostic, Severity, did_you_mean, with_article
 from ..entities import Entity, Playbook, kind_index_path
 from ..kinds.models import Kind
 from ..kinds.registry import builtin_kinds
@@ -82,7 +82,9 @@ def _parse_ref(ref: str, fixed_kind: str | None, kinds: frozenset[str]) -> Targe
     if kind_name not in kinds:
         raise RefError(f"'{kind_name}' in '{ref}' is not a kind{_suggest_kind(kind_name, kinds)}")
     if fixed_kind is not None and kind_name != fixed_kind:
-        raise RefError(f"'{ref}' is a {kind_name}, but this field takes a {fixed_kind}")
+        raise RefError(
+            f"'{ref}' is {with_article(kind_name)}, but this field takes {with_article(fixed_kind)}"
+        )
     if not _ID_RE.match(ident):
         raise RefError(
             f"'{ident}' in '{ref}' is not an id: ids are lowercase letters, digits and hyphens"
@@ -286,6 +288,8 @@ def resolve_refs(playbook: Playbook) -> tuple[Links, list[Diagnostic]]:
     links = Links()
     diagnostics: list[Diagnostic] = []
     names = playbook.kinds.names
+    left_out = playbook.kinds.left_out
+    referring: dict[str, set[str]] = {name: set() for name in left_out}
     for entity in playbook:
         itself = target_of(entity)
         for ref in field_refs(entity):
@@ -294,6 +298,10 @@ def resolve_refs(playbook: Playbook) -> tuple[Links, list[Diagnostic]]:
             target = _resolved(playbook, ref.value, ref.kind)
             if target is not None and target != itself:
                 links.add(target, ref.relation, entity)
+                continue
+            kind_left_out = _kind_left_out(ref.value, ref.kind, left_out)
+            if kind_left_out is not None:
+                referring[kind_left_out].add(entity.path)
                 continue
             position = entity.position_of(ref.path)
             target = _check(
@@ -317,6 +325,10 @@ def resolve_refs(playbook: Playbook) -> tuple[Links, list[Diagnostic]]:
                 )
         for path, text, links_in_text in _scan(entity).markdown:
             for link in links_in_text:
+                kind_left_out = _inline_kind_left_out(link.target, left_out)
+                if kind_left_out is not None:
+                    referring[kind_left_out].add(entity.path)
+                    continue
                 try:
                     target = inline_ref(link.target, names)
                 except RefError as error:
@@ -345,7 +357,37 @@ def resolve_refs(playbook: Playbook) -> tuple[Links, list[Diagnostic]]:
                         format_field_path(path),
                         diagnostics,
                     )
+    diagnostics += [
+        left_out_problem(name, left_out[name], sorted(referring[name])) for name in left_out
+    ]
     return links, diagnostics
+
+
+def left_out_problem(name: str, kind_file: str, referring: list[str]) -> Diagnostic:
+    """The line that says a kind file's kind is not in the build, after that file's own
+    problems, naming each file that refers to the kind."""
+    message = f"the kind '{name}' is left out of the build until the problems above are fixed"
+    if referring:
+        message += "; refs to it are not checked until then, in " + ", ".join(referring)
+    return Diagnostic(kind_file, 1, 1, "kind", message, rank=1)
+
+
+def _kind_left_out(value: str, fixed_kind: str | None, left_out: Mapping[str, str]) -> str | None:
+    """The kind left out of the build that a ref names, if it names one."""
+    if not left_out:
+        return None
+    kind_name, sep, ident = value.partition(":")
+    if not sep:
+        kind_name = fixed_kind or ""
+    elif kind_name == WHOLE_KIND:
+        kind_name = ident
+    return kind_name if kind_name in left_out else None
+
+
+def _inline_kind_left_out(target: str, left_out: Mapping[str, str]) -> str | None:
+    """The kind left out of the build that a Markdown link's ref names, if it names one."""
+    match = _INLINE_REF_RE.match(target) if left_out else None
+    return _kind_left_out(target, None, left_out) if match else None
 
 
 def _resolved(playbook: Playbook, value: str, fixed_kind: str | None) -> Target | None:
@@ -362,6 +404,8 @@ def check_page_refs(playbook: Playbook, text: str, path: str) -> list[Diagnostic
     diagnostics: list[Diagnostic] = []
     for link in find_links(text):
         position = Position(line_of(text, link.offset) + 1, 1)
+        if _inline_kind_left_out(link.target, playbook.kinds.left_out) is not None:
+            continue  # the kind file's problems are reported
         try:
             target = inline_ref(link.target, playbook.kinds.names)
         except RefError as error:
