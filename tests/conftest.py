@@ -160,6 +160,29 @@ def run_mkdocs(
     )
 
 
+def build_fixture_site(tmp_path_factory: pytest.TempPathFactory, fixture: Path) -> Path:
+    """A copy of a fixture project under the test config, built with --strict: its site."""
+    root = tmp_path_factory.mktemp(fixture.name)
+    shutil.copytree(fixture, root, dirs_exist_ok=True)
+    (root / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
+    result = run_mkdocs(root, "build", "--strict")
+    assert result.returncode == 0, result.stderr
+    return root / "site"
+
+
+def fixture_renderer(fixture: Path) -> Any:
+    """The renderer of a fixture project's playbook, which must load and resolve cleanly."""
+    from mkdocs_playbook.load.loader import load_playbook
+    from mkdocs_playbook.render.pages import Renderer
+    from mkdocs_playbook.resolve.refs import resolve_refs
+
+    result = load_playbook(fixture / "playbooks", project_dir=fixture)
+    assert result.diagnostics == []
+    links, problems = resolve_refs(result.playbook)
+    assert problems == []
+    return Renderer(result.playbook, links)
+
+
 @pytest.fixture(scope="session")
 def everything_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The fixture playbook as `project(fixture=EVERYTHING)` makes it, built once a session

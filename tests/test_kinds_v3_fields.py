@@ -18,7 +18,7 @@ from mkdocs_playbook.load.loader import load_playbook
 from mkdocs_playbook.render.pages import Renderer
 from mkdocs_playbook.resolve.refs import resolve_refs
 
-from .conftest import FIXTURES, MKDOCS_YML, run_mkdocs, write
+from .conftest import FIXTURES, build_fixture_site, fixture_renderer, run_mkdocs, write
 
 INCIDENTS = FIXTURES / "incident-response"
 GOLDEN = Path(__file__).parent / "golden" / "own-kinds"
@@ -28,21 +28,12 @@ UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An incident-response playbook of the team's own kinds, built with --strict."""
-    root = tmp_path_factory.mktemp("incidents")
-    shutil.copytree(INCIDENTS, root, dirs_exist_ok=True)
-    (root / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
-    result = run_mkdocs(root, "build", "--strict")
-    assert result.returncode == 0, result.stderr
-    return root / "site"
+    return build_fixture_site(tmp_path_factory, INCIDENTS)
 
 
 @pytest.fixture(scope="module")
 def renderer() -> Renderer:
-    result = load_playbook(INCIDENTS / "playbooks", project_dir=INCIDENTS)
-    assert result.diagnostics == []
-    links, problems = resolve_refs(result.playbook)
-    assert problems == []
-    return Renderer(result.playbook, links)
+    return fixture_renderer(INCIDENTS)
 
 
 def page(site: Path, path: str) -> str:

@@ -23,9 +23,16 @@ from mkdocs_playbook.options import DEFAULTS, PlaybookOptions
 from mkdocs_playbook.pipeline import Pipeline, reserved_paths
 from mkdocs_playbook.plan import reserved_names
 from mkdocs_playbook.render.pages import Renderer
-from mkdocs_playbook.resolve.refs import resolve_refs
 
-from .conftest import EVERYTHING, FIXTURES, MKDOCS_YML, run_mkdocs, write
+from .conftest import (
+    EVERYTHING,
+    FIXTURES,
+    MKDOCS_YML,
+    build_fixture_site,
+    fixture_renderer,
+    run_mkdocs,
+    write,
+)
 
 OWN_KINDS = FIXTURES / "own-kinds"
 GOLDEN = Path(__file__).parent / "golden" / "own-kinds"
@@ -35,21 +42,12 @@ UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The fixture with two new kinds and an extended play, built with --strict."""
-    root = tmp_path_factory.mktemp("own-kinds")
-    shutil.copytree(OWN_KINDS, root, dirs_exist_ok=True)
-    (root / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
-    result = run_mkdocs(root, "build", "--strict")
-    assert result.returncode == 0, result.stderr
-    return root / "site"
+    return build_fixture_site(tmp_path_factory, OWN_KINDS)
 
 
 @pytest.fixture(scope="module")
 def renderer() -> Renderer:
-    result = load_playbook(OWN_KINDS / "playbooks", project_dir=OWN_KINDS)
-    assert result.diagnostics == []
-    links, problems = resolve_refs(result.playbook)
-    assert problems == []
-    return Renderer(result.playbook, links)
+    return fixture_renderer(OWN_KINDS)
 
 
 def page(site: Path, path: str) -> str:
