@@ -313,6 +313,18 @@ def test_plays_index_is_grouped_by_stage_in_flow_order(renderer: Renderer) -> No
     assert markdown.count('class="playbook-filter"') == 1
 
 
+def test_the_stages_index_links_each_stage_once_in_its_flow(renderer: Renderer) -> None:
+    markdown = renderer.render_kind_index(KIND_BY_NAME["stage"])
+    for stage in ("scoping", "delivery", "review"):
+        assert markdown.count(f"]({stage}.md") + markdown.count(f'"{stage}/"') == 1, stage
+    # One numbered column of cards, in the flow's order, each with its summary.
+    assert markdown.count('<ol class="playbook-flow playbook-flow--cards" markdown>') == 1
+    assert markdown.count("## ") == 1
+    steps = re.findall(r"\*\*(\d)\. \[([^\]]+)\]", markdown)
+    assert steps == [("1", "Scoping"), ("2", "Delivery"), ("3", "Review")]
+    assert "Run the campaign on the chosen channels" in markdown
+
+
 def test_a_tag_every_entity_of_a_kind_carries_is_no_filter(tmp_path: Path) -> None:
     common = "summary: S.\nbarriers: [B]\nmotivators: [M]\n"
     write(

@@ -189,7 +189,11 @@ def kind_file_schema(base_url: str | None = None) -> dict[str, Any]:
         "group_by": {**text, "description": "A ref field whose target heads groups of cards."},
         "card": {**names, "description": "Fields an index card shows, besides its summary."},
         "facets": {**names, "description": "Fields the index filters by, one row each."},
-        "flow": {**boolean, "description": "Its pages draw the whole flow, in order."},
+        "flow": {
+            **boolean,
+            "description": "Its pages draw the whole flow, in order; its index lists the cards "
+            "as the flow.",
+        },
         "compares": {**text, "description": "The refs field that holds what it compares."},
         "example": {
             "type": "object",
