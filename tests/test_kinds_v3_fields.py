@@ -244,6 +244,37 @@ def test_an_enum_label_heads_its_group_as_text(tmp_path: Path) -> None:
     assert headings == [r"### &lt;b&gt;Up&lt;/b&gt; \{: \#x \} \#\#"]
 
 
+def test_a_grouped_flow_numbers_its_steps_through_the_whole_kind(tmp_path: Path) -> None:
+    write(
+        tmp_path / "playbooks",
+        {
+            "phases/_kind.yaml": """\
+                name: phase
+                flow: true
+                order_by: step
+                group_by: part
+                fields:
+                  step: {type: integer, required: true}
+                  part: {type: enum, values: {prep: Before, run: During}}
+                """,
+            "phases/a.yaml": "title: Plan\nsummary: S.\nstep: 1\npart: prep\n",
+            "phases/b.yaml": "title: Book\nsummary: S.\nstep: 2\npart: prep\n",
+            "phases/c.yaml": "title: Go\nsummary: S.\nstep: 3\npart: run\n",
+        },
+    )
+    renderer = fixture_renderer(tmp_path)
+    markdown = renderer.render_kind_index(renderer.playbook.kinds.by_name["phase"])
+    shown = re.findall(r"^### (\w+)|\*\*(\d)\. \[(\w+)\]", markdown, re.M)
+    assert shown == [
+        ("Before", "", ""),
+        ("", "1", "Plan"),
+        ("", "2", "Book"),
+        ("During", "", ""),
+        ("", "3", "Go"),
+    ]
+    assert markdown.count('<ol class="playbook-flow playbook-flow--cards" markdown>') == 2
+
+
 # -- order ---------------------------------------------------------------------------------------
 
 POSTS_KIND = """\
