@@ -227,6 +227,26 @@ def test_an_own_kind_may_declare_a_health_check_flow_compares_and_an_example(
     assert (code, output.splitlines()[-1]) == (0, "Checked 10 entities and 1 page: no problems.")
 
 
+def test_an_own_flow_kind_s_index_is_its_flow_each_step_a_card_linked_once() -> None:
+    result = load_playbook(
+        INCIDENT_RESPONSE / "playbooks",
+        project_dir=INCIDENT_RESPONSE,
+        builtins=selected_builtin_kinds("none"),
+    )
+    links, _ = resolve_refs(result.playbook)
+    renderer = Renderer(result.playbook, links)
+    markdown = renderer.render_kind_index(result.playbook.kinds.by_name["severity"])
+    assert [line for line in markdown.splitlines() if line.startswith("## ")] == ["## The flow"]
+    # Numbered by the kind's `order_by` (rank), in order, each with its summary.
+    assert re.findall(r"\*\*(\d)\. \[(SEV\d)\]\((sev\d)\.md", markdown) == [
+        ("1", "SEV1", "sev1"),
+        ("2", "SEV2", "sev2"),
+    ]
+    for severity in ("sev1", "sev2"):
+        assert markdown.count(f"]({severity}.md") + markdown.count(f'"{severity}/"') == 1
+    assert "A critical service is down for everyone." in markdown
+
+
 def test_the_keys_of_the_packaged_kinds_are_checked_in_an_own_kind_file(tmp_path: Path) -> None:
     code, output = kinds_of(
         tmp_path,

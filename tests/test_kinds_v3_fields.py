@@ -187,6 +187,94 @@ def test_a_runbook_index_matches_its_golden_markdown(renderer: Renderer) -> None
     assert path.read_text(encoding="utf-8") == markdown, f"{path.name} differs (UPDATE_GOLDEN=1)"
 
 
+def test_a_runbook_index_grouped_by_its_enum_matches_its_golden_markdown(tmp_path: Path) -> None:
+    # `group_by` an enum: each value's label heads its cards, in the enum's order (not the
+    # cards' A to Z), and the runbooks without a severity come last under a heading of their
+    # own. Filtering still covers every card, in one form above the groups.
+    root = tmp_path / "incidents"
+    shutil.copytree(INCIDENTS, root)
+    kind_file = root / "playbooks/runbooks/_kind.yaml"
+    kind_text = kind_file.read_text(encoding="utf-8")
+    optional = kind_text.replace("    required: true\n    description:", "    description:")
+    assert optional != kind_text
+    kind_file.write_text(optional + "group_by: severity\n", encoding="utf-8")
+    write(
+        root / "playbooks/runbooks",
+        {
+            "answer-the-pager.yaml": """\
+                title: Answer the pager
+                summary: Say you are on it within five minutes.
+                severity: sev3
+                steps: [{action: Acknowledge the page.}]
+                """,
+            "check-the-backups.yaml": """\
+                title: Check the backups
+                summary: Make sure last night's backup ran.
+                steps: [{action: Open the backup report.}]
+                """,
+        },
+    )
+    renderer = fixture_renderer(root)
+    markdown = renderer.render_kind_index(renderer.playbook.kinds.by_name["runbook"])
+    headings = [line for line in markdown.splitlines() if line.startswith("### ")]
+    assert headings == ["### Critical", "### Minor", "### Other runbooks"]
+    assert markdown.count('<div class="playbook-group" markdown>') == 3
+    path = GOLDEN / "runbook-index-by-severity.md"
+    if UPDATE:
+        path.write_text(markdown, encoding="utf-8")
+    assert path.read_text(encoding="utf-8") == markdown, f"{path.name} differs (UPDATE_GOLDEN=1)"
+
+
+def test_an_enum_label_heads_its_group_as_text(tmp_path: Path) -> None:
+    write(
+        tmp_path / "playbooks",
+        {
+            "notes/_kind.yaml": """\
+                name: note
+                group_by: mood
+                fields:
+                  mood: {type: enum, values: {up: "<b>Up</b> {: #x } ##", down: Down}}
+                """,
+            "notes/a.yaml": "title: A\nsummary: S.\nmood: up\n",
+        },
+    )
+    renderer = fixture_renderer(tmp_path)
+    markdown = renderer.render_kind_index(renderer.playbook.kinds.by_name["note"])
+    headings = [line for line in markdown.splitlines() if line.startswith("### ")]
+    assert headings == [r"### &lt;b&gt;Up&lt;/b&gt; \{: \#x \} \#\#"]
+
+
+def test_a_grouped_flow_numbers_its_steps_through_the_whole_kind(tmp_path: Path) -> None:
+    write(
+        tmp_path / "playbooks",
+        {
+            "phases/_kind.yaml": """\
+                name: phase
+                flow: true
+                order_by: step
+                group_by: part
+                fields:
+                  step: {type: integer, required: true}
+                  part: {type: enum, values: {prep: Before, run: During}}
+                """,
+            "phases/a.yaml": "title: Plan\nsummary: S.\nstep: 1\npart: prep\n",
+            "phases/b.yaml": "title: Book\nsummary: S.\nstep: 2\npart: prep\n",
+            "phases/c.yaml": "title: Go\nsummary: S.\nstep: 3\npart: run\n",
+        },
+    )
+    renderer = fixture_renderer(tmp_path)
+    markdown = renderer.render_kind_index(renderer.playbook.kinds.by_name["phase"])
+    shown = re.findall(r"^### (\w+)|\*\*(\d)\. \[(\w+)\]", markdown, re.M)
+    assert shown == [
+        ("Before", "", ""),
+        ("", "1", "Plan"),
+        ("", "2", "Book"),
+        ("During", "", ""),
+        ("", "3", "Go"),
+    ]
+    assert markdown.count('<ol class="playbook-flow playbook-flow--cards" markdown>') == 2
+
+
 # -- order ---------------------------------------------------------------------------------------
 
 POSTS_KIND = """\

@@ -276,9 +276,31 @@ KIND_FILE_ERRORS = [
     pytest.param(
         "objectives",
         "name: objective\ngroup_by: owner\nfields:\n  owner: {type: text}\n",
-        "playbooks/objectives/_kind.yaml:2:11: group_by: 'owner' is not a ref to one kind; "
-        "group by a field such as stage",
+        "playbooks/objectives/_kind.yaml:2:11: group_by: 'owner' is a text field; group by a "
+        "field of type enum, or of type ref with a kind",
         id="group-by-not-a-ref",
+    ),
+    pytest.param(
+        "objectives",
+        "name: objective\ngroup_by: owners\nfields:\n  owners: {type: refs, kind: persona}\n",
+        "playbooks/objectives/_kind.yaml:2:11: group_by: 'owners' is a refs field; group by a "
+        "field of type enum, or of type ref with a kind",
+        id="group-by-refs",
+    ),
+    pytest.param(
+        "objectives",
+        "name: objective\ngroup_by: about\nfields:\n  about: {type: ref}\n",
+        "playbooks/objectives/_kind.yaml:2:11: group_by: 'about' is a ref field to any kind; "
+        "group by a field of type enum, or of type ref with a kind",
+        id="group-by-ref-to-any-kind",
+    ),
+    pytest.param(
+        "objectives",
+        "name: objective\ngroup_by: areas\nfields:\n"
+        "  areas: {type: list, item: {type: enum, values: [a, b]}}\n",
+        "playbooks/objectives/_kind.yaml:2:11: group_by: 'areas' is a list field; group by a "
+        "field of type enum, or of type ref with a kind",
+        id="group-by-list-of-enums",
     ),
     pytest.param(
         "objectives",

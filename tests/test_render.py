@@ -60,7 +60,7 @@ def test_entity_page_matches_its_golden_markdown(renderer: Renderer, kind: str, 
     check_golden(f"{kind}.md", renderer.render_entity_page(entity))
 
 
-@pytest.mark.parametrize("kind", ["stage", "strategy", "play"])
+@pytest.mark.parametrize("kind", ["stage", "strategy", "play", "metric"])
 def test_kind_index_matches_its_golden_markdown(renderer: Renderer, kind: str) -> None:
     check_golden(f"{kind}-index.md", renderer.render_kind_index(KIND_BY_NAME[kind]))
 
@@ -311,6 +311,30 @@ def test_plays_index_is_grouped_by_stage_in_flow_order(renderer: Renderer) -> No
     # The fixture's stages run scoping, delivery, review; plays sit under their own stage.
     assert [h.split("[", 1)[1].split("]", 1)[0] for h in headings] == ["Scoping", "Delivery"]
     assert markdown.count('class="playbook-filter"') == 1
+
+
+def test_metrics_index_is_grouped_by_category_in_the_enum_order(renderer: Renderer) -> None:
+    markdown = renderer.render_kind_index(KIND_BY_NAME["metric"])
+    headings = [line for line in markdown.splitlines() if line.startswith("### ")]
+    # The categories run as the kind lists them (not A to Z), each over its own metrics.
+    assert headings == ["### engagement", "### conversion", "### behaviour"]
+    groups = markdown.split("### ")[1:]
+    assert "[Newsletter opens]" in groups[0]
+    assert "[Library card sign ups]" in groups[1]
+    assert "[Books borrowed]" in groups[2]
+    assert markdown.count('class="playbook-filter"') == 1
+
+
+def test_the_stages_index_links_each_stage_once_in_its_flow(renderer: Renderer) -> None:
+    markdown = renderer.render_kind_index(KIND_BY_NAME["stage"])
+    for stage in ("scoping", "delivery", "review"):
+        assert markdown.count(f"]({stage}.md") + markdown.count(f'"{stage}/"') == 1, stage
+    # One numbered column of cards, in the flow's order, each with its summary.
+    assert markdown.count('<ol class="playbook-flow playbook-flow--cards" markdown>') == 1
+    assert markdown.count("## ") == 1
+    steps = re.findall(r"\*\*(\d)\. \[([^\]]+)\]", markdown)
+    assert steps == [("1", "Scoping"), ("2", "Delivery"), ("3", "Review")]
+    assert "Run the campaign on the chosen channels" in markdown
 
 
 def test_a_tag_every_entity_of_a_kind_carries_is_no_filter(tmp_path: Path) -> None:

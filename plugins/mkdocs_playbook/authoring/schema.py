@@ -186,10 +186,18 @@ def kind_file_schema(base_url: str | None = None) -> dict[str, Any]:
         },
         "unique": {**names, "description": "Fields no two entities of the kind share a value of."},
         "template": {"type": "string", "pattern": r"^[A-Za-z0-9_.-]+\.md\.jinja$"},
-        "group_by": {**text, "description": "A ref field whose target heads groups of cards."},
+        "group_by": {
+            **text,
+            "description": "An enum field, or a ref field with a kind, that groups the index "
+            "cards: under each value's label or each target, in the field's order.",
+        },
         "card": {**names, "description": "Fields an index card shows, besides its summary."},
         "facets": {**names, "description": "Fields the index filters by, one row each."},
-        "flow": {**boolean, "description": "Its pages draw the whole flow, in order."},
+        "flow": {
+            **boolean,
+            "description": "Its pages draw the whole flow, in order; its index lists the cards "
+            "as the flow.",
+        },
         "compares": {**text, "description": "The refs field that holds what it compares."},
         "example": {
             "type": "object",

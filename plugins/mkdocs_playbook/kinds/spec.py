@@ -779,10 +779,12 @@ def _group_by(
     check: _Checker, data: Mapping[str, Any], fields: Mapping[str, FieldSpec]
 ) -> str | None:
     field = _field_named(check, data, "group_by", fields)
-    if field is not None and (field.type != "ref" or field.kind is None):
+    if field is not None and field.type != "enum" and (field.type != "ref" or not field.kind):
+        of_any_kind = " to any kind" if field.type == "ref" else ""
         check.at_value(
             ("group_by",),
-            f"'{field.name}' is not a ref to one kind; group by a field such as stage",
+            f"'{field.name}' is {with_article(field.type)} field{of_any_kind}; group by a "
+            "field of type enum, or of type ref with a kind",
         )
         return None
     return field.name if field else None

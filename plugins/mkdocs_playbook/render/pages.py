@@ -447,21 +447,34 @@ class Renderer:
         """The kind whose pages draw the whole flow (`flow: true` in its kind file), if any."""
         return next((k for k in self.playbook.kinds if k.spec.flow), None)
 
-    def index_groups(self, kind: Kind) -> list[tuple[Entity | None, list[Entity]]]:
-        """A kind's entities grouped by the target of its `group_by` field, in the target
-        kind's order, those without one last; one group of all when the kind has none."""
+    def index_groups(self, kind: Kind) -> list[tuple[Entity | str | None, list[Entity]]]:
+        """A kind's entities grouped by its `group_by` field, those without a value last;
+        one group of all when the kind has none. Each group is headed by the target of a
+        ref (in the target kind's order) or by an enum value's label (in the enum's)."""
         entities = self.playbook.of_kind(kind)
         field = kind.spec.field(kind.spec.group_by) if kind.spec.group_by else None
         if field is None:
             return [(None, entities)]
+        if field.type == "enum":
+            by_value: dict[str | None, list[Entity]] = {}
+            for entity in entities:
+                value = getattr(entity.data, field.name, None)
+                by_value.setdefault(value if value in field.values else None, []).append(entity)
+            ordered: list[tuple[Entity | str | None, list[Entity]]] = [
+                (field.label_of(value), by_value[value])
+                for value in field.values
+                if value in by_value
+            ]
+            return ordered + ([(None, by_value[None])] if None in by_value else [])
         groups: dict[Entity | None, list[Entity]] = {}
         for entity in entities:
             value = getattr(entity.data, field.name, None)
             target = self.lookup(value, field.kind) if value else None
             groups.setdefault(target if isinstance(target, Entity) else None, []).append(entity)
         heads = self.playbook.of_kind(self.playbook.kinds.by_name[field.kind or ""])
-        ordered = [(head, groups[head]) for head in heads if head in groups]
-        return ordered + ([(None, groups[None])] if None in groups else [])
+        return [(head, groups[head]) for head in heads if head in groups] + (
+            [(None, groups[None])] if None in groups else []
+        )
 
     def facet_values(self, entity: Entity) -> dict[str, list[str]]:
         """The values a card has for each facet of its kind: what the filter matches."""
