@@ -316,8 +316,8 @@ def test_plays_index_is_grouped_by_stage_in_flow_order(renderer: Renderer) -> No
 def test_metrics_index_is_grouped_by_category_in_the_enum_order(renderer: Renderer) -> None:
     markdown = renderer.render_kind_index(KIND_BY_NAME["metric"])
     headings = [line for line in markdown.splitlines() if line.startswith("### ")]
-    # The categories run as the kind lists them (not A to Z), each over its own metrics.
-    assert headings == ["### engagement", "### conversion", "### behaviour"]
+    # The categories run as the kind lists them (not A to Z), each under its label.
+    assert headings == ["### Engagement", "### Conversion", "### Behaviour"]
     groups = markdown.split("### ")[1:]
     assert "[Newsletter opens]" in groups[0]
     assert "[Library card sign ups]" in groups[1]
