@@ -439,7 +439,7 @@ CASES: list[Case] = [
         "a file outside any collection",
         {"playbooks/sally.yaml": PERSONA},
         "playbooks/sally.yaml:1:1: collection: files belong in a collection folder such as "
-        "personas/; move it there, or start its name with '_' to leave it out",
+        "disciplines/; move it there, or start its name with '_' to leave it out",
     ),
     Case(
         "Ids and files",
@@ -718,7 +718,7 @@ CASES: list[Case] = [
         "a bare id where the field takes any kind",
         {"playbooks/personas/sally.yaml": _persona("related: [research]\n")},
         "playbooks/personas/sally.yaml:5:11: related[0]: 'research' needs its kind here: "
-        "write it as kind:id, e.g. persona:research",
+        "write it as kind:id, e.g. stage:research",
     ),
     Case(
         "Refs",

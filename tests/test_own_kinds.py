@@ -277,7 +277,7 @@ KIND_FILE_ERRORS = [
         "objectives",
         "name: objective\ngroup_by: owner\nfields:\n  owner: {type: text}\n",
         "playbooks/objectives/_kind.yaml:2:11: group_by: 'owner' is not a ref to one kind; "
-        "group by a field such as stage",
+        "group by a field such as {type: ref, kind: <kind>}",
         id="group-by-not-a-ref",
     ),
     pytest.param(

@@ -23,6 +23,7 @@ from .render.incremental import RenderCache
 from .render.pages import Renderer, declared_site_pages, entity_page_templates
 from .render.site_setup import SITE_ASSETS
 from .resolve.checked import Checked, check_playbook
+from .resolve.docs_pages import check_docs_pages
 
 __all__ = ["Checked", "NavSection", "Pipeline", "SitePlan", "SiteSettings"]
 
@@ -58,8 +59,10 @@ class Pipeline:
         """The last render's pages and what each read: with it, `render` renders again only
         the pages an edit touches."""
 
-    def check(self, *, display_dir: Path | None = None) -> Checked:
-        """Load and validate every file, then resolve every ref and gather the backlinks."""
+    def check(self, *, display_dir: Path | None = None, docs: bool = True) -> Checked:
+        """Load and validate every file, then resolve every ref and gather the backlinks;
+        with ``docs``, check the inline refs of the docs folder's pages too (a build reads
+        them after the pages are planned, and the health page shows what they find)."""
         checked = check_playbook(
             self.playbooks_dir,
             project_dir=display_dir or self.project_dir,
@@ -70,6 +73,12 @@ class Pipeline:
             root_dir=self.project_dir,
         )
         problems = self.option_problems()
+        if docs:
+            pages = check_docs_pages(
+                checked.playbook, self.docs_dir, self.project_dir, self.display
+            )
+            checked.docs_pages = pages.pages
+            problems += pages.diagnostics
         if problems:
             checked.diagnostics = sorted_diagnostics(checked.diagnostics + problems)
         return checked
@@ -147,6 +156,7 @@ class Pipeline:
                 guide=self.options.authoring_guide,
                 health=self.options.wants_health_page(site.serving),
                 edit_url=site.edit_url,
+                docs_dir=self.display(self.docs_dir),
             )
         )
         return renderer, pages

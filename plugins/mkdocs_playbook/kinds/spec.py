@@ -780,9 +780,15 @@ def _group_by(
 ) -> str | None:
     field = _field_named(check, data, "group_by", fields)
     if field is not None and (field.type != "ref" or field.kind is None):
+        fitting = [f.name for f in fields.values() if f.type == "ref" and f.kind is not None]
         check.at_value(
             ("group_by",),
-            f"'{field.name}' is not a ref to one kind; group by a field such as stage",
+            f"'{field.name}' is not a ref to one kind; "
+            + (
+                f"group by one of: {', '.join(fitting)}"
+                if fitting
+                else "group by a field such as {type: ref, kind: <kind>}"
+            ),
         )
         return None
     return field.name if field else None
