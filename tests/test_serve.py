@@ -123,3 +123,7 @@ def test_a_broken_ref_in_a_docs_page_shows_over_the_served_pages_until_fixed(
     page.write_text("# On call\n\nAsk [her](persona:busy-parent).\n", encoding="utf-8")
     wait_for(base, lambda status, body: status == 200 and "playbook-warnings" not in body)
     assert process.poll() is None
+
+    process.terminate()
+    output, _ = process.communicate(timeout=10)
+    assert "Traceback" not in output
