@@ -106,6 +106,8 @@ def test_a_playbook_without_builtin_kinds_shows_no_trace_of_them(tmp_path: Path)
     # `example`: the authoring guide shows the runbook's own example.
     guide = visible_text((site / "authoring-guide" / "index.html").read_text("utf-8"))
     assert "Example, playbooks/runbooks/restart-the-cache.yaml :" in guide
+    # Its messages are real ones, of mistakes in its own kinds' files.
+    assert "A field name is misspelt" in guide and "did you mean 'tags'?" in guide
     health = visible_text((site / "playbook-health" / "index.html").read_text("utf-8"))
     assert "Services without a runbook (1)" in health
     assert "DNS · playbooks/services/dns.yaml:1 : no runbook covers it" in health
