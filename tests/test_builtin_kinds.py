@@ -468,13 +468,18 @@ def test_a_build_shows_a_broken_docs_ref_on_the_health_page_and_says_it_once(
 
 def test_a_docs_ref_to_a_kind_left_out_is_an_error_naming_the_kinds(tmp_path: Path) -> None:
     root = copy_fixture(tmp_path)
-    write(root, {"docs/people.md": "# People\n\nAsk [Sally](persona:sally).\n"})
+    write(
+        root,
+        {"docs/people.md": "# People\n\nAsk [Sally](persona:sally).\n\nSee [](kind:persona).\n"},
+    )
     code, output = validate(root)
     assert code == 1
     assert output.splitlines() == [
         "docs/people.md:3:1: link: 'persona' in 'persona:sally' is not a kind; the kinds "
         "are: role, runbook, service, severity",
-        "Checked 9 entities and 2 pages: 1 error.",
+        "docs/people.md:5:1: link: 'kind:persona' names no kind; the kinds are: role, "
+        "runbook, service, severity",
+        "Checked 9 entities and 2 pages: 2 errors.",
     ]
 
 

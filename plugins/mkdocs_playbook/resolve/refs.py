@@ -80,7 +80,9 @@ def _parse_ref(ref: str, fixed_kind: str | None, kinds: frozenset[str]) -> Targe
         kind_name, ident = fixed_kind, ref
     if kind_name == WHOLE_KIND:
         if ident not in kinds:
-            raise RefError(f"'{ref}' names no kind{_suggest_kind(ident, kinds)}")
+            # A built-in kind the playbook leaves out is a kind it does not have.
+            error = NotAKind if ident in builtin_kinds().names else RefError
+            raise error(f"'{ref}' names no kind{_suggest_kind(ident, kinds)}")
         if fixed_kind is not None:
             raise RefError(f"'{ref}' is a whole kind; this field takes one {fixed_kind}")
         return Target(WHOLE_KIND, ident)
