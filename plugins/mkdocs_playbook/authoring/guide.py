@@ -233,7 +233,7 @@ def own_message_examples(kinds: KindRegistry) -> list[MessageExample]:
     if not isinstance(data, dict):
         return []
     name, ident = example.kind.name, example.id
-    near = ident[:-1] if len(ident) > 1 and ident[-2] != "-" else ident + "x"
+    near = ident[:-1] if (len(ident) > 1 and ident[-2] != "-") or len(ident) == 64 else ident + "x"
     plural = example.kind.plural.lower()
 
     def made(
