@@ -466,6 +466,17 @@ def test_a_build_shows_a_broken_docs_ref_on_the_health_page_and_says_it_once(
     assert "Refs in hand-written pages" not in health
 
 
+@pytest.mark.site
+def test_a_docs_page_that_mkdocs_leaves_out_has_its_refs_left_alone(tmp_path: Path) -> None:
+    root = copy_fixture(tmp_path)
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text("utf-8") + "exclude_docs: drafts/\n", encoding="utf-8")
+    write(root, {"docs/drafts/later.md": "# Later\n\nPage [the DBA](role:dbaa).\n"})
+    result = run_mkdocs(root, "build", "--strict")
+    assert result.returncode == 0, result.stderr
+    assert "dbaa" not in result.stderr
+
+
 def test_a_docs_ref_to_a_kind_left_out_is_an_error_naming_the_kinds(tmp_path: Path) -> None:
     root = copy_fixture(tmp_path)
     write(

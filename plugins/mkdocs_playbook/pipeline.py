@@ -58,6 +58,9 @@ class Pipeline:
         self.render_cache = render_cache
         """The last render's pages and what each read: with it, `render` renders again only
         the pages an edit touches."""
+        self.docs_excluded: Callable[[str], bool] | None = None
+        """Which docs pages (by docs path) the engine leaves out of the site, if it says:
+        their refs are not checked (MkDocs' `exclude_docs`)."""
 
     def check(self, *, display_dir: Path | None = None, docs: bool = True) -> Checked:
         """Load and validate every file, then resolve every ref and gather the backlinks;
@@ -75,7 +78,11 @@ class Pipeline:
         problems = self.option_problems()
         if docs:
             pages = check_docs_pages(
-                checked.playbook, self.docs_dir, self.project_dir, self.display
+                checked.playbook,
+                self.docs_dir,
+                self.project_dir,
+                self.display,
+                excluded=self.docs_excluded,
             )
             checked.docs_pages = pages.pages
             problems += pages.diagnostics

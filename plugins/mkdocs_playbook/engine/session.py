@@ -197,7 +197,14 @@ class Session:
         # What each page reads is worth noting where a later render can use it: under
         # serve, and with the build cache, which keeps it for the next build.
         keep = self.serving or self.stores.page_cache is not None
-        return project.pipeline(load_cache, render_cache if keep else None)
+        pipeline = project.pipeline(load_cache, render_cache if keep else None)
+        # The pages MkDocs leaves out are not checked: `exclude_docs`, and `draft_docs`
+        # but under serve, which shows the drafts.
+        left_out = [config.exclude_docs, None if self.serving else config.draft_docs]
+        specs = [spec for spec in left_out if spec is not None]
+        if specs:
+            pipeline.docs_excluded = lambda src_uri: any(s.match_file(src_uri) for s in specs)
+        return pipeline
 
     def site_settings(self, config: MkDocsConfig) -> SiteSettings:
         """What MkDocs' config says about the site that shapes the pages."""

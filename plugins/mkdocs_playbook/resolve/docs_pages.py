@@ -28,14 +28,22 @@ class DocsCheck:
 
 
 def check_docs_pages(
-    playbook: Playbook, docs_dir: Path, root: Path, display: Callable[[Path], str]
+    playbook: Playbook,
+    docs_dir: Path,
+    root: Path,
+    display: Callable[[Path], str],
+    *,
+    excluded: Callable[[str], bool] | None = None,
 ) -> DocsCheck:
-    """Check the inline refs of every Markdown page of ``docs_dir`` against the playbook.
+    """Check the inline refs of every Markdown page of ``docs_dir`` against the playbook,
+    but those the site leaves out (``excluded``, by docs path).
 
     A page whose links lead outside the project ``root`` is not read (the links are
     reported where the docs folder is judged); a page that cannot be read is an error."""
     found = DocsCheck()
-    for _, path, text in read_docs_pages(docs_dir, root):
+    for src_uri, path, text in read_docs_pages(docs_dir, root):
+        if excluded is not None and excluded(src_uri):
+            continue
         found.pages += 1
         shown = display(path)
         if isinstance(text, OSError | UnicodeDecodeError):
