@@ -35,6 +35,8 @@ class Case:
     warning: bool = False
     links: dict[str, str] = field(default_factory=dict)
     """Symlinks to create: link path → target (relative to the project)."""
+    builtin_kinds: tuple[str, ...] | None = None
+    """The packaged kinds the playbook has (the plugin's `builtin_kinds`); all by default."""
 
 
 def _persona(extra: str) -> str:
@@ -753,6 +755,14 @@ CASES: list[Case] = [
         {"docs/guide.md": "# Guide\n\nAsk [Sal](persona:sallly).\n"},
         "docs/guide.md:3:1: link: unknown persona 'sallly'; did you mean 'sally'?",
         warning=True,
+    ),
+    Case(
+        "Refs",
+        "an inline ref in a docs/ page to a packaged kind that `builtin_kinds` leaves out",
+        {"docs/guide.md": "# Guide\n\nRun [it](campaign:launch).\n"},
+        "docs/guide.md:3:1: link: 'campaign' in 'campaign:launch' is not a kind; the kinds "
+        "are: persona, strategy, stage, metric",
+        builtin_kinds=("persona", "strategy", "stage", "metric"),
     ),
     # -- rules -----------------------------------------------------------------------------------
     Case(
