@@ -35,6 +35,8 @@ class Case:
     warning: bool = False
     links: dict[str, str] = field(default_factory=dict)
     """Symlinks to create: link path → target (relative to the project)."""
+    builtin_kinds: tuple[str, ...] | None = None
+    """The packaged kinds the playbook has (the plugin's `builtin_kinds`); all by default."""
 
 
 def _persona(extra: str) -> str:
@@ -439,7 +441,7 @@ CASES: list[Case] = [
         "a file outside any collection",
         {"playbooks/sally.yaml": PERSONA},
         "playbooks/sally.yaml:1:1: collection: files belong in a collection folder such as "
-        "personas/; move it there, or start its name with '_' to leave it out",
+        "disciplines/; move it there, or start its name with '_' to leave it out",
     ),
     Case(
         "Ids and files",
@@ -718,7 +720,7 @@ CASES: list[Case] = [
         "a bare id where the field takes any kind",
         {"playbooks/personas/sally.yaml": _persona("related: [research]\n")},
         "playbooks/personas/sally.yaml:5:11: related[0]: 'research' needs its kind here: "
-        "write it as kind:id, e.g. persona:research",
+        "write it as kind:id, e.g. stage:research",
     ),
     Case(
         "Refs",
@@ -753,6 +755,14 @@ CASES: list[Case] = [
         {"docs/guide.md": "# Guide\n\nAsk [Sal](persona:sallly).\n"},
         "docs/guide.md:3:1: link: unknown persona 'sallly'; did you mean 'sally'?",
         warning=True,
+    ),
+    Case(
+        "Refs",
+        "an inline ref in a docs/ page to a packaged kind that `builtin_kinds` leaves out",
+        {"docs/guide.md": "# Guide\n\nRun [it](campaign:launch).\n"},
+        "docs/guide.md:3:1: link: 'campaign' in 'campaign:launch' is not a kind; the kinds "
+        "are: persona, strategy, stage, metric",
+        builtin_kinds=("persona", "strategy", "stage", "metric"),
     ),
     # -- rules -----------------------------------------------------------------------------------
     Case(

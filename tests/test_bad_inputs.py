@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -19,11 +20,15 @@ from .conftest import REPO
 DOCS_PAGE = REPO / "docs/bad-inputs.md"
 
 
-def diagnose(root: Path) -> list[Diagnostic]:
+def diagnose(root: Path, builtin_kinds: tuple[str, ...] | None = None) -> list[Diagnostic]:
     """Everything the plugin reports for a project, in the order it reports it."""
     # As a build loads it: against the paths and the page templates of the site.
-    site = Pipeline(DEFAULTS, project_dir=root, docs_dir=root / "docs", display=str).site_paths()
-    result = load_playbook(root / "playbooks", project_dir=root, site=site)
+    options = DEFAULTS if builtin_kinds is None else replace(DEFAULTS, builtin_kinds=builtin_kinds)
+    pipeline = Pipeline(options, project_dir=root, docs_dir=root / "docs", display=str)
+    site = pipeline.site_paths()
+    result = load_playbook(
+        root / "playbooks", project_dir=root, site=site, builtins=pipeline.builtins
+    )
     _, diagnostics = resolve_refs(result.playbook)
     found = result.diagnostics + diagnostics
     for page in sorted((root / "docs").glob("*.md")):
@@ -64,7 +69,7 @@ def test_bad_input_gives_its_exact_message(tmp_path: Path, case: Case) -> None:
     # A folder of its own, so that a case can put files next to the project.
     root = tmp_path / "project"
     materialise(root, case)
-    found = diagnose(root)
+    found = diagnose(root, case.builtin_kinds)
     messages = [str(d) for d in found]
     assert case.sees in messages
     match = next(d for d in found if str(d) == case.sees)

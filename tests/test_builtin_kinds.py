@@ -12,11 +12,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from mkdocs_playbook.authoring.guide import render_authoring_guide
 from mkdocs_playbook.cli import main
 from mkdocs_playbook.diagnostics import did_you_mean
 from mkdocs_playbook.kinds.registry import builtin_kinds, selected_builtin_kinds
 from mkdocs_playbook.load.loader import load_playbook
 from mkdocs_playbook.options import PlaybookOptions
+from mkdocs_playbook.pipeline import SiteSettings
+from mkdocs_playbook.project import find_project
 from mkdocs_playbook.render.pages import Renderer
 from mkdocs_playbook.resolve.refs import resolve_refs
 
@@ -103,6 +106,8 @@ def test_a_playbook_without_builtin_kinds_shows_no_trace_of_them(tmp_path: Path)
     # `example`: the authoring guide shows the runbook's own example.
     guide = visible_text((site / "authoring-guide" / "index.html").read_text("utf-8"))
     assert "Example, playbooks/runbooks/restart-the-cache.yaml :" in guide
+    # Its messages are real ones, of mistakes in its own kinds' files.
+    assert "A field name is misspelt" in guide and "did you mean 'tags'?" in guide
     health = visible_text((site / "playbook-health" / "index.html").read_text("utf-8"))
     assert "Services without a runbook (1)" in health
     assert "DNS · playbooks/services/dns.yaml:1 : no runbook covers it" in health
@@ -423,3 +428,213 @@ def test_a_coverage_page_shows_its_own_words_as_text_not_markup(tmp_path: Path) 
     assert "What *reaches* what." in page
     assert "## &lt;img src=x onerror=alert\\(1\\)&gt;\n" in page
     assert "<caption>&lt;i&gt;c&lt;/i&gt;</caption>" in page
+
+
+# -- refs in docs/, and messages in the playbook's own words ------------------------------
+
+
+def without_quotes(text: str) -> str:
+    """Text without what it quotes of the author's input ('persona:sally')."""
+    return re.sub(r"'[^'\n]*'", "''", text)
+
+
+def test_a_broken_ref_in_a_docs_page_is_on_the_health_page_in_its_own_section(
+    tmp_path: Path,
+) -> None:
+    root = copy_fixture(tmp_path)
+    write(root, {"docs/on-call.md": "# On call\n\nFirst page [the DBA](role:dbaa).\n"})
+    project = find_project(root)
+    pipeline = project.pipeline()
+    checked = pipeline.check()
+    assert [str(d) for d in checked.diagnostics] == [
+        "docs/on-call.md:3:1: link: unknown role 'dbaa'; did you mean 'dba'?"
+    ]
+    _, pages = pipeline.render(checked, SiteSettings())
+    health = pages["playbook-health.md"]
+    assert (
+        "## Refs in hand-written pages (1)\n\n"
+        "Inline refs in the pages of the docs folder that lead nowhere. Fix the ref, or "
+        "create the entity it names. A ref to a kind the playbook does not have stops "
+        "`mkdocs build`; an unknown entity stops `mkdocs build --strict`.\n\n"
+        "- `docs/on-call.md:3` · `link`: unknown role 'dbaa'; did you mean 'dba'?\n"
+    ) in health
+    assert "## Warnings" not in health
+    assert BUILTIN_WORDS.search(health) is None
+
+
+@pytest.mark.site
+def test_a_build_shows_a_broken_docs_ref_on_the_health_page_and_says_it_once(
+    tmp_path: Path,
+) -> None:
+    root = copy_fixture(tmp_path)
+    write(root, {"docs/on-call.md": "# On call\n\nFirst page [the DBA](role:dbaa).\n"})
+    result = run_mkdocs(root, "build")
+    assert result.returncode == 0, result.stderr
+    message = "docs/on-call.md:3:1: link: unknown role 'dbaa'; did you mean 'dba'?"
+    assert result.stderr.count(message) == 1, result.stderr
+    health = visible_text((root / "site/playbook-health/index.html").read_text("utf-8"))
+    assert "Refs in hand-written pages (1)" in health
+    assert "docs/on-call.md:3 · link : unknown role 'dbaa'; did you mean 'dba'?" in health
+    strict = run_mkdocs(root, "build", "--strict")
+    assert strict.returncode == 1
+    assert message in strict.stderr
+    # The build cache keys the plan by the docs pages too: the fix takes the section away.
+    write(root, {"docs/on-call.md": "# On call\n\nFirst page [the DBA](role:dba).\n"})
+    fixed = run_mkdocs(root, "build", "--strict")
+    assert fixed.returncode == 0, fixed.stderr
+    health = visible_text((root / "site/playbook-health/index.html").read_text("utf-8"))
+    assert "Refs in hand-written pages" not in health
+
+
+@pytest.mark.site
+def test_a_docs_page_that_mkdocs_leaves_out_has_its_refs_left_alone(tmp_path: Path) -> None:
+    root = copy_fixture(tmp_path)
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text("utf-8") + "exclude_docs: drafts/\n", encoding="utf-8")
+    write(root, {"docs/drafts/later.md": "# Later\n\nPage [the DBA](role:dbaa).\n"})
+    result = run_mkdocs(root, "build", "--strict")
+    assert result.returncode == 0, result.stderr
+    assert "dbaa" not in result.stderr
+
+
+def test_a_docs_ref_to_a_kind_left_out_is_an_error_naming_the_kinds(tmp_path: Path) -> None:
+    root = copy_fixture(tmp_path)
+    write(
+        root,
+        {"docs/people.md": "# People\n\nAsk [Sally](persona:sally).\n\nSee [](kind:persona).\n"},
+    )
+    code, output = validate(root)
+    assert code == 1
+    assert output.splitlines() == [
+        "docs/people.md:3:1: link: 'persona' in 'persona:sally' is not a kind; the kinds "
+        "are: role, runbook, service, severity",
+        "docs/people.md:5:1: link: 'kind:persona' names no kind; the kinds are: role, "
+        "runbook, service, severity",
+        "Checked 9 entities and 2 pages: 2 errors.",
+    ]
+
+
+def test_a_markdown_field_ref_to_a_kind_left_out_is_an_error(tmp_path: Path) -> None:
+    root = copy_fixture(tmp_path)
+    write(
+        root / "playbooks",
+        {
+            "roles/scribe.yaml": "title: Scribe\nsummary: s.\nduties: [Write]\n"
+            "body: |\n  Works with [Sally](persona:sally).\n"
+        },
+    )
+    code, output = validate(root)
+    assert code == 1
+    assert output.splitlines()[0] == (
+        "playbooks/roles/scribe.yaml:5:3: body: 'persona' in 'persona:sally' is not a kind; "
+        "the kinds are: role, runbook, service, severity"
+    )
+
+
+def test_every_message_of_a_playbook_without_builtin_kinds_is_in_its_own_words(
+    tmp_path: Path,
+) -> None:
+    root = copy_fixture(tmp_path)
+    write(
+        root,
+        {
+            "playbooks/stray.yaml": "title: Stray\nsummary: s.\n",
+            "playbooks/roles/scribe.yaml": "title: Scribe\nsummary: s.\nduties: [Write]\n"
+            "related: [dba]\n",
+            "playbooks/services/_kind.yaml": "name: service\ngroup_by: tier\nfields:\n"
+            "  tier: {type: text}\n",
+            "docs/people.md": "# People\n\nAsk [Sally](persona:sally), [all](kind:persona) "
+            "and [the DBA](role:dbaa).\n",
+        },
+    )
+    code, output = validate(root)
+    assert code == 1
+    lines = output.splitlines()
+    assert (
+        "playbooks/stray.yaml:1:1: collection: files belong in a collection folder such as "
+        "roles/; move it there, or start its name with '_' to leave it out"
+    ) in lines
+    assert (
+        "playbooks/roles/scribe.yaml:4:11: related[0]: 'dba' needs its kind here: write it "
+        "as kind:id, e.g. role:dba"
+    ) in lines
+    assert (
+        "playbooks/services/_kind.yaml:2:11: group_by: 'tier' is not a ref to one kind; "
+        "group by a field such as {type: ref, kind: <kind>}"
+    ) in lines
+    assert len(lines) >= 6, output
+    assert BUILTIN_WORDS.findall(without_quotes(output)) == []
+
+
+def test_the_guide_of_a_playbook_without_builtin_kinds_shows_messages_of_its_own_kinds(
+    tmp_path: Path,
+) -> None:
+    result = load_playbook(
+        INCIDENT_RESPONSE / "playbooks",
+        project_dir=INCIDENT_RESPONSE,
+        builtins=selected_builtin_kinds("none"),
+    )
+    guide = render_authoring_guide(result.playbook.kinds)
+    messages = guide[guide.index("## Messages you may meet") : guide.index("## Tools that help")]
+    assert "### A field name is misspelt" in messages
+    assert (
+        "playbooks/runbooks/restart-the-cache.yaml:9:1: tagz: unknown field 'tagz'; did you "
+        "mean 'tags'?"
+    ) in messages
+    assert "unknown runbook 'restart-the-cach'; did you mean 'restart-the-cache'?" in messages
+    assert "'runbooks' in 'runbooks:restart-the-cache' is not a kind; did you mean 'runbook'?" in (
+        messages
+    )
+    assert "### A required field is missing" in messages
+    assert BUILTIN_WORDS.findall(without_quotes(guide)) == []
+
+
+def health_of(tmp_path: Path, files: dict[str, str]) -> str:
+    root = tmp_path / "project"
+    write(
+        root,
+        {
+            "mkdocs.yml": "site_name: S\nplugins:\n  - playbook:\n"
+            "      builtin_kinds: [metric]\n      health_page: true\n",
+            "playbooks/metrics/reach.yaml": "title: Reach\nsummary: People reached.\n",
+            **files,
+        },
+    )
+    pipeline = find_project(root).pipeline()
+    checked = pipeline.check()
+    assert checked.diagnostics == []
+    _, pages = pipeline.render(checked, SiteSettings())
+    return pages["playbook-health.md"]
+
+
+def test_a_kept_kind_s_health_check_names_only_the_relations_that_remain(
+    tmp_path: Path,
+) -> None:
+    health = health_of(
+        tmp_path,
+        {
+            "playbooks/drills/_kind.yaml": "name: drill\nfields:\n"
+            "  measures: {type: refs, kind: metric}\n",
+            "playbooks/drills/fire.yaml": "title: Fire\nsummary: s.\n",
+        },
+    )
+    section = health[health.index("## Metrics nothing measures (1)") :]
+    assert section.startswith(
+        "## Metrics nothing measures (1)\n\n"
+        "Metrics that nothing names in the measures of a drill.\n\n"
+        "- [Reach]("
+    )
+    assert section.endswith(
+        " · `playbooks/metrics/reach.yaml:1`: nothing refers to it; name it in the measures "
+        "of a drill\n"
+    )
+    assert OTHER_THAN_METRIC.search(health) is None
+
+
+OTHER_THAN_METRIC = re.compile(r"objective|KPI|disciplin|strateg|campaign|\bplays?\b", re.I)
+
+
+def test_a_kept_kind_s_health_check_that_nothing_can_pass_is_left_out(tmp_path: Path) -> None:
+    health = health_of(tmp_path, {})
+    assert "Metrics nothing measures" not in health
+    assert OTHER_THAN_METRIC.search(health) is None

@@ -102,3 +102,28 @@ def test_bad_edit_shows_errors_and_good_edit_recovers(
     broken_at = output.index("expected text, got a list")
     assert "Rebuilt 0 changed playbook pages" in output[broken_at:], output[broken_at:]
     assert "Building documentation" not in output[broken_at:], output[broken_at:]
+
+
+def test_a_broken_ref_in_a_docs_page_shows_over_the_served_pages_until_fixed(
+    server: tuple[Path, str, subprocess.Popen[str]],
+) -> None:
+    root, base, process = server
+    wait_for(base, lambda status, body: status == 200)
+    page = root / "docs/on-call.md"
+    page.write_text("# On call\n\nAsk [her](persona:busy-parnet).\n", encoding="utf-8")
+    body = wait_for(base, lambda status, body: "playbook-warnings" in body)
+    assert (
+        "docs/on-call.md:3:1: link: unknown persona &#x27;busy-parnet&#x27;; did you mean "
+        "&#x27;busy-parent&#x27;?"
+    ) in body
+    assert "playbook-errors" not in body, "a warning does not stop the build"
+    status, body = fetch(base + "on-call/")
+    assert status == 200 and "playbook-warnings" in body
+
+    page.write_text("# On call\n\nAsk [her](persona:busy-parent).\n", encoding="utf-8")
+    wait_for(base, lambda status, body: status == 200 and "playbook-warnings" not in body)
+    assert process.poll() is None
+
+    process.terminate()
+    output, _ = process.communicate(timeout=10)
+    assert "Traceback" not in output

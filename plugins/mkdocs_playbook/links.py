@@ -1,13 +1,14 @@
 """Links that lead outside the project: nothing is read or written through them.
 
 A path is judged by where it leads with every link followed, so a linked folder, a linked
-file and a chain of links are all caught; links that stay inside the project work.
+file and a chain of links are all caught; links that stay inside the project work. The
+docs folder's pages are listed and read here too, none through a link that leads out.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from .diagnostics import Diagnostic
@@ -88,3 +89,38 @@ def _listing(folder: Path) -> list[os.DirEntry[str]]:
             return sorted(entries, key=lambda entry: entry.name)
     except OSError:
         return []
+
+
+def read_docs_pages(
+    docs_dir: Path, root: Path
+) -> Iterator[tuple[str, Path, str | OSError | UnicodeDecodeError]]:
+    """Every Markdown page of the docs folder that stays inside the project, with its docs
+    path and its text (or why it cannot be read)."""
+    real_root = containing_folder(docs_dir, root).resolve()
+    for src_uri, path in docs_pages(docs_dir):
+        if not path.resolve().is_relative_to(real_root):
+            continue  # reported as a link out: nothing is read through it
+        try:
+            text: str | OSError | UnicodeDecodeError = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as error:
+            text = error
+        yield src_uri, path, text
+
+
+def docs_pages(docs_dir: Path) -> Iterator[tuple[str, Path]]:
+    """Every Markdown page of the docs folder that MkDocs would build, with its docs path."""
+    for src_uri, path in docs_files(docs_dir):
+        if path.suffix == ".md":
+            yield src_uri, path
+
+
+def docs_files(docs_dir: Path) -> Iterator[tuple[str, Path]]:
+    """Every file of the docs folder that MkDocs would read, with its docs-relative path."""
+    if not docs_dir.is_dir():
+        return
+    for path in sorted(docs_dir.rglob("*")):
+        src_uri = path.relative_to(docs_dir).as_posix()
+        # MkDocs leaves out dot files and a top-level `templates/` folder by default.
+        hidden = any(part.startswith(".") for part in src_uri.split("/"))
+        if path.is_file() and not hidden and not src_uri.startswith("templates/"):
+            yield src_uri, path

@@ -23,6 +23,7 @@ from .render.incremental import RenderCache
 from .render.pages import Renderer, declared_site_pages, entity_page_templates
 from .render.site_setup import SITE_ASSETS
 from .resolve.checked import Checked, check_playbook
+from .resolve.docs_pages import check_docs_pages
 
 __all__ = ["Checked", "NavSection", "Pipeline", "SitePlan", "SiteSettings"]
 
@@ -57,9 +58,14 @@ class Pipeline:
         self.render_cache = render_cache
         """The last render's pages and what each read: with it, `render` renders again only
         the pages an edit touches."""
+        self.docs_excluded: Callable[[str], bool] | None = None
+        """Which docs pages (by docs path) the engine leaves out of the site, if it says:
+        their refs are not checked (MkDocs' `exclude_docs`)."""
 
-    def check(self, *, display_dir: Path | None = None) -> Checked:
-        """Load and validate every file, then resolve every ref and gather the backlinks."""
+    def check(self, *, display_dir: Path | None = None, docs: bool = True) -> Checked:
+        """Load and validate every file, then resolve every ref and gather the backlinks;
+        with ``docs``, check the inline refs of the docs folder's pages too (a build reads
+        them after the pages are planned, and the health page shows what they find)."""
         checked = check_playbook(
             self.playbooks_dir,
             project_dir=display_dir or self.project_dir,
@@ -70,6 +76,16 @@ class Pipeline:
             root_dir=self.project_dir,
         )
         problems = self.option_problems()
+        if docs:
+            pages = check_docs_pages(
+                checked.playbook,
+                self.docs_dir,
+                self.project_dir,
+                self.display,
+                excluded=self.docs_excluded,
+            )
+            checked.docs_pages = pages.pages
+            problems += pages.diagnostics
         if problems:
             checked.diagnostics = sorted_diagnostics(checked.diagnostics + problems)
         return checked
@@ -147,6 +163,7 @@ class Pipeline:
                 guide=self.options.authoring_guide,
                 health=self.options.wants_health_page(site.serving),
                 edit_url=site.edit_url,
+                docs_dir=self.display(self.docs_dir),
             )
         )
         return renderer, pages

@@ -36,14 +36,16 @@ def author_pages(
     guide: bool,
     health: bool,
     edit_url: EditUrl | None = None,
+    docs_dir: str | None = None,
 ) -> dict[str, str]:
-    """The author-facing files, by docs-relative path: Markdown pages and schema JSON."""
+    """The author-facing files, by docs-relative path: Markdown pages and schema JSON.
+    Problems in the pages of ``docs_dir`` (as messages show it) have their own section."""
     pages: dict[str, str] = {}
     if guide:
         pages[GUIDE_PAGE] = render_authoring_guide(playbook.kinds)
         pages.update(published_schemas(playbook.kinds, site_url, playbooks_dir))
     if health:
-        items = content_health(playbook, links, diagnostics)
+        items = content_health(playbook, links, diagnostics, docs_dir=docs_dir)
         pages[HEALTH_PAGE] = render_health_page(
             items, checks_in_order(playbook), page_path=HEALTH_PAGE, edit_url=edit_url
         )

@@ -39,6 +39,9 @@ class MessageExample:
     needs: tuple[str, ...] = ()
     """The kinds its files name besides their folders' (the guide of a playbook without
     them leaves the example out)."""
+    field: str | None = None
+    """The field the mistake is in, when only its messages are shown (the example of a
+    playbook's own kind may name entities that only its playbook has)."""
 
     def fits(self, kinds: KindRegistry) -> bool:
         """Whether a playbook of these kinds has every kind the example names."""
@@ -204,8 +207,10 @@ def _messages_section() -> str:
 
 
 def _some_messages_section(kinds: KindRegistry) -> str:
-    """The messages of the examples that name only kinds the playbook has."""
+    """The messages of the examples that name only kinds the playbook has; where none
+    does, of mistakes made in the playbook's own example."""
     fitting = [example for example in MESSAGE_EXAMPLES if example.fits(kinds)]
+    fitting = fitting or own_message_examples(kinds)
     parts = [
         "## Messages you may meet\n",
         "Each problem is one line: `file:line:column: field: message`. Errors stop the "
@@ -215,6 +220,58 @@ def _some_messages_section(kinds: KindRegistry) -> str:
     ]
     parts += [_message_example(example, kinds) for example in fitting]
     return "\n".join(parts)
+
+
+def own_message_examples(kinds: KindRegistry) -> list[MessageExample]:
+    """Mistakes made in the example entity of the playbook's first kind that gives one: a
+    misspelt field, a missing title, a ref to an id that does not exist and one to a kind
+    that does not."""
+    example = next(iter(examples(kinds)), None)
+    if example is None:
+        return []
+    data = yaml.safe_load(example.yaml)
+    if not isinstance(data, dict):
+        return []
+    name, ident = example.kind.name, example.id
+    near = ident[:-1] if (len(ident) > 1 and ident[-2] != "-") or len(ident) == 64 else ident + "x"
+    plural = example.kind.plural.lower()
+
+    def made(
+        title: str, explanation: str, changed: dict[str, object], field: str
+    ) -> MessageExample:
+        text = yaml.safe_dump(changed, sort_keys=False, allow_unicode=True, width=80)
+        return MessageExample(title, explanation, ((example.path, text),), field=field)
+
+    related = [r for r in data.get("related", ()) if isinstance(r, str)]
+    return [
+        made(
+            "A field name is misspelt",
+            "Only the fields of the kind are allowed; the message names the closest one.",
+            {**data, "tagz": ["first"]},
+            "tagz",
+        ),
+        made(
+            "A required field is missing",
+            f"Every kind needs `title`; {escape_text(plural)} need the fields their table "
+            "marks required.",
+            {key: value for key, value in data.items() if key != "title"},
+            "title",
+        ),
+        made(
+            "A ref names an id that does not exist",
+            "The message suggests the closest id of the kind. It is a warning: the build "
+            "goes on, but `--strict` stops on it.",
+            {**data, "related": [*related, f"{name}:{near}"]},
+            "related",
+        ),
+        made(
+            "A ref names a kind the playbook does not have",
+            "The kind in a ref is one of the playbook's kinds; the message names the closest "
+            "one, or lists them all.",
+            {**data, "related": [*related, f"{name}s:{ident}"]},
+            "related",
+        ),
+    ]
 
 
 def _own_refs_section(kinds: KindRegistry) -> str:
@@ -255,6 +312,9 @@ A ref names another entity, and the site turns it into a link.
 
 def _message_example(example: MessageExample, kinds: KindRegistry | None = None) -> str:
     diagnostics = run_message_example(example, kinds)
+    if example.field is not None:
+        field = example.field
+        diagnostics = [d for d in diagnostics if d.field.split("[", 1)[0] == field]
     files = "\n".join(
         f"`playbooks/{path}`:\n\n```yaml\n{text.rstrip()}\n```\n" for path, text in example.files
     )

@@ -48,7 +48,12 @@ class Serve:
         if compat.watch_file_events(server):
             log.debug("Watching for file changes with the system's file events")
         self.problems_served = compat.overlay_served_pages(
-            server, lambda page: with_error_overlay(page, self.shown_problems)
+            server,
+            lambda page: with_error_overlay(
+                page,
+                self.shown_problems,
+                [] if session.failure else session.docs_warnings,
+            ),
         )
 
         def builder(whole_build: Callable[..., None]) -> Callable[..., None]:
@@ -130,9 +135,13 @@ class Serve:
         )
 
 
-def with_error_overlay(output: str, failure: list[Diagnostic]) -> str:
+def with_error_overlay(
+    output: str, failure: list[Diagnostic], warnings: list[Diagnostic] | None = None
+) -> str:
+    """A page with the problems that stop the build over it, or, when none do, with the
+    warnings of the docs folder's pages in a panel at its foot, which leaves it readable."""
     if not failure:
-        return output
+        return _with_warnings(output, warnings) if warnings else output
     rows = "".join(f"<li><code>{html.escape(str(d))}</code></li>" for d in failure)
     overlay = (
         '<div id="playbook-errors" role="alert" style="position:fixed;inset:0;z-index:1000;'
@@ -147,3 +156,21 @@ def with_error_overlay(output: str, failure: list[Diagnostic]) -> str:
     if marker in output:
         return output.replace(marker, overlay + marker, 1)
     return output + overlay
+
+
+def _with_warnings(output: str, warnings: list[Diagnostic]) -> str:
+    rows = "".join(f"<li><code>{html.escape(str(d))}</code></li>" for d in warnings)
+    panel = (
+        '<div id="playbook-warnings" role="status" style="position:fixed;left:0;right:0;'
+        "bottom:0;z-index:1000;max-height:40vh;overflow:auto;background:rgba(20,20,20,.94);"
+        'color:#fff;padding:1rem 2rem;font:14px/1.5 monospace">'
+        f'<h1 style="color:#ffd180;font-size:1.1rem;margin:0">The docs pages have '
+        f"{count(warnings, 'broken ref')}</h1>"
+        f'<ul style="padding-left:1.2rem">{rows}</ul>'
+        "<p>The site is built; <code>mkdocs build --strict</code> stops on them. Fix each ref "
+        "(or create what it names) and save: this page reloads by itself.</p></div>"
+    )
+    marker = "</body>"
+    if marker in output:
+        return output.replace(marker, panel + marker, 1)
+    return output + panel

@@ -22,8 +22,9 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
+from ..cache import digest
 from ..diagnostics import Diagnostic
-from ..links import containing_folder, docs_links_out
+from ..links import containing_folder, docs_links_out, read_docs_pages
 from ..options import PlaybookOptions
 from ..plan import SitePlan, SiteSettings, clashes, site_settings
 from ..plan_cache import DocsPage, docs_key
@@ -61,6 +62,9 @@ class Session:
         """The cache key of this build's inputs, when the cache is on."""
         self.failure: list[Diagnostic] = []
         """The problems of this build, written over every page it makes (under serve)."""
+        self.docs_warnings: list[Diagnostic] = []
+        """The warnings the refs of hand-written pages gave this build, which do not stop
+        it: under serve, the server shows them over the pages it serves."""
         self.prepared: Built | list[Diagnostic] | None = None
         """Pages made (and problems logged) by a page-by-page rebuild that then needed a
         whole build: its `pre_build` takes them instead of making and logging them again."""
@@ -137,12 +141,14 @@ class Session:
         key = self._inputs_key(config, settings) if plans is not None else None
         plan = plans.plan(key) if plans is not None and key is not None else None
         if plan is not None:
+            self._note_docs_warnings(plan.diagnostics, config)
             problems = self._report(plan.diagnostics, config) or self._clashes(config, plan)
             return problems or (plan, None, key)
         pipeline = self.pipeline(config)
         from ..render.pages import TemplateProblem  # Loaded with the pipeline, above.
 
         checked = pipeline.check()
+        self._note_docs_warnings(checked.diagnostics, config)
         problems = self._report(checked.diagnostics, config)
         if problems:
             return problems
@@ -191,7 +197,14 @@ class Session:
         # What each page reads is worth noting where a later render can use it: under
         # serve, and with the build cache, which keeps it for the next build.
         keep = self.serving or self.stores.page_cache is not None
-        return project.pipeline(load_cache, render_cache if keep else None)
+        pipeline = project.pipeline(load_cache, render_cache if keep else None)
+        # The pages MkDocs leaves out are not checked: `exclude_docs`, and `draft_docs`
+        # but under serve, which shows the drafts.
+        left_out = [config.exclude_docs, None if self.serving else config.draft_docs]
+        specs = [spec for spec in left_out if spec is not None]
+        if specs:
+            pipeline.docs_excluded = lambda src_uri: any(s.match_file(src_uri) for s in specs)
+        return pipeline
 
     def site_settings(self, config: MkDocsConfig) -> SiteSettings:
         """What MkDocs' config says about the site that shapes the pages."""
@@ -205,15 +218,37 @@ class Session:
         )
 
     def _inputs_key(self, config: MkDocsConfig, settings: SiteSettings) -> str | None:
-        """A hash of everything the plan is made from, or ``None`` without the cache."""
+        """A hash of everything the plan is made from, or ``None`` without the cache: the
+        docs folder's pages too, whose refs the build checks (and the health page shows)."""
         if self.stores.plans is None:
             return None
+        docs = [
+            part
+            for src_uri, _, text in read_docs_pages(Path(config.docs_dir), self.project_dir)
+            for part in (src_uri, text if isinstance(text, str) else repr(text))
+        ]
         return self.stores.plans.inputs_key(
             self.options,
             settings,
-            [config.repo_url, config.edit_uri, config.edit_uri_template, config.docs_dir],
+            [
+                config.repo_url,
+                config.edit_uri,
+                config.edit_uri_template,
+                config.docs_dir,
+                digest(*docs),
+            ],
             [self.project_dir / self.options.playbooks_dir, *self.template_dirs(config)],
         )
+
+    def _note_docs_warnings(self, diagnostics: list[Diagnostic], config: MkDocsConfig) -> None:
+        """Under serve, keep the warnings of the docs folder's pages, which the server shows
+        (errors, and every problem under `--strict`, stop the build and show anyway)."""
+        folder = self.shown(Path(config.docs_dir)).rstrip("/") + "/"
+        self.docs_warnings = [
+            d
+            for d in diagnostics
+            if self.serving and not config.strict and not d.is_error and d.path.startswith(folder)
+        ]
 
     def _report(self, diagnostics: list[Diagnostic], config: MkDocsConfig) -> list[Diagnostic]:
         """Log every problem; the ones that stop the build (raised, or under serve returned)."""
@@ -331,9 +366,12 @@ class Session:
         path = self._project_relative(page.file.abs_src_path or page.file.src_uri)
         plans = self.stores.plans
         key = docs_key(self.site_key, page.file.src_uri, path, markdown) if self.site_key else ""
+        # The build checked the refs of the docs folder's pages, and reported them: only a
+        # page from elsewhere (another plugin's) is checked and reported here.
+        checked = Path(page.file.abs_src_path or "").is_relative_to(config.docs_dir)
         stored = plans.docs_page(key) if plans is not None and key else None
         if stored is not None:
-            for warning in stored["warnings"]:
+            for warning in [] if checked else stored["warnings"]:
                 log.warning(warning)
             self._note_docs_refs(page.file.src_uri, markdown, stored)
             return stored["markdown"]
@@ -343,7 +381,7 @@ class Session:
         from ..resolve.refs import check_page_refs  # Loaded with the renderer, above.
 
         warnings = [str(d) for d in check_page_refs(renderer.playbook, markdown, path)]
-        for warning in warnings:
+        for warning in [] if checked else warnings:
             log.warning(warning)
         rewritten = renderer.rewrite_page_refs(markdown, page.file.src_uri)
         done = DocsPage(markdown=rewritten, warnings=warnings)
@@ -375,7 +413,8 @@ class Session:
         stands: then the last good one, if there is one)."""
         if self.renderer is None and not self.failure:
             pipeline = self.pipeline(config)
-            self.renderer = pipeline.renderer(pipeline.check(), self.site_settings(config))
+            checked = pipeline.check(docs=False)
+            self.renderer = pipeline.renderer(checked, self.site_settings(config))
         return self.renderer
 
     # -- paths ---------------------------------------------------------------------------

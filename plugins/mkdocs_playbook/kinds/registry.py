@@ -114,6 +114,35 @@ def unknown_builtin_names(selection: BuiltinKinds) -> list[tuple[int, str]]:
     return [(index, name) for index, name in enumerate(selection) if name not in names]
 
 
+def worded_for_left_out_kinds(kinds: KindRegistry, kind: Kind) -> bool:
+    """Whether a kind's health check speaks in its packaged words while a relation those
+    words name is of a built-in kind the playbook has left out (`builtin_kinds`): then its
+    words must be made from the relations that remain."""
+    packaged = builtin_kinds().by_name.get(kind.name)
+    health, words = kind.spec.health, packaged.spec.health if packaged else None
+    if health is None or words is None:
+        return False
+    if (health.title, health.explanation, health.message) != (
+        words.title,
+        words.explanation,
+        words.message,
+    ):
+        return False  # its own words, from a `_kind.yaml`
+    if words.via:
+        return health.via != words.via
+    left_out = [other for other in builtin_kinds() if other.name not in kinds.names]
+    return any(_names_kind(other.spec.fields, kind.name) for other in left_out)
+
+
+def _names_kind(fields: Iterable[FieldSpec], name: str) -> bool:
+    """Whether any of the fields (their items and sub-fields too) is a ref to kind ``name``."""
+    for spec in fields:
+        target = spec.item_spec.kind if spec.item_spec is not None else spec.kind
+        if target == name or _names_kind(spec.fields, name):
+            return True
+    return False
+
+
 def _without_missing_kinds(kind: Kind, names: frozenset[str]) -> Kind:
     spec = kind.spec
     fields = _fields_within(spec.fields, names)

@@ -212,10 +212,12 @@ class _Loading:
             if _is_ignored(entry.name) or self.leaves_project(entry):
                 continue
             if not entry.is_dir():
+                folder = next(iter(self.kinds), None)
+                such_as = f" such as {folder.collection}/" if folder is not None else ""
                 self.error(
                     entry,
                     "collection",
-                    "files belong in a collection folder such as personas/; move it there, "
+                    f"files belong in a collection folder{such_as}; move it there, "
                     "or start its name with '_' to leave it out",
                 )
                 continue

@@ -243,7 +243,7 @@ def answer(renderer: Renderer, read: Hashable) -> object:
             return renderer.edit_url(path)
         case ("referrers", str(kind), str(field), str(ref)):
             return tuple(e.ref for e in renderer.referrers_of(ref, kind, field))
-        case ("comparisons", str(kind), str(ident)):
+        case ("compared in", str(kind), str(ident)):
             return tuple(e.ref for e in renderer.comparisons_of(Target(kind, ident)))
     raise ValueError(f"no answer for the read {read!r}")  # a read noted but not known here
 

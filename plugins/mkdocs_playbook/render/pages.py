@@ -439,7 +439,7 @@ class Renderer:
 
     def comparisons_of(self, target: Target) -> list[Entity]:
         """The comparisons that name a target (an entity or a whole kind) as a subject."""
-        reads.note(("comparisons", target.kind, target.id))
+        reads.note(("compared in", target.kind, target.id))
         return self._comparisons.get(target, [])
 
     @functools.cached_property

@@ -20,6 +20,8 @@ class Checked:
     playbook: Playbook
     links: Links
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    docs_pages: int = 0
+    """How many hand-written pages of the docs folder were checked with it."""
 
     @property
     def errors(self) -> list[Diagnostic]:

@@ -57,6 +57,11 @@ class RefError(ValueError):
     """A ref that is malformed or names the wrong kind: an error, not a warning."""
 
 
+class NotAKind(RefError):
+    """A ref whose kind the playbook does not have, though it is a built-in kind's name
+    (left out by `builtin_kinds`): in a hand-written page too, an error, not a link."""
+
+
 def parse_ref(ref: str, fixed_kind: str | None, kinds: frozenset[str]) -> Target:
     """Read `kind:id` (or a bare id where the field fixes the kind) into a target.
 
@@ -71,11 +76,13 @@ def _parse_ref(ref: str, fixed_kind: str | None, kinds: frozenset[str]) -> Targe
     kind_name, sep, ident = ref.partition(":")
     if not sep:
         if fixed_kind is None:
-            raise RefError(f"'{ref}' needs its kind here: write it as kind:id, e.g. persona:{ref}")
+            raise RefError(needs_kind(ref, next(iter(_in_order(kinds)), "kind")))
         kind_name, ident = fixed_kind, ref
     if kind_name == WHOLE_KIND:
         if ident not in kinds:
-            raise RefError(f"'{ref}' names no kind{_suggest_kind(ident, kinds)}")
+            # A built-in kind the playbook leaves out is a kind it does not have.
+            error = NotAKind if ident in builtin_kinds().names else RefError
+            raise error(f"'{ref}' names no kind{_suggest_kind(ident, kinds)}")
         if fixed_kind is not None:
             raise RefError(f"'{ref}' is a whole kind; this field takes one {fixed_kind}")
         return Target(WHOLE_KIND, ident)
@@ -92,7 +99,14 @@ def _parse_ref(ref: str, fixed_kind: str | None, kinds: frozenset[str]) -> Targe
     return Target(kind_name, ident)
 
 
+def needs_kind(ref: str, example: str) -> str:
+    """What to say of a bare id where any kind may be named, with a kind for the example."""
+    return f"'{ref}' needs its kind here: write it as kind:id, e.g. {example}:{ref}"
+
+
 def _suggest_kind(word: str, kinds: frozenset[str]) -> str:
+    if not kinds:
+        return "; the playbook has no kinds yet: add a folder with a _kind.yaml"
     return did_you_mean(word, kinds) or f"; the kinds are: {', '.join(_in_order(kinds))}"
 
 
@@ -204,8 +218,13 @@ def inline_ref(target: str, kinds: frozenset[str]) -> Target | None:
         return None
     kind = match["kind"]
     if kind not in kinds and kind != WHOLE_KIND:
+        if not _ID_RE.match(match["id"]):
+            return None
+        # A built-in kind the playbook leaves out is a ref to a kind it does not have.
+        if kind in builtin_kinds().names:
+            raise NotAKind(f"'{kind}' in '{target}' is not a kind{_suggest_kind(kind, kinds)}")
         # A near miss of a kind name is a typo, not a URL scheme nobody uses.
-        if _ID_RE.match(match["id"]) and did_you_mean(kind, kinds):
+        if did_you_mean(kind, kinds):
             raise RefError(f"'{kind}' in '{target}' is not a kind{did_you_mean(kind, kinds)}")
         return None
     return parse_ref(target, None, kinds)
@@ -409,7 +428,8 @@ def check_page_refs(playbook: Playbook, text: str, path: str) -> list[Diagnostic
         try:
             target = inline_ref(link.target, playbook.kinds.names)
         except RefError as error:
-            diagnostics.append(_at(path, position, "link", str(error), Severity.WARNING))
+            severity = Severity.ERROR if isinstance(error, NotAKind) else Severity.WARNING
+            diagnostics.append(_at(path, position, "link", str(error), severity))
             continue
         if target is not None:
             _exists(playbook, path, position, "link", target, diagnostics)
@@ -428,7 +448,13 @@ def _check(
     try:
         target = parse_ref(value, fixed_kind, playbook.kinds.names)
     except RefError as error:
-        diagnostics.append(_at(path, position, field_name, str(error)))
+        message = str(error)
+        if fixed_kind is None and ":" not in value:
+            # The example names a kind that has this id, where one has it.
+            holders = frozenset(kind for kind, ident in playbook.entities if ident == value)
+            if holders:
+                message = needs_kind(value, _in_order(holders)[0])
+        diagnostics.append(_at(path, position, field_name, message))
         return None
     return target if _exists(playbook, path, position, field_name, target, diagnostics) else None
 
