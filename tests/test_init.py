@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import html
+import os
 import re
+import shlex
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -134,14 +138,90 @@ def test_the_workflow_builds_strictly_with_a_pinned_date_and_deploys_to_pages(de
     assert [step["uses"] for step in deploy["steps"]] == ["actions/deploy-pages@v4"]
 
 
-def test_the_new_project_pins_this_version_for_the_build_and_the_hook(demo: Path) -> None:
-    assert f"mkdocs-playbook=={__version__}\n" in (demo / "requirements.txt").read_text()
-    hooks = yaml.safe_load((demo / ".pre-commit-config.yaml").read_text())
-    (repo,) = hooks["repos"]
-    assert repo["rev"] == f"v{__version__}"
-    assert repo["hooks"] == [{"id": "playbook-validate"}]
-    offered = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
-    assert [hook["id"] for hook in offered] == ["playbook-validate"]
+HOOK = {
+    "repo": "local",
+    "hooks": [
+        {
+            "id": "playbook-validate",
+            "name": "Validate the playbook",
+            "entry": "playbook validate --strict",
+            "language": "system",
+            "pass_filenames": False,
+            "files": r"^(playbooks/|docs/.*\.md$|(mkdocs|properdocs)\.ya?ml$)",
+        }
+    ],
+}
+"""The pre-commit hook a new project gets: the `playbook` command it has, no release."""
+
+
+def test_the_new_project_s_hook_is_local_strict_and_names_no_release(demo: Path) -> None:
+    text = (demo / ".pre-commit-config.yaml").read_text()
+    assert yaml.safe_load(text) == {"repos": [HOOK]}
+    assert "rev:" not in text
+    assert __version__ not in text
+    files = re.compile(HOOK["hooks"][0]["files"])
+    for changed in ["playbooks/personas/sally.yaml", "docs/index.md", "mkdocs.yml"]:
+        assert files.search(changed), changed
+    for unrelated in ["README.md", "site/index.html", "docs/logo.png", ".gitignore"]:
+        assert not files.search(unrelated), unrelated
+    # The hook this repository offers runs the same command on the same files.
+    (offered,) = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
+    assert (offered["id"], offered["files"]) == ("playbook-validate", HOOK["hooks"][0]["files"])
+
+
+def test_the_readme_offers_the_hook_the_new_project_gets() -> None:
+    section = (REPO / "README.md").read_text().split("## The `playbook` command", 1)[1]
+    (snippet,) = re.findall(r"```yaml\n(.*?)```", section.split("##", 1)[0], flags=re.S)
+    assert yaml.safe_load(snippet) == {"repos": [HOOK]}
+
+
+def test_the_new_project_s_requirements_name_no_unreleased_version(demo: Path) -> None:
+    text = (demo / "requirements.txt").read_text()
+    lines = [line for line in text.splitlines() if line and not line.startswith("#")]
+    assert lines == ["mkdocs-playbook"]
+    assert __version__ not in text
+    # The comment says how to install the plugin until it is on an index.
+    assert "`python -m pip wheel . -w dist --no-deps`" in text
+    assert "../mkdocs-playbook" in text
+
+
+BROKEN_HOME = (
+    "docs/index.md:27:1: link: unknown persona 'nobody'; create personas/nobody.yaml or fix "
+    "the ref\n"
+)
+
+
+def hook_command(project: Path, *, drop: str = "") -> subprocess.CompletedProcess[str]:
+    """The new project's pre-commit hook's command, run as pre-commit runs a system hook:
+    its entry, in the project, with the `playbook` of this environment on the PATH; less
+    the argument ``drop``."""
+    config = yaml.safe_load((project / ".pre-commit-config.yaml").read_text())
+    (hook,) = config["repos"][0]["hooks"]
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    return subprocess.run(
+        [word for word in shlex.split(hook["entry"]) if word != drop],
+        cwd=project,
+        env={**os.environ, "PATH": path},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_the_hook_passes_on_the_new_project_and_fails_on_a_warning(demo: Path) -> None:
+    fresh = hook_command(demo)
+    assert (fresh.returncode, fresh.stdout) == (0, ""), fresh.stderr
+    assert fresh.stderr == "Checked 10 entities and 1 page: no problems.\n"
+    # An unknown ref in a docs page is a warning: only --strict fails on it.
+    with (demo / "docs/index.md").open("a") as home:
+        home.write("\nSee [Nobody](persona:nobody).\n")
+    broken = hook_command(demo)
+    assert broken.returncode == 1
+    assert broken.stdout == BROKEN_HOME
+    assert broken.stderr == "Checked 10 entities and 1 page: 1 warning.\n"
+    # Without the flag the same warning would pass.
+    assert hook_command(demo, drop="--strict").returncode == 0
 
 
 def test_init_refuses_to_overwrite_and_then_writes_nothing(tmp_path: Path) -> None:

@@ -18,7 +18,14 @@ from mkdocs_playbook.load.loader import load_playbook
 from mkdocs_playbook.render.pages import Renderer
 from mkdocs_playbook.resolve.refs import resolve_refs
 
-from .conftest import FIXTURES, build_fixture_site, fixture_renderer, run_mkdocs, write
+from .conftest import (
+    FIXTURES,
+    MKDOCS_YML,
+    build_fixture_site,
+    fixture_renderer,
+    run_mkdocs,
+    write,
+)
 
 INCIDENTS = FIXTURES / "incident-response"
 GOLDEN = Path(__file__).parent / "golden" / "own-kinds"
@@ -468,12 +475,6 @@ KIND_FILE_ERRORS = [
         id="descending-not-orderable",
     ),
     pytest.param(
-        "fields:\n  steps:\n    type: steps\n    item: {picture: {type: image}}\n",
-        "playbooks/runbooks/_kind.yaml:5:28: fields.steps.item.picture.type: an image is a "
-        "field of the kind itself, not of a list item or record; move it to the kind's fields",
-        id="image-in-a-step",
-    ),
-    pytest.param(
         "fields:\n  summary: {required: true}\n",
         "playbooks/runbooks/_kind.yaml:3:23: fields.summary.required: the summary is required "
         "already; write false",
@@ -579,6 +580,137 @@ def test_an_export_carries_the_images_and_builds_without_the_plugin(
     built = run_mkdocs(out, "build", "--strict")
     assert built.returncode == 0, built.stderr
     assert (out / "site/runbooks/topology.png").is_file()
+
+
+GUIDE_KIND = """\
+name: guide
+fields:
+  steps:
+    type: steps
+    item:
+      action: {type: markdown, required: true}
+      picture: {type: image}
+  shots:
+    type: list
+    item:
+      caption: {type: text}
+      picture: {type: image}
+  cover:
+    type: record
+    fields:
+      picture: {type: image}
+"""
+"""A kind with an image sub-field in its steps, in a list's items and in a record."""
+
+GUIDE = """\
+title: Set up the printer
+summary: S.
+steps:
+  - action: Plug it in.
+    picture: _assets/plug.png
+  - action: Switch it on.
+    picture: {src: switch.png, alt: The switch at the back}
+  - action: Print a page.
+shots:
+  - {caption: Front, picture: _assets/front.png}
+cover:
+  picture: _assets/cover.png
+"""
+
+
+def guide_project(root: Path, guide: str = GUIDE) -> Path:
+    files = {"playbooks/guides/_kind.yaml": GUIDE_KIND, "playbooks/guides/set-up.yaml": guide}
+    for name in ("_assets/plug.png", "switch.png", "_assets/front.png", "_assets/cover.png"):
+        files[f"playbooks/guides/{name}"] = "x"
+    files["playbooks/guides/_assets/logo.svg"] = "<svg onload='alert(1)'/>"
+    files["playbooks/_secret.png"] = "x"
+    write(root, files)
+    return root
+
+
+def test_images_in_steps_list_items_and_records_are_copied_and_shown(tmp_path: Path) -> None:
+    guide_project(tmp_path)
+    result = load_playbook(tmp_path / "playbooks", project_dir=tmp_path)
+    assert result.diagnostics == []
+    folder = tmp_path / "playbooks/guides"
+    assert result.playbook.images == {
+        "guides/_assets/plug.png": folder / "_assets/plug.png",
+        "guides/switch.png": folder / "switch.png",
+        "guides/_assets/front.png": folder / "_assets/front.png",
+        "guides/_assets/cover.png": folder / "_assets/cover.png",
+    }
+    links, _ = resolve_refs(result.playbook)
+    entity = result.playbook.get("guide", "set-up")
+    assert entity is not None
+    markdown = Renderer(result.playbook, links).render_entity_page(entity)
+    # In a step, under its label; a src alone takes the entity's title as its alt text.
+    assert "**Picture**\n\n    ![Set up the printer](_assets/plug.png){ .playbook-image }" in (
+        markdown
+    )
+    assert "![The switch at the back](switch.png){ .playbook-image }" in markdown
+    # Among the facts of a list item and of a record.
+    assert "    - **Picture:** ![Set up the printer](_assets/front.png){ .playbook-image }\n" in (
+        markdown
+    )
+    assert "    - **Picture:** ![Set up the printer](_assets/cover.png){ .playbook-image }\n" in (
+        markdown
+    )
+
+
+@pytest.mark.site
+def test_a_built_site_copies_and_shows_the_images_of_items(tmp_path: Path) -> None:
+    guide_project(tmp_path)
+    (tmp_path / "playbooks/guides/_assets/logo.svg").unlink()
+    write(tmp_path, {"mkdocs.yml": MKDOCS_YML, "docs/index.md": "# Guides\n"})
+    built = run_mkdocs(tmp_path, "build", "--strict")
+    assert built.returncode == 0, built.stderr
+    for name in ("_assets/plug.png", "switch.png", "_assets/front.png", "_assets/cover.png"):
+        assert (tmp_path / "site/guides" / name).read_text() == "x"
+    html = page(tmp_path / "site", "guides/set-up")
+    assert '<img alt="Set up the printer" class="playbook-image" src="../_assets/plug.png">' in (
+        html
+    )
+    assert '<img alt="The switch at the back" class="playbook-image" src="../switch.png">' in html
+    assert html.count('class="playbook-image"') == 4
+
+
+ITEM_IMAGE_ERRORS = [
+    pytest.param(
+        GUIDE.replace("picture: {src: switch.png,", "picture: {src: ../_secret.png,"),
+        "playbooks/guides/set-up.yaml:7:20: steps[1].picture.src: '../_secret.png' leaves the "
+        "collection folder; an image is a file in the collection folder or in its _assets/ "
+        "folder, such as '_assets/cover.png'",
+        id="step-leaves-folder",
+    ),
+    pytest.param(
+        GUIDE.replace("picture: _assets/front.png", "picture: _assets/logo.svg"),
+        "playbooks/guides/set-up.yaml:10:31: shots[0].picture: '_assets/logo.svg' is not an "
+        "image file the site shows; use a .png, .jpg, .jpeg, .gif, .webp file (SVG is not "
+        "accepted: it can carry scripts)",
+        id="list-item-svg",
+    ),
+    pytest.param(
+        GUIDE.replace("picture: _assets/cover.png", "picture: https://example.org/a.png"),
+        "playbooks/guides/set-up.yaml:12:12: cover.picture: 'https://example.org/a.png' is a "
+        "URL; an image is a file in the collection folder or in its _assets/ folder, such as "
+        "'_assets/cover.png': save the image there and name it",
+        id="record-url",
+    ),
+    pytest.param(
+        GUIDE.replace("picture: _assets/plug.png", "picture: _assets/missing.png"),
+        "playbooks/guides/set-up.yaml:5:14: steps[0].picture: '_assets/missing.png' does not "
+        "exist in guides/; add the file or fix the path",
+        id="step-missing",
+    ),
+]
+
+
+@pytest.mark.parametrize(("guide", "expected"), ITEM_IMAGE_ERRORS)
+def test_each_image_problem_in_an_item_is_located(
+    tmp_path: Path, guide: str, expected: str
+) -> None:
+    guide_project(tmp_path, guide)
+    assert problems(tmp_path) == [expected]
 
 
 def test_code_among_the_facts_of_a_list_item_is_inline_code(tmp_path: Path) -> None:

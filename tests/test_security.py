@@ -704,3 +704,31 @@ def test_an_image_path_that_is_not_a_file_of_the_collection_is_one_located_error
         ("playbooks/runbooks/a.yaml", 3, 10, "picture")
     ], result.diagnostics
     assert result.playbook.images == {}
+
+
+@pytest.mark.parametrize("src", IMAGE_PATHS)
+def test_an_image_path_in_a_step_is_checked_as_one_of_the_kind_itself(
+    tmp_path: Path, src: str
+) -> None:
+    root = tmp_path / "project"
+    write(
+        root,
+        {
+            "playbooks/runbooks/_kind.yaml": (
+                "name: runbook\nfields:\n  steps:\n    type: steps\n    item:\n"
+                "      action: {type: markdown}\n      picture: {type: image}\n"
+            ),
+            "playbooks/runbooks/a.yaml": (
+                f"title: A\nsummary: S.\nsteps:\n  - action: Go.\n    picture: {_q(src)}\n"
+            ),
+            "playbooks/runbooks/_assets/evil.svg": "<svg onload=\"alert('XSS')\"/>",
+            "playbooks/runbooks/_assets/evil.SVG": "<svg onload=\"alert('XSS')\"/>",
+            "secret.png": SECRET,
+        },
+    )
+    (root / "playbooks/runbooks/_assets/link.png").symlink_to(root / "secret.png")
+    result = load_playbook(root / "playbooks", project_dir=root)
+    assert [(d.path, d.line, d.column, d.field) for d in result.diagnostics] == [
+        ("playbooks/runbooks/a.yaml", 5, 14, "steps[0].picture")
+    ], result.diagnostics
+    assert result.playbook.images == {}

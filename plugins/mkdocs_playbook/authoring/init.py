@@ -15,7 +15,6 @@ from pathlib import Path
 
 import yaml
 
-from .. import __version__
 from ..diagnostics import Diagnostic, display_path
 from ..kinds.registry import builtin_kinds
 from ..links import shown_link
@@ -79,7 +78,6 @@ def project_files(folder_name: str, *, blank: bool = False) -> list[NewFile]:
         # and the home page's heading spells its specials as character references.
         "@SITE_NAME@": yaml_text(title),
         "@TITLE@": markdown_text(title),
-        "@VERSION@": __version__,
     }
     files = []
     for source, target in TEMPLATE_FILES.items():

@@ -1093,13 +1093,6 @@ def _sub_fields(
     found = []
     for name, spec in value.items():
         read = _field(check, (*path, name), str(name), spec, kind_names)
-        if read is not None and read.type == "image":
-            # Images are checked and copied where a kind names them at its top level.
-            check.at_value(
-                (*path, name, "type") if isinstance(spec, dict) else (*path, name),
-                "an image is a field of the kind itself, not of a list item or record; "
-                "move it to the kind's fields",
-            )
-        elif read is not None:
+        if read is not None:
             found.append(read)
     return tuple(found)

@@ -1,5 +1,8 @@
 """Images of `image` fields: files beside an entity's YAML or in its collection's `_assets/`.
 
+An image field may be one of the kind's own fields or a sub-field of a record, of a list's
+items or of steps; the same rules hold for each.
+
 An image is checked where it is named (`file:line:col`), and each one found is handed to the
 site as a file to copy, at the same place under the collection's pages.
 """
@@ -7,12 +10,13 @@ site as a file to copy, at the same place under the collection's pages.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
 
 from ..diagnostics import Diagnostic
 from ..entities import Entity
-from ..model import FieldPath
+from ..kinds.spec import FieldSpec
+from ..model import FieldPath, format_field_path
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
 ASSETS_DIR = "_assets"
@@ -34,14 +38,28 @@ def image_src(value: object) -> str | None:
 
 
 def image_fields(entity: Entity) -> Iterable[tuple[FieldPath, str]]:
-    """Each image an entity names, with the path of its `src` in the file."""
-    for spec in entity.kind.spec.fields:
-        if spec.type != "image":
+    """Each image an entity names, with the path of its `src` in the file: in the kind's
+    own fields, and in the sub-fields of its records, list items and steps."""
+    return _images(entity.kind.spec.fields, entity.data, ())
+
+
+def _images(
+    specs: Iterable[FieldSpec], data: object, at: FieldPath
+) -> Iterator[tuple[FieldPath, str]]:
+    for spec in specs:
+        value = getattr(data, spec.name, None)
+        if value is None:
             continue
-        value = getattr(entity.data, spec.name, None)
-        src = image_src(value)
-        if src is not None:
-            yield ((spec.name,) if isinstance(value, str) else (spec.name, "src")), src
+        path = (*at, spec.name)
+        if spec.type == "image":
+            src = image_src(value)
+            if src is not None:
+                yield (path if isinstance(value, str) else (*path, "src")), src
+        elif spec.fields and isinstance(value, tuple | list):  # a list of mappings, or steps
+            for index, item in enumerate(value):
+                yield from _images(spec.fields, item, (*path, index))
+        elif spec.fields:  # a record
+            yield from _images(spec.fields, value, path)
 
 
 def check_images(
@@ -61,7 +79,7 @@ def check_images(
                 continue
             where = entity.position_of(path)
             problems.append(
-                Diagnostic(entity.path, where.line, where.column, ".".join(map(str, path)), problem)
+                Diagnostic(entity.path, where.line, where.column, format_field_path(path), problem)
             )
     return found, problems
 

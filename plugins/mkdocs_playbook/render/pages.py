@@ -315,16 +315,29 @@ class Renderer:
                 return escape_text(_display_date(value))
             return escape_text(str(value))
 
-        def facts(fields: Sequence[tuple[FieldSpec, Any]]) -> list[tuple[str, str]]:
-            return [(escape_text(field.heading), scalar(field, value)) for field, value in fields]
+        def facts(
+            fields: Sequence[tuple[FieldSpec, Any]], title: str = ""
+        ) -> list[tuple[str, str]]:
+            # An image among them (a sub-field's) shows as the image; its alt text is by
+            # default the title of the entity that shows it.
+            return [
+                (
+                    escape_text(field.heading),
+                    image(field, value, title or field.heading)
+                    if field.type == "image"
+                    else scalar(field, value),
+                )
+                for field, value in fields
+            ]
 
-        def record_facts(field: FieldSpec, record: Any) -> list[tuple[str, str]]:
+        def record_facts(field: FieldSpec, record: Any, title: str = "") -> list[tuple[str, str]]:
             return facts(
                 [
                     (sub, value)
                     for sub in field.fields
                     if (value := getattr(record, sub.name, None)) not in (None, "", ())
-                ]
+                ],
+                title,
             )
 
         def code(field: FieldSpec, value: str) -> str:

@@ -5,6 +5,16 @@
 (function () {
   "use strict";
 
+  // A facet's parameter is its field's name, but `q` and `tag` are taken: `tag` by the tags
+  // here, and `q` by the text here and by Material's search, which opens its dialog on any
+  // page whose URL has `q`. A facet of such a name is `facet-q` or `facet-tag` in the URL
+  // (no field name has a "-", so no other facet can take that name); the rest keep theirs.
+  var TAKEN = ["q", "tag"];
+
+  function facetParam(name) {
+    return TAKEN.indexOf(name) === -1 ? name : "facet-" + name;
+  }
+
   function setUp(form) {
     // The cards may be in one list, or in groups (plays by stage), each with its heading.
     var cards = Array.prototype.slice.call(
@@ -67,7 +77,7 @@
         var params = new URLSearchParams();
         tags.forEach(function (t) { params.append("tag", t); });
         facetNames.forEach(function (name) {
-          (chosen[name] || []).forEach(function (v) { params.append(name, v); });
+          (chosen[name] || []).forEach(function (v) { params.append(facetParam(name), v); });
         });
         if (query) params.set("q", text.value.trim());
         var search = params.toString();
@@ -86,7 +96,7 @@
       });
     });
     facetButtons.forEach(function (button) {
-      var values = params.getAll(button.getAttribute("data-facet"));
+      var values = params.getAll(facetParam(button.getAttribute("data-facet")));
       button.setAttribute("aria-pressed", values.indexOf(button.getAttribute("data-value")) !== -1 ? "true" : "false");
       button.addEventListener("click", function () {
         var pressed = button.getAttribute("aria-pressed") === "true";
