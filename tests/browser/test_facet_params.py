@@ -137,7 +137,7 @@ def test_facets_on_fields_named_q_and_tag_have_their_own_parameters(
         "facet-q": ["a"],
         "facet-tag": ["green"],
         "tag": ["urgent"],
-        "q": ["cherr"],
+        "text": ["cherr"],
     }
     # Choices within the `q` facet still widen.
     facet(page, "Beta")

@@ -5,7 +5,7 @@ runs, holds `input.playbook-filter__text[name=q]`, one `button.playbook-filter__
 tag (`data-tag`, `aria-pressed`) and `p.playbook-filter__count`. Cards are
 `li.playbook-card` with `data-tags` (a JSON array). Tags combine with AND; text matches
 title or summary, ignoring case. Non-matching cards get `hidden`; the URL becomes
-`?tag=A&tag=B&q=TEXT` (history.replaceState), and opening such a URL applies the filter.
+`?tag=A&tag=B&text=TEXT` (history.replaceState), and opening such a URL applies the filter.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ def query(page: Page) -> dict[str, list[str]]:
 
 
 def expect_state(page: Page, people: list[Entity], tags: list[str], text: str) -> None:
-    wanted = ({"tag": sorted(tags)} if tags else {}) | ({"q": [text]} if text else {})
+    wanted = ({"tag": sorted(tags)} if tags else {}) | ({"text": [text]} if text else {})
     for _ in range(200):  # the URL is written last; allow a debounced filter 5 s
         if {key: sorted(values) for key, values in query(page).items()} == wanted:
             break
@@ -68,9 +68,9 @@ def expect_state(page: Page, people: list[Entity], tags: list[str], text: str) -
     state = query(page)
     assert sorted(state.get("tag", [])) == sorted(tags)
     if text:
-        assert state.get("q") == [text]
+        assert state.get("text") == [text]
     else:
-        assert "q" not in state
+        assert "text" not in state
     for button in page.locator(".playbook-filter__tag").all():
         pressed = "true" if button.get_attribute("data-tag") in tags else "false"
         expect(button).to_have_attribute("aria-pressed", pressed)
@@ -123,9 +123,11 @@ def test_a_filtered_url_opens_filtered(browsing: Browsing, site: Site) -> None:
     first, second = pick_tags(people)
     text = max(matching(people, [first])[0].title.split(), key=len).lower()
     page = browsing.open(
-        site / f"personas/?{urlencode({'tag': [first, second], 'q': text}, doseq=True)}"
+        site / f"personas/?{urlencode({'tag': [first, second], 'text': text}, doseq=True)}"
     )
     expect(page.locator(".playbook-filter__text")).to_have_value(text)
+    # Material's search opens on a URL with `q`; a shared filter must not open it.
+    assert not page.locator("input[data-md-toggle=search]").is_checked()
     expect_state(page, people, [first, second], text)
 
     page = browsing.open(site / f"personas/?tag={first}")
@@ -156,7 +158,7 @@ def test_a_grouped_index_hides_the_groups_the_filter_empties(
     plays = entities("plays")
     target = plays[0]
     word = max(target.title.split(), key=len).lower()
-    page = browsing.open(site / f"plays/?q={word}")
+    page = browsing.open(site / f"plays/?text={word}")
     expected = {e.id for e in matching(plays, [], word)}
     expect(page.locator(".playbook-filter__count")).to_contain_text(
         f"Showing {len(expected)} of {len(plays)}"

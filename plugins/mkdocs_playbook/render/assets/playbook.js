@@ -1,15 +1,16 @@
 // Filter the cards of a kind index page by tag, text and the kind's facets. The state
-// lives in the URL (?tag=a&tag=b&q=text&severity=sev1) so a filtered view can be shared.
+// lives in the URL (?tag=a&tag=b&text=words&severity=sev1) so a filtered view can be shared.
 // Values of one facet widen the choice (any of them), tags and facets narrow it (all).
 // Without JavaScript the form stays hidden and every card is listed.
 (function () {
   "use strict";
 
-  // A facet's parameter is its field's name, but `q` and `tag` are taken: `tag` by the tags
-  // here, and `q` by the text here and by Material's search, which opens its dialog on any
-  // page whose URL has `q`. A facet of such a name is `facet-q` or `facet-tag` in the URL
-  // (no field name has a "-", so no other facet can take that name); the rest keep theirs.
-  var TAKEN = ["q", "tag"];
+  // A facet's parameter is its field's name, but `tag`, `text` and `q` are taken: `tag` and
+  // `text` by the tags and the text here, and `q` by Material's search, which opens its
+  // dialog on any page whose URL has `q` (so the text filter keeps clear of it too). A facet
+  // of such a name is `facet-tag`, `facet-text` or `facet-q` in the URL (no field name has
+  // a "-", so no other facet can take that name); the rest keep theirs.
+  var TAKEN = ["q", "tag", "text"];
 
   function facetParam(name) {
     return TAKEN.indexOf(name) === -1 ? name : "facet-" + name;
@@ -79,7 +80,7 @@
         facetNames.forEach(function (name) {
           (chosen[name] || []).forEach(function (v) { params.append(facetParam(name), v); });
         });
-        if (query) params.set("q", text.value.trim());
+        if (query) params.set("text", text.value.trim());
         var search = params.toString();
         history.replaceState(null, "", location.pathname + (search ? "?" + search : "") + location.hash);
       }
@@ -104,7 +105,7 @@
         apply(true);
       });
     });
-    text.value = params.get("q") || "";
+    text.value = params.get("text") || "";
     text.addEventListener("input", function () { apply(true); });
     form.addEventListener("submit", function (event) { event.preventDefault(); });
     form.hidden = false;
