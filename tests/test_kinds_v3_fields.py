@@ -282,6 +282,29 @@ def test_a_grouped_flow_numbers_its_steps_through_the_whole_kind(tmp_path: Path)
     assert markdown.count('<ol class="playbook-flow playbook-flow--cards" markdown>') == 2
 
 
+def test_each_flow_kind_draws_its_own_flow_beside_the_stages(tmp_path: Path) -> None:
+    write(
+        tmp_path / "playbooks",
+        {
+            "phases/_kind.yaml": "name: phase\nflow: true\n",
+            "phases/a.yaml": "title: Plan\nsummary: S.\n",
+            "phases/b.yaml": "title: Go\nsummary: S.\n",
+            "stages/scope.yaml": "title: Scope\nsummary: S.\norder: 1\nactivities: [A]\n"
+            "outputs: [O]\n",
+        },
+    )
+    renderer = fixture_renderer(tmp_path)
+    phase = renderer.playbook.get("phase", "b")
+    stage = renderer.playbook.get("stage", "scope")
+    assert phase is not None and stage is not None
+    page = renderer.render_entity_page(phase)
+    steps = re.findall(r'<li class="playbook-flow__step[^"]*"[^>]*>(.*?)</li>', page)
+    assert steps == ["<strong>1. Go</strong>", '<a href="../a/">2. Plan</a>']
+    page = renderer.render_entity_page(stage)
+    steps = re.findall(r'<li class="playbook-flow__step[^"]*"[^>]*>(.*?)</li>', page)
+    assert steps == ["<strong>1. Scope</strong>"]
+
+
 # -- order ---------------------------------------------------------------------------------------
 
 POSTS_KIND = """\

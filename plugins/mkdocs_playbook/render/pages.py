@@ -426,6 +426,7 @@ class Renderer:
             "comparisons_of": self.comparisons_of,
             "subject_columns": self.subject_columns,
             "flow": _KindList(self.playbook, self._flow_kind),
+            "flow_of": self.flow_of,
             "flow_number": flow_number,
             "siblings": self.siblings,
             "source_url": _source_url,
@@ -454,6 +455,11 @@ class Renderer:
         """The comparisons that name a target (an entity or a whole kind) as a subject."""
         reads.note(("compared in", target.kind, target.id))
         return self._comparisons.get(target, [])
+
+    def flow_of(self, kind: Kind) -> Sequence[Entity]:
+        """The steps a page of ``kind`` draws as its flow: its own kind's entities, in order,
+        when its kind file sets `flow: true` (a playbook may have several flow kinds)."""
+        return _KindList(self.playbook, kind if kind.spec.flow else None)
 
     @functools.cached_property
     def _flow_kind(self) -> Kind | None:
@@ -659,8 +665,8 @@ class Renderer:
 class _KindList(Sequence[Entity]):
     """A kind's entities in reading order, asked for only when a page looks at them.
 
-    Every page's context has the flow kind's entities (`flow`), but only the pages that show
-    them depend on them.
+    Every page's context has the first flow kind's entities (`flow`), and each flow kind's
+    through `flow_of`, but only the pages that show them depend on them.
     """
 
     def __init__(self, playbook: Playbook, kind: Kind | None) -> None:
