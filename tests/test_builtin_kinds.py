@@ -559,8 +559,8 @@ def test_every_message_of_a_playbook_without_builtin_kinds_is_in_its_own_words(
         "as kind:id, e.g. role:dba"
     ) in lines
     assert (
-        "playbooks/services/_kind.yaml:2:11: group_by: 'tier' is not a ref to one kind; "
-        "group by a field such as {type: ref, kind: <kind>}"
+        "playbooks/services/_kind.yaml:2:11: group_by: 'tier' is a text field; group by a "
+        "field of type enum, or of type ref with a kind"
     ) in lines
     assert len(lines) >= 6, output
     assert BUILTIN_WORDS.findall(without_quotes(output)) == []
