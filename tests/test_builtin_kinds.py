@@ -83,7 +83,7 @@ def test_a_playbook_without_builtin_kinds_shows_no_trace_of_them(tmp_path: Path)
         "yaml-schemas.json",
     ]
     # A coverage page that a kind of the playbook's own declares, in its own words.
-    coverage = visible_text((site / "coverage" / "index.html").read_text("utf-8"))
+    coverage = visible_text((site / "authors" / "coverage" / "index.html").read_text("utf-8"))
     assert (
         "Which runbooks reach each service, for each role and each severity. Each cell counts "
         "them: open a count to see what it is made of. A gap is a cell that nothing reaches. "
@@ -101,9 +101,9 @@ def test_a_playbook_without_builtin_kinds_shows_no_trace_of_them(tmp_path: Path)
     assert runbooks.index("SEV1") < runbooks.index("Fail over the database")
     assert runbooks.index("SEV2") < runbooks.index("Restart the cache")
     # `example`: the authoring guide shows the runbook's own example.
-    guide = visible_text((site / "authoring-guide" / "index.html").read_text("utf-8"))
+    guide = visible_text((site / "authors" / "authoring-guide" / "index.html").read_text("utf-8"))
     assert "Example, playbooks/runbooks/restart-the-cache.yaml :" in guide
-    health = visible_text((site / "playbook-health" / "index.html").read_text("utf-8"))
+    health = visible_text((site / "authors" / "health" / "index.html").read_text("utf-8"))
     assert "Services without a runbook (1)" in health
     assert "DNS · playbooks/services/dns.yaml:1 : no runbook covers it" in health
 
@@ -396,7 +396,7 @@ def test_a_coverage_page_shows_its_own_words_as_text_not_markup(tmp_path: Path) 
     )
     assert result.diagnostics == []
     links, _ = resolve_refs(result.playbook)
-    page = Renderer(result.playbook, links).render_extra_page("coverage.md")
+    page = Renderer(result.playbook, links).render_extra_page("authors/coverage.md")
     assert "<script>" not in page and "<img" not in page and "<b>" not in page
     assert "<i>" not in page and "<u>" not in page
     assert "# &lt;b&gt;Cover&lt;/b&gt;\n" in page

@@ -10,7 +10,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
-from ..plan import AUTHORS_SECTION, SitePlan, nav_plan
+from ..plan import AUTHORS_SECTION, SitePlan, for_authors, nav_plan
 
 
 def playbook_nav(nav: Navigation, site: SitePlan, mode: str, files: Files, own: bool) -> Navigation:
@@ -42,7 +42,6 @@ def playbook_nav(nav: Navigation, site: SitePlan, mode: str, files: Files, own: 
         items.append(section)
         for page in [*listed, *(p for path in group.hung if (p := page_of(files, path)))]:
             page.parent = section
-    _add_to_authors_section(items, [p for path in plan.authors if (p := page_of(files, path))])
     pages = _pages(items)
     for previous, following in itertools.pairwise(pages):
         previous.next_page, following.previous_page = following, previous
@@ -53,36 +52,26 @@ def playbook_nav(nav: Navigation, site: SitePlan, mode: str, files: Files, own: 
 
 
 def leave_search_if_for_authors(page: Page) -> None:
-    """Keep a page of the nav's "For authors" section (at any depth) out of the search
-    index: a reader searching for "persona" is after the personas, not the guide to
-    writing one."""
+    """Keep a page for authors (under `authors/`, or in a nav section titled "For
+    authors" at any depth) out of the search index: a reader searching for "persona" is
+    after the personas, not the guide to writing one."""
+    if for_authors(page.file.src_uri) or _in_authors_section(page):
+        search = page.meta.get("search")
+        page.meta["search"] = {**(search if isinstance(search, dict) else {}), "exclude": True}
+
+
+def _in_authors_section(page: Page) -> bool:
     parent = page.parent
     while parent is not None:
         if isinstance(parent, Section) and parent.title == AUTHORS_SECTION:
-            search = page.meta.get("search")
-            page.meta["search"] = {**(search if isinstance(search, dict) else {}), "exclude": True}
-            return
+            return True
         parent = parent.parent
+    return False
 
 
 def page_of(files: Files, src_uri: str) -> Page | None:
     file = files.get_file_from_path(src_uri)
     return file.page if file is not None else None
-
-
-def _add_to_authors_section(items: list[Any], pages: list[Page]) -> None:
-    """Put author pages under the nav's "For authors" section, made at the end if missing."""
-    if not pages:
-        return
-    section = next(
-        (i for i in items if isinstance(i, Section) and i.title == AUTHORS_SECTION), None
-    )
-    if section is None:
-        section = Section(AUTHORS_SECTION, [])
-        items.append(section)
-    for page in pages:
-        section.children.append(page)
-        page.parent = section
 
 
 def _pages(items: list[Any]) -> list[Page]:
