@@ -1,5 +1,6 @@
 """Pages for authors apart from the reader's site: under `authors/`, listed on a hub, in no
-nav and out of the search index, reached by one link at the foot of every page."""
+nav and out of the search index, reached by one link at the foot of every page. And MkDocs
+says only of a hand-written page that no nav lists it, not of the pages the plugin places."""
 
 from __future__ import annotations
 
@@ -115,3 +116,56 @@ def test_every_page_links_to_the_hub_once_at_its_foot(site: Path, url: str, href
 def test_the_page_for_missing_pages_links_to_the_hub_too(site: Path) -> None:
     raw = (site / "404.html").read_text(encoding="utf-8")
     assert raw.count('class="md-copyright__authors">For authors</a>') == 1
+
+
+# -- a nav of its own, and what MkDocs says of pages no nav lists ------------------------
+
+NAV_FORMS = """\
+site_name: Test playbook
+theme:
+  name: material
+  features: [navigation.indexes, navigation.path]
+plugins:
+  - search
+  - playbook
+nav:
+  - Home: index.md
+  - personas/index.md
+  - Steps of the work: stages/index.md
+  - Plays: [plays/index.md]
+  - Work:
+      - Measures: metrics/index.md
+      - channels/index.md
+  - More:
+      - Campaigns: [campaigns/index.md]
+"""
+
+
+@pytest.fixture(scope="module")
+def nav_forms(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The fixture playbook with a nav of every form that places a kind, and a hand-written
+    page that no nav lists: its site and the build's log."""
+    root = tmp_path_factory.mktemp("nav-forms") / "project"
+    shutil.copytree(EVERYTHING, root)
+    write(root, {"mkdocs.yml": NAV_FORMS, "docs/left-out.md": "# Left out\n", **OWN_PAGES})
+    result = run_mkdocs(root, "build", "--strict")
+    assert result.returncode == 0, result.stderr
+    return root / "site", result.stderr
+
+
+def test_the_kinds_the_nav_does_not_list_follow_it(nav_forms: tuple[Path, str]) -> None:
+    site, _ = nav_forms
+    nav = primary_nav(html_of(site, ""))
+    titles = re.findall(r'<span class="md-ellipsis">\s*(.*?)\s*</span>', nav, re.S)
+    assert titles.index("Campaigns") < titles.index("Strategies")
+    assert "authors/" not in nav
+
+
+def test_only_a_hand_written_page_is_said_to_be_left_out_of_the_nav(
+    nav_forms: tuple[Path, str],
+) -> None:
+    _, log = nav_forms
+    header = 'The following pages exist in the docs directory, but are not included in the "nav"'
+    assert log.count(header) == 1, log
+    listed = re.findall(r"^  - (\S+)$", log.split(header, 1)[1], re.M)
+    assert listed == ["left-out.md"], log

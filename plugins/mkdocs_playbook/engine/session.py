@@ -295,14 +295,16 @@ class Session:
                 file.inclusion = InclusionLevel.NOT_IN_NAV
         sources = self.site.sources
         entity_pages = set(self.site.entity_pages)
-        listed = self.options.nav == "entities"
+        # Where the plugin places the pages in the nav (`on_nav`), MkDocs must not list them
+        # first as "not included in the nav": it makes its nav before `on_nav`.
+        placed = self.options.nav != "off"
         for src_uri, markdown in self.pages.items():
             # Entity pages are reached from their index, search and backlinks (listing them
             # in the nav would make every page's build grow with the page count); pages for
             # authors from the hub.
             inclusion = (
                 InclusionLevel.NOT_IN_NAV
-                if (src_uri in entity_pages and not listed) or for_authors(src_uri)
+                if placed or src_uri in entity_pages or for_authors(src_uri)
                 else InclusionLevel.UNDEFINED
             )
             file = File.generated(
