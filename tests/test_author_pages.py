@@ -1,6 +1,7 @@
 """Pages for authors apart from the reader's site: under `authors/`, listed on a hub, in no
-nav and out of the search index, reached by one link at the foot of every page. And MkDocs
-says only of a hand-written page that no nav lists it, not of the pages the plugin places."""
+nav and out of the search index, reached by one link at the foot of every page. And the
+nav forms that place a kind, each keeping the breadcrumb and the marked section on its
+entity pages, with MkDocs saying only of a hand-written page that no nav lists it."""
 
 from __future__ import annotations
 
@@ -118,7 +119,7 @@ def test_the_page_for_missing_pages_links_to_the_hub_too(site: Path) -> None:
     assert raw.count('class="md-copyright__authors">For authors</a>') == 1
 
 
-# -- a nav of its own, and what MkDocs says of pages no nav lists ------------------------
+# -- the nav forms, and what MkDocs says of pages no nav lists -------------------------
 
 NAV_FORMS = """\
 site_name: Test playbook
@@ -139,6 +140,14 @@ nav:
   - More:
       - Campaigns: [campaigns/index.md]
 """
+FORMS = {
+    "a bare page": ("personas/busy-parent/", ["Personas"]),
+    "a titled page": ("stages/delivery/", ["Steps of the work"]),
+    "a section that opens on the index": ("plays/ask-at-the-desk/", ["Plays"]),
+    "a titled page in a section": ("metrics/books-borrowed/", ["Work", "Measures"]),
+    "a bare page after another in a section": ("channels/newsletter/", ["Work", "Channels"]),
+    "a section in a section": ("campaigns/summer-reading-challenge/", ["More", "Campaigns"]),
+}
 
 
 @pytest.fixture(scope="module")
@@ -151,6 +160,37 @@ def nav_forms(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     result = run_mkdocs(root, "build", "--strict")
     assert result.returncode == 0, result.stderr
     return root / "site", result.stderr
+
+
+def breadcrumb(raw: str) -> list[tuple[str, str]]:
+    """The breadcrumb's links above a page (Material's `navigation.path`): href and title."""
+    found = re.search(r'<nav class="md-path"[^>]*>(.*?)</nav>', raw, re.S)
+    assert found is not None, "no breadcrumb"
+    links = re.findall(r'<a href="([^"]*)" class="md-path__link">(.*?)</a>', found.group(1), re.S)
+    return [(href, text(title)) for href, title in links]
+
+
+def marked_section(raw: str) -> tuple[str, str]:
+    """The innermost item the nav marks as the current section: its link and title."""
+    nav = primary_nav(raw)
+    starts = [m.end() for m in re.finditer(r'<li class="md-nav__item md-nav__item--active', nav)]
+    assert starts, "no section is marked"
+    found = re.search(r'<a href="([^"]*)"[^>]*>(.*?)</a>', nav[starts[-1] :], re.S)
+    assert found is not None
+    return found.group(1), text(found.group(2))
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_an_entity_page_keeps_its_breadcrumb_and_marked_section_in_every_nav_form(
+    nav_forms: tuple[Path, str], form: str
+) -> None:
+    site, _ = nav_forms
+    url, titles = FORMS[form]
+    raw = html_of(site, url)
+    trail = breadcrumb(raw)
+    assert [title for _, title in trail] == ["Home", *titles]
+    assert trail[-1][0] == "../"  # the kind's index page
+    assert marked_section(raw) == ("../", titles[-1])
 
 
 def test_the_kinds_the_nav_does_not_list_follow_it(nav_forms: tuple[Path, str]) -> None:
