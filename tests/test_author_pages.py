@@ -8,11 +8,14 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from .conftest import EVERYTHING, MKDOCS_YML, run_mkdocs, write
+
+Project = Callable[..., Path]
 
 pytestmark = pytest.mark.site
 
@@ -209,3 +212,16 @@ def test_only_a_hand_written_page_is_said_to_be_left_out_of_the_nav(
     assert log.count(header) == 1, log
     listed = re.findall(r"^  - (\S+)$", log.split(header, 1)[1], re.M)
     assert listed == ["left-out.md"], log
+
+
+def test_the_hub_lists_a_new_page_for_authors_on_the_next_build(project: Project) -> None:
+    # With the build cache on (the default), the plan of the site is kept between builds:
+    # a page added under docs/authors/ makes a new one.
+    root = project(fixture=EVERYTHING)
+    for _ in range(2):
+        result = run_mkdocs(root, "build", "--strict")
+        assert result.returncode == 0, result.stderr
+        hub = html_of(root / "site", "authors")
+        assert ("Brand new" in hub) is (root / "docs/authors/new.md").exists()
+        write(root, {"docs/authors/new.md": "# Brand new\n"})
+    assert '<a href="new/">Brand new</a>' in hub
