@@ -1,6 +1,6 @@
 """The bad-input matrix: each case is an input and the exact line its author sees.
 
-`test_bad_inputs.py` runs every case, and renders this table into `docs/bad-inputs.md`,
+`test_bad_inputs.py` runs every case, and renders this table into `docs/authors/bad-inputs.md`,
 so the documented behaviour is the tested behaviour.
 """
 
@@ -543,11 +543,9 @@ CASES: list[Case] = [
         {"playbooks/Personas/sally.yaml": PERSONA},
         f"playbooks/Personas:1:1: collection: 'Personas' {NOT_A_FOLDER}; did you mean 'personas'?",
     ),
-    _reserved_folder("authoring-guide", "authoring-guide.md"),
+    _reserved_folder("authors", "authors/index.md"),
     _reserved_folder("schemas", "schemas/discipline.schema.json"),
-    _reserved_folder("coverage", "coverage.md"),
     _reserved_folder("which-do-i-need", "which-do-i-need.md"),
-    _reserved_folder("playbook-health", "playbook-health.md"),
     _reserved_folder("assets", "assets/playbook/"),
     _reserved_folder("search", "search/search_index.json"),
     _reserved_folder("404", "404.html"),

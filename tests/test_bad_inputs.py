@@ -17,7 +17,7 @@ from mkdocs_playbook.resolve.refs import check_page_refs, resolve_refs
 from .bad_inputs import BASE, CASES, Case
 from .conftest import REPO
 
-DOCS_PAGE = REPO / "docs/bad-inputs.md"
+DOCS_PAGE = REPO / "docs/authors/bad-inputs.md"
 
 
 def diagnose(root: Path, builtin_kinds: tuple[str, ...] | None = None) -> list[Diagnostic]:

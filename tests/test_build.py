@@ -378,19 +378,16 @@ def test_a_site_custom_dir_still_overrides_the_plugin_partials(
     assert 'role="dialog" aria-label="Search"' not in raw
 
 
-def test_author_pages_sit_in_their_own_nav_section_and_the_guide_after_home(
-    built: Path,
-) -> None:
+def test_the_decision_page_follows_home_and_author_pages_are_in_no_nav(built: Path) -> None:
     home = (built / "index.html").read_text(encoding="utf-8")
     nav = home[
         home.index('<nav class="md-nav md-nav--primary"') : home.index("md-sidebar--secondary")
     ]
     labels = re.findall(r'class="md-ellipsis">\s*([^<]+?)\s*<', nav)
-    # "Which do I need?" right after the home page; the author pages last, in one section.
+    # "Which do I need?" right after the home page; the pages for authors in no nav.
     assert labels[1] == "Which do I need?"
-    authors = labels.index("For authors")
-    assert labels[authors + 1 :] == ["Coverage", "Authoring guide"]
-    assert all(label not in labels[:authors] for label in ("Coverage", "Authoring guide"))
+    assert not {"For authors", "Coverage", "Authoring guide"} & set(labels)
+    assert "authors/" not in nav
 
 
 LINK_OUT = (
@@ -523,13 +520,11 @@ def test_table_columns_keep_their_alignment(project: Project) -> None:
 
 
 def test_author_pages_leave_the_search_index(project: Project) -> None:
-    # The fixture's hand-written guide sits in mkdocs.yml's "For authors" section beside
-    # the generated coverage page; a reader's pages stay searchable.
+    # The fixture's hand-written guide sits in mkdocs.yml's "For authors" section; the
+    # generated coverage page under authors/; a reader's pages stay searchable.
     root = project(
         fixture=EVERYTHING,
-        mkdocs_yml=MKDOCS_YML
-        + "nav:\n  - index.md\n  - For authors:\n      - Notes: notes.md\n"
-        + "      - Coverage: coverage.md\n",
+        mkdocs_yml=MKDOCS_YML + "nav:\n  - index.md\n  - For authors:\n      - Notes: notes.md\n",
     )
     (root / "docs" / "notes.md").write_text("# Notes\n\nWriting tips.\n", encoding="utf-8")
     for _ in range(2):  # the second build reuses the cache's search entries
@@ -539,4 +534,5 @@ def test_author_pages_leave_the_search_index(project: Project) -> None:
         pages = {doc["location"].split("#")[0] for doc in index["docs"]}
         assert "notes/" not in pages
         assert "coverage/" not in pages
+        assert "authors/coverage/" not in pages
         assert {"", "personas/busy-parent/", "which-do-i-need/"} <= pages

@@ -86,7 +86,7 @@ def test_a_playbook_without_builtin_kinds_shows_no_trace_of_them(tmp_path: Path)
         "yaml-schemas.json",
     ]
     # A coverage page that a kind of the playbook's own declares, in its own words.
-    coverage = visible_text((site / "coverage" / "index.html").read_text("utf-8"))
+    coverage = visible_text((site / "authors" / "coverage" / "index.html").read_text("utf-8"))
     assert (
         "Which runbooks reach each service, for each role and each severity. Each cell counts "
         "them: open a count to see what it is made of. A gap is a cell that nothing reaches. "
@@ -104,11 +104,11 @@ def test_a_playbook_without_builtin_kinds_shows_no_trace_of_them(tmp_path: Path)
     assert runbooks.index("SEV1") < runbooks.index("Fail over the database")
     assert runbooks.index("SEV2") < runbooks.index("Restart the cache")
     # `example`: the authoring guide shows the runbook's own example.
-    guide = visible_text((site / "authoring-guide" / "index.html").read_text("utf-8"))
+    guide = visible_text((site / "authors" / "authoring-guide" / "index.html").read_text("utf-8"))
     assert "Example, playbooks/runbooks/restart-the-cache.yaml :" in guide
     # Its messages are real ones, of mistakes in its own kinds' files.
     assert "A field name is misspelt" in guide and "did you mean 'tags'?" in guide
-    health = visible_text((site / "playbook-health" / "index.html").read_text("utf-8"))
+    health = visible_text((site / "authors" / "health" / "index.html").read_text("utf-8"))
     assert "Services without a runbook (1)" in health
     assert "DNS · playbooks/services/dns.yaml:1 : no runbook covers it" in health
 
@@ -421,7 +421,7 @@ def test_a_coverage_page_shows_its_own_words_as_text_not_markup(tmp_path: Path) 
     )
     assert result.diagnostics == []
     links, _ = resolve_refs(result.playbook)
-    page = Renderer(result.playbook, links).render_extra_page("coverage.md")
+    page = Renderer(result.playbook, links).render_extra_page("authors/coverage.md")
     assert "<script>" not in page and "<img" not in page and "<b>" not in page
     assert "<i>" not in page and "<u>" not in page
     assert "# &lt;b&gt;Cover&lt;/b&gt;\n" in page
@@ -450,7 +450,7 @@ def test_a_broken_ref_in_a_docs_page_is_on_the_health_page_in_its_own_section(
         "docs/on-call.md:3:1: link: unknown role 'dbaa'; did you mean 'dba'?"
     ]
     _, pages = pipeline.render(checked, SiteSettings())
-    health = pages["playbook-health.md"]
+    health = pages["authors/health.md"]
     assert (
         "## Refs in hand-written pages (1)\n\n"
         "Inline refs in the pages of the docs folder that lead nowhere. Fix the ref, or "
@@ -472,7 +472,7 @@ def test_a_build_shows_a_broken_docs_ref_on_the_health_page_and_says_it_once(
     assert result.returncode == 0, result.stderr
     message = "docs/on-call.md:3:1: link: unknown role 'dbaa'; did you mean 'dba'?"
     assert result.stderr.count(message) == 1, result.stderr
-    health = visible_text((root / "site/playbook-health/index.html").read_text("utf-8"))
+    health = visible_text((root / "site/authors/health/index.html").read_text("utf-8"))
     assert "Refs in hand-written pages (1)" in health
     assert "docs/on-call.md:3 · link : unknown role 'dbaa'; did you mean 'dba'?" in health
     strict = run_mkdocs(root, "build", "--strict")
@@ -482,7 +482,7 @@ def test_a_build_shows_a_broken_docs_ref_on_the_health_page_and_says_it_once(
     write(root, {"docs/on-call.md": "# On call\n\nFirst page [the DBA](role:dba).\n"})
     fixed = run_mkdocs(root, "build", "--strict")
     assert fixed.returncode == 0, fixed.stderr
-    health = visible_text((root / "site/playbook-health/index.html").read_text("utf-8"))
+    health = visible_text((root / "site/authors/health/index.html").read_text("utf-8"))
     assert "Refs in hand-written pages" not in health
 
 
@@ -604,7 +604,7 @@ def health_of(tmp_path: Path, files: dict[str, str]) -> str:
     checked = pipeline.check()
     assert checked.diagnostics == []
     _, pages = pipeline.render(checked, SiteSettings())
-    return pages["playbook-health.md"]
+    return pages["authors/health.md"]
 
 
 def test_a_kept_kind_s_health_check_names_only_the_relations_that_remain(

@@ -213,12 +213,12 @@ def test_validate_reports_a_hand_written_page_the_playbook_would_replace(
 def test_validate_reports_a_clash_with_the_generated_authoring_guide(project: Project) -> None:
     # The build refuses this clash, so validate must too (it once checked entity pages only).
     root = project(
-        {"playbooks/personas/sally.yaml": PERSONA, "docs/authoring-guide.md": "# Mine\n"}
+        {"playbooks/personas/sally.yaml": PERSONA, "docs/authors/authoring-guide.md": "# Mine\n"}
     )
     result = run("validate", root)
     assert result.exit_code == 1
     assert result.stdout == (
-        "docs/authoring-guide.md:1:1: file: the playbook generates this page; remove or "
+        "docs/authors/authoring-guide.md:1:1: file: the playbook generates this page; remove or "
         "rename the hand-written file\n"
     )
 

@@ -90,7 +90,7 @@ def test_the_shipped_site_has_addresses_in_its_sitemap(
 ) -> None:
     sitemap = shipped["mkdocs"]["sitemap.xml"].decode()
     assert "<loc>https://mkdocs-playbook.github.io/mkdocs-playbook/</loc>" in sitemap
-    assert "<loc>https://mkdocs-playbook.github.io/mkdocs-playbook/start/</loc>" in sitemap
+    assert "<loc>https://mkdocs-playbook.github.io/mkdocs-playbook/authors/start/</loc>" in sitemap
     home = shipped["mkdocs"]["index.html"].decode()
     assert 'href="https://github.com/mkdocs-playbook/mkdocs-playbook"' in home
     # The repository link makes Material's script ask GitHub's API only with this mark.

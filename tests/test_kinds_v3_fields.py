@@ -563,7 +563,9 @@ def test_a_declared_relation_shows_even_where_the_text_links_the_same_page(
 
 
 def test_the_incident_response_example_of_the_docs_builds(project: Callable[..., Path]) -> None:
-    docs = (Path(__file__).parent.parent / "docs" / "your-own-kinds.md").read_text("utf-8")
+    docs = (Path(__file__).parent.parent / "docs" / "authors" / "your-own-kinds.md").read_text(
+        "utf-8"
+    )
     section = docs[docs.index("## A team's own playbook") : docs.index("## Relations on both")]
     files = {
         block.splitlines()[0].removeprefix("# ").split(":")[0]: block

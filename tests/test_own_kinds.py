@@ -530,7 +530,7 @@ def test_every_path_the_plan_writes_beside_the_collections_is_reserved() -> None
     checked = pipeline.check()
     collections = {kind.collection for kind in checked.playbook.kinds}
     names = set(reserved_names(pipeline.page_paths(checked))) - collections
-    assert {"authoring-guide", "schemas", "playbook-health", "coverage"} <= names
+    assert {"authors", "schemas"} <= names
     assert names <= set(reserved_paths(builtin_kinds()))
 
 

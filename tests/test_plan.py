@@ -23,17 +23,16 @@ PLAN = SitePlan(
         NavSection("Stages", "stages/index.md", ["stages/s.md"]),
     ],
     reader_pages=["which-do-i-need.md"],
-    author_pages=["coverage.md", "authoring-guide.md"],
+    author_pages=["authors/index.md", "authors/coverage.md", "authors/authoring-guide.md"],
     diagnostics=[],
 )
 
 
 def test_the_nav_plan_adds_a_section_per_kind_the_nav_does_not_place() -> None:
-    assert nav_plan(PLAN, "kinds", {"index.md", "stages/index.md", "coverage.md"}) == NavPlan(
+    assert nav_plan(PLAN, "kinds", {"index.md", "stages/index.md"}) == NavPlan(
         readers=["which-do-i-need.md"],
         sections=[NavGroup("Personas", ["personas/index.md"], ["personas/a.md", "personas/b.md"])],
         placed=[NavSection("Stages", "stages/index.md", ["stages/s.md"])],
-        authors=["authoring-guide.md"],
     )
 
 
@@ -44,7 +43,6 @@ def test_the_nav_plan_lists_entity_pages_in_entities_mode() -> None:
         NavGroup("Stages", ["stages/index.md", "stages/s.md"], []),
     ]
     assert plan.placed == []
-    assert plan.authors == ["coverage.md", "authoring-guide.md"]
 
 
 def test_site_settings_come_from_plugin_and_extension_names() -> None:

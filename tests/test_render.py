@@ -65,10 +65,13 @@ def test_kind_index_matches_its_golden_markdown(renderer: Renderer, kind: str) -
     check_golden(f"{kind}-index.md", renderer.render_kind_index(KIND_BY_NAME[kind]))
 
 
-@pytest.mark.parametrize("path", ["which-do-i-need.md", "coverage.md"])
-def test_extra_page_matches_its_golden_markdown(renderer: Renderer, path: str) -> None:
+@pytest.mark.parametrize(
+    ("path", "golden"),
+    [("which-do-i-need.md", "which-do-i-need.md"), ("authors/coverage.md", "coverage.md")],
+)
+def test_extra_page_matches_its_golden_markdown(renderer: Renderer, path: str, golden: str) -> None:
     assert path in renderer.extra_page_paths()
-    check_golden(path, renderer.render_extra_page(path))
+    check_golden(golden, renderer.render_extra_page(path))
 
 
 def test_template_override_replaces_the_packaged_one(tmp_path: Path) -> None:

@@ -339,7 +339,7 @@ def test_every_payload_reached_every_kind_of_page(site: Path) -> None:
     for kind in kinds:
         assert len(list((site / kind).glob("*/index.html"))) >= len(PAYLOADS), kind
     assert (site / "which-do-i-need/index.html").is_file()
-    assert (site / "coverage/index.html").is_file()
+    assert (site / "authors/coverage/index.html").is_file()
 
 
 def test_no_page_can_run_a_payload(site: Path) -> None:
@@ -593,7 +593,7 @@ def test_no_page_can_run_kind_text(kind_site: Path) -> None:
 def test_kind_text_is_shown_as_typed(kind_site: Path) -> None:
     home = (kind_site / "index.html").read_text(encoding="utf-8")
     nav = _text(home[home.index("md-nav--primary") : home.index('class="md-content"')])
-    guide = _text((kind_site / "authoring-guide/index.html").read_text(encoding="utf-8"))
+    guide = _text((kind_site / "authors/authoring-guide/index.html").read_text(encoding="utf-8"))
     sally = _text((kind_site / "personas/sally/index.html").read_text(encoding="utf-8"))
     for i, payload in enumerate(PAYLOADS):
         typed = shown(payload)
@@ -613,7 +613,7 @@ def test_kind_text_is_shown_as_typed(kind_site: Path) -> None:
         assert f"{typed}: Entity {i}" in sally, i
         # The guide: the enum value in the field table.
         assert f"one of: {typed}, plain" in guide, i
-    health = _text((kind_site / "playbook-health/index.html").read_text(encoding="utf-8"))
+    health = _text((kind_site / "authors/health/index.html").read_text(encoding="utf-8"))
     assert all(f"Orphan {i} · playbooks/k{i}/orphan.yaml:1" in health for i in range(len(PAYLOADS)))
 
 

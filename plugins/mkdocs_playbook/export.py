@@ -18,7 +18,7 @@ from typing import Any
 
 from .diagnostics import Diagnostic, DiagnosticError
 from .kinds.models import Kind
-from .plan import AUTHORS_SECTION, SitePlan, nav_plan, site_settings
+from .plan import AUTHORS_DIR, SitePlan, for_authors, nav_plan, site_settings
 from .project import PLUGIN_NAME, Project, Tagged, dump_config
 from .render import site_setup
 from .validation import ProjectCheck, docs_files
@@ -106,13 +106,15 @@ def export_config(project: Project, kinds: Iterable[Kind]) -> dict[str, Any]:
     )
     config["extra_css"] = _with_assets(config.get("extra_css"), site_setup.CSS_ASSETS)
     config["extra_javascript"] = _with_assets(config.get("extra_javascript"), site_setup.JS_ASSETS)
+    # Pages for authors are reached from their hub, and entity pages from their kind's
+    # index, as under the plugin.
+    patterns = [f"/{AUTHORS_DIR}/"]
     if project.nav_mode == "kinds":
-        # Entity pages are reached from their kind's index, as under the plugin.
-        not_in_nav = config.get("not_in_nav")
-        patterns = [f"/{kind.collection}/*.md" for kind in kinds]
-        config["not_in_nav"] = "\n".join(
-            [*([not_in_nav] if isinstance(not_in_nav, str) else []), *patterns]
-        )
+        patterns += [f"/{kind.collection}/*.md" for kind in kinds]
+    not_in_nav = config.get("not_in_nav")
+    config["not_in_nav"] = "\n".join(
+        [*([not_in_nav] if isinstance(not_in_nav, str) else []), *patterns]
+    )
     return config
 
 
@@ -176,19 +178,16 @@ def export_nav(project: Project, site: SitePlan, handwritten: Iterable[str]) -> 
     written_nav = project.config.get("nav")
     if project.nav_mode == "off":
         return written_nav if isinstance(written_nav, list) else None
-    nav = list(written_nav) if isinstance(written_nav, list) else auto_nav(handwritten)
+    if isinstance(written_nav, list):
+        nav = list(written_nav)
+    else:
+        nav = auto_nav(path for path in handwritten if not for_authors(path))
     plan = nav_plan(site, project.nav_mode, set(_nav_paths(nav)))
-    # As the plugin does: reader pages after the home page, author pages in their section.
+    # As the plugin does: reader pages after the home page; pages for authors in no nav.
     at = 1 if nav and _is_page_entry(nav[0]) else 0
     nav[at:at] = plan.readers
     for group in plan.sections:
         nav.append({group.title: group.listed})
-    if plan.authors:
-        section = next((i for i in nav if isinstance(i, dict) and AUTHORS_SECTION in i), None)
-        if section is None:
-            nav.append({AUTHORS_SECTION: plan.authors})
-        else:
-            section[AUTHORS_SECTION] = [*section[AUTHORS_SECTION], *plan.authors]
     return nav
 
 

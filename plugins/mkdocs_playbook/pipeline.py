@@ -12,7 +12,12 @@ from pathlib import Path
 
 import yaml
 
-from .authoring.author_pages import author_files, author_page_paths, author_pages
+from .authoring.author_pages import (
+    author_files,
+    author_page_paths,
+    author_pages,
+    handwritten_author_pages,
+)
 from .diagnostics import Diagnostic, did_you_mean, sorted_diagnostics
 from .entities import kind_index_path
 from .kinds.registry import KindRegistry, selected_builtin_kinds, unknown_builtin_names
@@ -153,6 +158,7 @@ class Pipeline:
         """
         renderer = self.renderer(checked, site)
         pages = renderer.render_site(self.render_cache)
+        declared = {path: pages[path] for path in renderer.extra_page_paths("authors")}
         pages.update(
             author_pages(
                 checked.playbook,
@@ -164,6 +170,8 @@ class Pipeline:
                 health=self.options.wants_health_page(site.serving),
                 edit_url=site.edit_url,
                 docs_dir=self.display(self.docs_dir),
+                site_pages=declared,
+                handwritten=handwritten_author_pages(self.docs_dir, self.project_dir),
             )
         )
         return renderer, pages
@@ -194,7 +202,7 @@ class Pipeline:
                 for kind in renderer.kinds_with_pages()
             ],
             reader_pages=renderer.extra_page_paths("readers"),
-            author_pages=[*renderer.extra_page_paths("authors"), *author_page_paths(pages)],
+            author_pages=author_page_paths(pages, renderer.extra_page_paths("authors")),
             diagnostics=list(checked.diagnostics),
             files={path: str(source) for path, source in sorted(playbook.images.items())},
         )

@@ -21,8 +21,22 @@ from .diagnostics import Diagnostic, Severity
 EditUrl = Callable[[str], str | None]
 """Given a source path relative to the project, its edit URL (or None)."""
 
+AUTHORS_DIR = "authors"
+"""Where the pages for authors go, generated and hand-written: out of the reader's nav and
+search index, listed on the hub (`AUTHORS_HUB`) that a link at the foot of every page
+opens."""
+AUTHORS_HUB = f"{AUTHORS_DIR}/index.md"
+"""The generated page that lists every page for authors."""
 AUTHORS_SECTION = "For authors"
-"""The nav section of the pages for authors."""
+"""A nav section of that title keeps its pages out of the search index too, as it did
+before the pages for authors left the nav."""
+
+
+def for_authors(src_uri: str) -> bool:
+    """Whether a docs-relative path is a page for authors: one under `AUTHORS_DIR`."""
+    return src_uri.startswith(f"{AUTHORS_DIR}/")
+
+
 ENGINE_PATHS = ("404.html", "search/search_index.json", "sitemap.xml", "assets/")
 """What the site engine writes itself (MkDocs with Material): the page for missing pages, the
 search index, the sitemap and the theme's assets."""
@@ -101,7 +115,8 @@ class SitePlan:
     reader_pages: list[str]
     """Site pages for readers (the nav puts them after the home page)."""
     author_pages: list[str]
-    """Pages for authors, in nav order (the nav's "For authors" section)."""
+    """Generated pages for authors, all under `AUTHORS_DIR`, the hub first: no nav lists
+    them, and they stay out of the search index."""
     diagnostics: list[Diagnostic]
     """The warnings the playbook has (a plan is made only when it has no errors)."""
     files: dict[str, str] = field(default_factory=dict)
@@ -179,15 +194,14 @@ class NavPlan:
     placed: list[NavSection]
     """Kinds whose index page the nav lists already: their entity pages hang under the
     index's section, listed nowhere."""
-    authors: list[str]
-    """Pages for the "For authors" section (`AUTHORS_SECTION`), made at the end if missing."""
 
 
 def nav_plan(plan: SitePlan, mode: str, present: Collection[str]) -> NavPlan:
     """Where ``plan``'s pages go in a nav that lists the ``present`` pages, for the `nav`
     option's ``mode``: `kinds` lists each kind's index, `entities` its entity pages too.
     Entity pages are reached from their index, search and backlinks; listing them in the
-    nav would make every page's build grow with the page count."""
+    nav would make every page's build grow with the page count. Pages for authors go in no
+    nav: the hub lists them."""
     sections: list[NavGroup] = []
     placed: list[NavSection] = []
     for kind in plan.sections:
@@ -204,7 +218,6 @@ def nav_plan(plan: SitePlan, mode: str, present: Collection[str]) -> NavPlan:
         readers=[path for path in plan.reader_pages if path not in present],
         sections=sections,
         placed=placed,
-        authors=[path for path in plan.author_pages if path not in present],
     )
 
 
@@ -212,8 +225,8 @@ def reserved_names(written: Iterable[str]) -> dict[str, str]:
     """The top-level names that the paths a site writes take, each with the first such path.
 
     A collection folder of one of these names would put its pages where those go: `schemas`
-    over `schemas/persona.schema.json`, `authoring-guide` over `authoring-guide.md` (both
-    are `authoring-guide/` on the site).
+    over `schemas/persona.schema.json`, `authors` over `authors/index.md` (both are
+    `authors/` on the site).
     """
     names: dict[str, str] = {}
     for path in written:

@@ -1,16 +1,30 @@
-"""Pages for authors beside the playbook: the authoring guide, its JSON Schemas, and health.
+"""Pages for authors beside the playbook: the authoring guide, its JSON Schemas, health, and
+the hub that lists every page for authors.
 
-One function, so the plugin and `playbook export` publish the same files.
+One function, so the plugin and `playbook export` publish the same files. The pages go
+under `authors/` (the JSON Schemas stay under `schemas/`, where editors find them), with the
+hand-written pages a site puts in `docs/authors/`: the engine keeps them all out of the
+reader's nav and search index, and a link at the foot of every page opens the hub.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import html
+import posixpath
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
 
 from ..diagnostics import Diagnostic
 from ..entities import Playbook
 from ..kinds.registry import KindRegistry
-from ..plan import EditUrl
+from ..links import containing_folder
+from ..plan import AUTHORS_DIR, AUTHORS_HUB, EditUrl
+from ..render.markup import escape_text
+from ..render.pages import site_page_path
 from ..resolve.refs import Links
 from .guide import render_authoring_guide
 from .health import checks_in_order, content_health, render_health_page
@@ -22,8 +36,14 @@ from .schema import (
     schema_file_name,
 )
 
-GUIDE_PAGE = "authoring-guide.md"
-HEALTH_PAGE = "playbook-health.md"
+GUIDE_PAGE = f"{AUTHORS_DIR}/authoring-guide.md"
+HEALTH_PAGE = f"{AUTHORS_DIR}/health.md"
+HUB_TITLE = "For authors"
+DESCRIPTIONS = {
+    GUIDE_PAGE: "Every field of every kind: its type, whether it is required, and an example.",
+    HEALTH_PAGE: "What to look at: refs that do not resolve, and entities nothing links to.",
+}
+"""The hub's line on each page the plugin itself makes for authors."""
 
 
 def author_pages(
@@ -37,9 +57,14 @@ def author_pages(
     health: bool,
     edit_url: EditUrl | None = None,
     docs_dir: str | None = None,
+    site_pages: Mapping[str, str] | None = None,
+    handwritten: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
-    """The author-facing files, by docs-relative path: Markdown pages and schema JSON.
-    Problems in the pages of ``docs_dir`` (as messages show it) have their own section."""
+    """The author-facing files, by docs-relative path: Markdown pages and schema JSON. The
+    hub lists the pages the kinds declare for authors (``site_pages``, rendered already),
+    the guide, health, and the site's own pages under `authors/` (``handwritten``).
+    Problems in the pages of ``docs_dir`` (as messages show it) have their own section of
+    the health page."""
     pages: dict[str, str] = {}
     if guide:
         pages[GUIDE_PAGE] = render_authoring_guide(playbook.kinds)
@@ -49,18 +74,24 @@ def author_pages(
         pages[HEALTH_PAGE] = render_health_page(
             items, checks_in_order(playbook), page_path=HEALTH_PAGE, edit_url=edit_url
         )
+    generated = {**(site_pages or {})}
+    generated.update({path: pages[path] for path in (GUIDE_PAGE, HEALTH_PAGE) if path in pages})
+    described = {**DESCRIPTIONS, **declared_descriptions(playbook)}
+    pages[AUTHORS_HUB] = render_authors_hub(generated, handwritten or {}, described)
     return pages
 
 
-def author_page_paths(pages: Iterable[str]) -> list[str]:
-    """Of generated files, the author pages that belong in the nav, in nav order."""
+def author_page_paths(pages: Iterable[str], declared: Iterable[str] = ()) -> list[str]:
+    """Of generated files, the pages for authors: the hub first, then those the kinds
+    declare for authors (``declared``), the guide and health."""
     present = set(pages)
-    return [path for path in (GUIDE_PAGE, HEALTH_PAGE) if path in present]
+    order = (AUTHORS_HUB, *declared, GUIDE_PAGE, HEALTH_PAGE)
+    return [path for path in order if path in present]
 
 
 def author_files(kinds: KindRegistry, *, guide: bool, health: bool) -> list[str]:
     """The paths `author_pages` writes with these options, without writing them."""
-    files = []
+    files = [AUTHORS_HUB]
     if guide:
         files.append(GUIDE_PAGE)
         files += [f"{SCHEMA_DIR}/{schema_file_name(kind)}" for kind in kinds]
@@ -69,3 +100,145 @@ def author_files(kinds: KindRegistry, *, guide: bool, health: bool) -> list[str]
     if health:
         files.append(HEALTH_PAGE)
     return files
+
+
+def declared_descriptions(playbook: Playbook) -> dict[str, str]:
+    """The hub's line on each coverage page a kind declares for authors: its tables'
+    headings ("Personas by stage; Channels by persona")."""
+    found: dict[str, str] = {}
+    for kind in playbook.kinds:
+        for declared in kind.spec.site_pages:
+            columns = (declared.get("coverage") or {}).get("columns") or []
+            headings = [c["heading"] for c in columns if isinstance(c, dict) and c.get("heading")]
+            if declared.get("for") == "authors" and headings:
+                found[site_page_path(declared)] = "; ".join(map(escape_text, map(str, headings)))
+    return found
+
+
+# -- the hub -------------------------------------------------------------------------------
+
+
+def handwritten_author_pages(docs_dir: Path, root: Path) -> dict[str, str]:
+    """The Markdown pages a site writes under `docs/authors/` (not the hub's own path), by
+    docs-relative path, with their text: those MkDocs reads (no dot files), and none read
+    through a link that leads outside the project ``root``."""
+    folder = docs_dir / AUTHORS_DIR
+    if not folder.is_dir():
+        return {}
+    inside = containing_folder(docs_dir, root).resolve()
+    found: dict[str, str] = {}
+    for path in sorted(folder.rglob("*.md")):
+        src_uri = path.relative_to(docs_dir).as_posix()
+        if src_uri == AUTHORS_HUB or any(part.startswith(".") for part in src_uri.split("/")):
+            continue
+        if not path.is_file() or not path.resolve().is_relative_to(inside):
+            continue
+        try:
+            found[src_uri] = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            continue  # MkDocs reports the page itself.
+    return found
+
+
+def render_authors_hub(
+    generated: Mapping[str, str], handwritten: Mapping[str, str], described: Mapping[str, str]
+) -> str:
+    """The page that lists every page for authors, one line each: its title, linked, and
+    what it is for (the page's `description`, or its first sentence)."""
+    lines = [
+        "---",
+        f'title: "{HUB_TITLE}"',
+        'search: {"exclude": true}',
+        "---",
+        "",
+        f"# {HUB_TITLE}",
+        "",
+        "Pages for the people who write this playbook. They stay out of the reader's "
+        "navigation and search; the link at the foot of every page leads here.",
+    ]
+    if generated:
+        lines += ["", "## Made from the playbook", ""]
+        lines += [_line(path, text, described.get(path)) for path, text in generated.items()]
+    if handwritten:
+        lines += ["", "## Written for this site", ""]
+        lines += [_line(path, text, None) for path, text in sorted(handwritten.items())]
+    if not generated and not handwritten:
+        lines += ["", "There are none yet: pages under `docs/authors/` are listed here."]
+    return "\n".join(lines) + "\n"
+
+
+_HEADING_RE = re.compile(r"^#[ \t]+(.*?)(?:[ \t]+\{[^}]*\})?(?:[ \t]+#+)?[ \t]*$")
+_FENCE_RE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
+_LINK_RE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_SENTENCE_RE = re.compile(r"(.+?[.!?])(?=\s|$)")
+_NOT_A_PARAGRAPH = ("#", "|", "<", "-", "*", "+", ">", "`", "~", "!", "[", "{", ":", "=")
+
+
+def _line(path: str, text: str, description: str | None) -> str:
+    meta, body = _split_front_matter(text)
+    title, after = _title(body)
+    shown = (
+        escape_text(html.unescape(str(meta["title"])))
+        if isinstance(meta.get("title"), str)
+        else title or escape_text(_title_from_name(path))
+    )
+    if isinstance(meta.get("description"), str):
+        description = escape_text(str(meta["description"]))
+    elif description is None:
+        description = _first_sentence(after)
+    link = posixpath.relpath(path, posixpath.dirname(AUTHORS_HUB))
+    return f"- [{shown}]({link})" + (f": {description}" if description else "")
+
+
+def _split_front_matter(text: str) -> tuple[dict[str, Any], str]:
+    if not text.startswith("---\n"):
+        return {}, text
+    end = text.find("\n---", 3)
+    if end < 0:
+        return {}, text
+    try:
+        meta = yaml.safe_load(text[4:end])
+    except yaml.YAMLError:
+        meta = None
+    body = text[end + 4 :].partition("\n")[2]
+    return (meta if isinstance(meta, dict) else {}), body
+
+
+def _title(body: str) -> tuple[str | None, list[str]]:
+    """A page's first level-one heading, as Markdown, and the lines after it."""
+    lines = body.splitlines()
+    fence = None
+    for index, line in enumerate(lines):
+        opened = _FENCE_RE.match(line)
+        if opened and (fence is None or opened.group(1).startswith(fence)):
+            fence = None if fence else opened.group(1)[:3]
+            continue
+        heading = _HEADING_RE.match(line) if fence is None else None
+        if heading and heading.group(1).strip():
+            return heading.group(1).strip(), lines[index + 1 :]
+    return None, lines
+
+
+def _first_sentence(lines: list[str]) -> str | None:
+    """The first sentence of the paragraph that opens a page, its links made their text;
+    none when the page opens with something else or the sentence is long."""
+    paragraph: list[str] = []
+    for line in lines:
+        if not line.strip():
+            if paragraph:
+                break
+            continue
+        if not paragraph and line.lstrip().startswith(_NOT_A_PARAGRAPH):
+            return None
+        paragraph.append(line.strip())
+    found = _SENTENCE_RE.match(_LINK_RE.sub(r"\1", " ".join(paragraph)))
+    sentence = found.group(1) if found else None
+    if sentence is None or len(sentence) > 160 or sentence.count("`") % 2:
+        return None
+    return sentence
+
+
+def _title_from_name(path: str) -> str:
+    """The title MkDocs gives a page without one, from its file name."""
+    name = posixpath.splitext(posixpath.basename(path))[0].replace("-", " ").replace("_", " ")
+    return name.capitalize() if name.lower() == name else name

@@ -5,7 +5,7 @@ Each use names the versions it was checked against (`CHECKED_WITH`), and
 tests/test_compat.py fails when one of them changes: the name is gone, its signature is
 not the one used here, or it no longer does what the plugin relies on. ProperDocs, the
 fork of MkDocs, carries the same internals under the same names. What each use buys is in
-docs/platform.md ("What the plugin relies on inside MkDocs").
+docs/authors/platform.md ("What the plugin relies on inside MkDocs").
 """
 
 from __future__ import annotations

@@ -3,6 +3,7 @@ nav plan the core gives (`plan.nav_plan`, which the export writes into mkdocs.ym
 
 from __future__ import annotations
 
+import html
 import itertools
 from typing import Any
 
@@ -10,7 +11,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
-from ..plan import AUTHORS_SECTION, SitePlan, nav_plan
+from ..plan import AUTHORS_SECTION, NavSection, SitePlan, for_authors, nav_plan
 
 
 def playbook_nav(nav: Navigation, site: SitePlan, mode: str, files: Files, own: bool) -> Navigation:
@@ -27,12 +28,13 @@ def playbook_nav(nav: Navigation, site: SitePlan, mode: str, files: Files, own: 
             items.insert(at, page)
             at += 1
     for kind in plan.placed:
-        # Placed by mkdocs.yml: its entity pages hang under the same section.
+        # Placed by mkdocs.yml: its entity pages hang under the index's section.
         index = page_of(files, kind.index)
         if index is None:
             continue
+        section = _section_of(index, kind, items)
         for page in [p for path in kind.entities if (p := page_of(files, path))]:
-            page.parent = index.parent
+            page.parent = section
     for group in plan.sections:
         index = page_of(files, group.listed[0])
         if index is None:
@@ -42,7 +44,6 @@ def playbook_nav(nav: Navigation, site: SitePlan, mode: str, files: Files, own: 
         items.append(section)
         for page in [*listed, *(p for path in group.hung if (p := page_of(files, path)))]:
             page.parent = section
-    _add_to_authors_section(items, [p for path in plan.authors if (p := page_of(files, path))])
     pages = _pages(items)
     for previous, following in itertools.pairwise(pages):
         previous.next_page, following.previous_page = following, previous
@@ -53,16 +54,21 @@ def playbook_nav(nav: Navigation, site: SitePlan, mode: str, files: Files, own: 
 
 
 def leave_search_if_for_authors(page: Page) -> None:
-    """Keep a page of the nav's "For authors" section (at any depth) out of the search
-    index: a reader searching for "persona" is after the personas, not the guide to
-    writing one."""
+    """Keep a page for authors (under `authors/`, or in a nav section titled "For
+    authors" at any depth) out of the search index: a reader searching for "persona" is
+    after the personas, not the guide to writing one."""
+    if for_authors(page.file.src_uri) or _in_authors_section(page):
+        search = page.meta.get("search")
+        page.meta["search"] = {**(search if isinstance(search, dict) else {}), "exclude": True}
+
+
+def _in_authors_section(page: Page) -> bool:
     parent = page.parent
     while parent is not None:
         if isinstance(parent, Section) and parent.title == AUTHORS_SECTION:
-            search = page.meta.get("search")
-            page.meta["search"] = {**(search if isinstance(search, dict) else {}), "exclude": True}
-            return
+            return True
         parent = parent.parent
+    return False
 
 
 def page_of(files: Files, src_uri: str) -> Page | None:
@@ -70,19 +76,24 @@ def page_of(files: Files, src_uri: str) -> Page | None:
     return file.page if file is not None else None
 
 
-def _add_to_authors_section(items: list[Any], pages: list[Page]) -> None:
-    """Put author pages under the nav's "For authors" section, made at the end if missing."""
-    if not pages:
-        return
-    section = next(
-        (i for i in items if isinstance(i, Section) and i.title == AUTHORS_SECTION), None
-    )
-    if section is None:
-        section = Section(AUTHORS_SECTION, [])
-        items.append(section)
-    for page in pages:
-        section.children.append(page)
-        page.parent = section
+def _section_of(index: Page, kind: NavSection, items: list[Any]) -> Section:
+    """The section of a kind whose index page mkdocs.yml places: the section the index
+    opens (`- Runbooks: [runbooks/index.md]`, or the index listed first in a section).
+    Placed as a page (`- runbooks/index.md`, `- Runbooks: runbooks/index.md`, at the top
+    or among a section's pages), it gets a section of its own in its place, titled as the
+    nav titles it (or by the kind), as the plugin makes the sections it adds: its entity
+    pages then show the breadcrumb to it, and the nav marks it as the current section."""
+    parent = index.parent
+    opens = isinstance(parent, Section) and parent.children[:1] == [index]
+    if isinstance(parent, Section) and opens and (index.title is None or len(parent.children) == 1):
+        return parent
+    # A page's title before MkDocs reads it is the one the nav gives it, if any.
+    section = Section(index.title or html.escape(kind.title), [index])
+    siblings = parent.children if isinstance(parent, Section) else items
+    siblings[siblings.index(index)] = section
+    section.parent = parent
+    index.parent = section
+    return section
 
 
 def _pages(items: list[Any]) -> list[Page]:

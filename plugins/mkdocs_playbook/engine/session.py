@@ -26,7 +26,7 @@ from ..cache import digest
 from ..diagnostics import Diagnostic
 from ..links import containing_folder, docs_links_out, read_docs_pages
 from ..options import PlaybookOptions
-from ..plan import SitePlan, SiteSettings, clashes, site_settings
+from ..plan import AUTHORS_DIR, SitePlan, SiteSettings, clashes, for_authors, site_settings
 from ..plan_cache import DocsPage, docs_key
 from ..render.front_matter import read_front_matter
 from .build_cache import HeapFreeze
@@ -237,7 +237,12 @@ class Session:
                 config.docs_dir,
                 digest(*docs),
             ],
-            [self.project_dir / self.options.playbooks_dir, *self.template_dirs(config)],
+            [
+                self.project_dir / self.options.playbooks_dir,
+                *self.template_dirs(config),
+                # The hub lists the site's own pages for authors, with their titles.
+                Path(config.docs_dir) / AUTHORS_DIR,
+            ],
         )
 
     def _note_docs_warnings(self, diagnostics: list[Diagnostic], config: MkDocsConfig) -> None:
@@ -314,19 +319,27 @@ class Session:
                 files.remove(file)
 
     def add_files(self, files: Files, config: MkDocsConfig) -> Files:
-        """Add every generated page as a generated file."""
+        """Add every generated page as a generated file, and keep the pages for authors out
+        of the nav."""
         self.files = files
         if self.site is None:
             return files
+        for file in files.documentation_pages():
+            # The site's own pages for authors: the hub lists them, no nav does.
+            if for_authors(file.src_uri) and file.inclusion == InclusionLevel.INCLUDED:
+                file.inclusion = InclusionLevel.NOT_IN_NAV
         sources = self.site.sources
         entity_pages = set(self.site.entity_pages)
-        listed = self.options.nav == "entities"
+        # Where the plugin places the pages in the nav (`on_nav`), MkDocs must not list them
+        # first as "not included in the nav": it makes its nav before `on_nav`.
+        placed = self.options.nav != "off"
         for src_uri, markdown in self.pages.items():
-            # Entity pages are reached from their index, search and backlinks; listing
-            # them in the nav would make every page's build grow with the page count.
+            # Entity pages are reached from their index, search and backlinks (listing them
+            # in the nav would make every page's build grow with the page count); pages for
+            # authors from the hub.
             inclusion = (
                 InclusionLevel.NOT_IN_NAV
-                if src_uri in entity_pages and not listed
+                if placed or src_uri in entity_pages or for_authors(src_uri)
                 else InclusionLevel.UNDEFINED
             )
             file = File.generated(

@@ -26,7 +26,7 @@ from ..kinds.models import Kind
 from ..kinds.spec import SINGLE_VALUE_TYPES, FieldSpec, PageTemplates, yes_or_no
 from ..model import EntityBase, subject_keys
 from ..options import DEFAULTS
-from ..plan import SITE_DEFAULTS, EditUrl
+from ..plan import AUTHORS_DIR, SITE_DEFAULTS, EditUrl
 from ..resolve.refs import (
     FieldRef as FieldRefLike,
 )
@@ -166,7 +166,7 @@ class Renderer:
     def render_extra_page(self, path: str) -> str:
         """A page a kind declares for the whole site: "Which do I need?", the coverage page."""
         kind, declared = self._site_pages[path]
-        template = self.env.get_template(site_page_template(path))
+        template = self.env.get_template(site_page_template(declared["page"]))
         return template.render(
             **self._context(path),
             coverage=coverage(self.playbook, kind, declared.get("coverage", {})),
@@ -708,8 +708,15 @@ def site_page_template(path: str) -> str:
 
 
 def declared_site_pages(kinds: Iterable[Kind]) -> list[str]:
-    """Every page the kinds declare for the whole site, whether or not a playbook has them."""
-    return [declared["page"] for kind in kinds for declared in kind.spec.site_pages]
+    """Where every page the kinds declare for the whole site goes, whether or not a playbook
+    has them."""
+    return [site_page_path(declared) for kind in kinds for declared in kind.spec.site_pages]
+
+
+def site_page_path(declared: Mapping[str, Any]) -> str:
+    """Where a page a kind declares goes: a page `for: authors` under `authors/`."""
+    page = str(declared["page"])
+    return f"{AUTHORS_DIR}/{page}" if declared.get("for") == "authors" else page
 
 
 def entity_page_templates(override_dirs: Sequence[Path], kinds: Iterable[Kind]) -> PageTemplates:
@@ -717,7 +724,8 @@ def entity_page_templates(override_dirs: Sequence[Path], kinds: Iterable[Kind]) 
     make an entity page, and those of the kind index and of the site pages. Partials
     (`_macros.md.jinja`) are neither."""
     env = _environment(tuple(str(folder) for folder in override_dirs))
-    others = {INDEX_TEMPLATE, *(site_page_template(p) for p in declared_site_pages(kinds))}
+    declared = [page["page"] for kind in kinds for page in kind.spec.site_pages]
+    others = {INDEX_TEMPLATE, *(site_page_template(p) for p in declared)}
     pages = {
         name
         for name in env.list_templates(extensions=None)
@@ -739,7 +747,7 @@ class TemplateProblem(DiagnosticError):
 
 
 DECISION_PAGE = "which-do-i-need.md"
-COVERAGE_PAGE = "coverage.md"
+COVERAGE_PAGE = f"{AUTHORS_DIR}/coverage.md"
 
 
 def relative_link(from_page: str, to_page: str) -> str:
@@ -967,7 +975,7 @@ def _site_pages(playbook: Playbook) -> dict[str, tuple[Kind, Mapping[str, Any]]]
                 continue
             if fields and not any(getattr(e.data, f, None) for e in entities for f in fields):
                 continue
-            pages[declared["page"]] = (kind, declared)
+            pages[site_page_path(declared)] = (kind, declared)
     return pages
 
 
