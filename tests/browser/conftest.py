@@ -2,7 +2,8 @@
 
 The shipped site is built twice per session, in parallel, each with the `site_url` of where
 it is served: once at the root of a static server, once under /playbook/ of another. Beside
-them the test fixture is built as another team's site, with no theme_overrides of its own.
+them the test fixture is built as another team's site, with no theme_overrides of its own,
+and the incident-response fixture as a playbook of another domain: its own kinds only.
 Chromium is Debian's (/usr/bin/chromium), driven by Playwright; nothing is downloaded.
 """
 
@@ -25,6 +26,7 @@ from .support import (
     CHROMIUM_ARGS,
     FIXTURE,
     HERE,
+    INCIDENTS,
     REPO,
     VIEWPORT,
     Monitor,
@@ -32,6 +34,19 @@ from .support import (
 )
 
 SUBPATH = "/playbook/"
+AUTHOR_PATHS = ("authors/", "coverage/", "authoring-guide/", "playbook-health/")
+"""Pages for the people who write the playbook, not for its readers."""
+INCIDENTS_CONFIG = """\
+site_name: Incident response
+theme:
+  name: material
+  font: false
+plugins:
+  - search
+  - playbook:
+      builtin_kinds: none
+"""
+"""A team's own playbook: Material with the system fonts, none of the packaged kinds."""
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -63,6 +78,29 @@ class Site:
             else html.parent.relative_to(self.directory).as_posix() + "/"
             for html in self.directory.rglob("index.html")
         )
+
+    def page_types(self) -> dict[str, str]:
+        """One page of each type a reader meets, by name -> path, found in the built site.
+
+        Home; "Which do I need?" if it is built; and for each kind (a folder with an
+        index.html and a sub-folder per entity) its index and its largest entity page, the
+        one that shows the most of the kind's fields. Nothing is known of the kinds
+        beforehand, so a playbook of any domain is covered. Author pages (AUTHOR_PATHS) are
+        not a reader's.
+        """
+        types = {"home": ""}
+        if (self.directory / "which-do-i-need" / "index.html").is_file():
+            types["which-do-i-need"] = "which-do-i-need/"
+        for folder in sorted(p for p in self.directory.iterdir() if p.is_dir()):
+            path = folder.name + "/"
+            if path in AUTHOR_PATHS or not (folder / "index.html").is_file():
+                continue
+            pages = sorted(folder.glob("*/index.html"))
+            if pages:
+                largest = max(pages, key=lambda html: html.stat().st_size)
+                types[f"index-{folder.name}"] = path
+                types[f"entity-{folder.name}"] = f"{path}{largest.parent.name}/"
+        return types
 
 
 def _build(config_file: Path, site_dir: Path) -> subprocess.Popen[str]:
@@ -158,6 +196,24 @@ def subpath_site(_sites: tuple[Site, Site, Site]) -> Site:
 def fixture_site(_sites: tuple[Site, Site, Site]) -> Site:
     """The test fixture built as another team's site would be: no theme_overrides."""
     return _sites[2]
+
+
+@pytest.fixture(scope="session")
+def incident_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """The incident-response fixture built as its team would build it (INCIDENTS_CONFIG)."""
+    project = tmp_path_factory.mktemp("incidents") / "project"
+    shutil.copytree(INCIDENTS, project)
+    config = project / "mkdocs.yml"
+    config.write_text(INCIDENTS_CONFIG, encoding="utf-8")
+    site_dir = project / "site"
+    build = _build(config, site_dir)
+    output = build.communicate(timeout=300)[0]
+    assert build.returncode == 0, f"mkdocs build --strict failed:\n{output}"
+    server = StaticServer(site_dir).start()
+    try:
+        yield Site(site_dir, server.origin + "/")
+    finally:
+        server.stop()
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,7 @@
 """The site on a phone (390x844): the menu, the tables, the type size.
 
-On the shipped site and on the test fixture built with no theme_overrides of its own.
+Every page type found in the built site, on the shipped site, on the test fixture built with
+no theme_overrides of its own and on a playbook of another domain (incident response).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from .support import Monitor
 from .test_reader import page_types
 
 PHONE: ViewportSize = {"width": 390, "height": 844}
-SITES = ("site", "fixture_site")
+SITES = ("site", "fixture_site", "incident_site")
 
 
 @pytest.fixture(scope="module")
@@ -55,8 +56,7 @@ def test_the_phone_menu_shows_every_top_section_with_the_current_one_marked(
     phone: Browsing, request: pytest.FixtureRequest, site_name: str
 ) -> None:
     site: Site = request.getfixturevalue(site_name)
-    # The coverage page is an author page: it sits in a section of pages of its own.
-    types = {name: path for name, path in page_types(site).items() if name != "coverage"}
+    types = page_types(site)  # reader pages: author pages sit in a section of their own
     problems: list[str] = []
     page = phone.page
     for name, path in types.items():
