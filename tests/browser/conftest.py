@@ -3,7 +3,7 @@
 The shipped site is built twice per session, in parallel, each with the `site_url` of where
 it is served: once at the root of a static server, once under /playbook/ of another. Beside
 them the test fixture is built as another team's site, with no theme_overrides of its own,
-and the incident-response fixture as a playbook of another domain: its own kinds only.
+and two playbooks of another domain, incident response, of their own kinds only.
 Chromium is Debian's (/usr/bin/chromium), driven by Playwright; nothing is downloaded.
 """
 
@@ -26,6 +26,7 @@ from .support import (
     CHROMIUM_ARGS,
     FIXTURE,
     HERE,
+    INCIDENT_KINDS,
     INCIDENTS,
     REPO,
     VIEWPORT,
@@ -198,15 +199,16 @@ def fixture_site(_sites: tuple[Site, Site, Site]) -> Site:
     return _sites[2]
 
 
-@pytest.fixture(scope="session")
-def incident_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    """The incident-response fixture built as its team would build it (INCIDENTS_CONFIG)."""
-    project = tmp_path_factory.mktemp("incidents") / "project"
-    shutil.copytree(INCIDENTS, project)
-    config = project / "mkdocs.yml"
-    config.write_text(INCIDENTS_CONFIG, encoding="utf-8")
+def _served(
+    tmp_path_factory: pytest.TempPathFactory, fixture: Path, config: str | None
+) -> Iterator[Site]:
+    """A fixture project, with `config` as its mkdocs.yml if given, built and served."""
+    project = tmp_path_factory.mktemp(fixture.name) / "project"
+    shutil.copytree(fixture, project)
+    if config is not None:
+        (project / "mkdocs.yml").write_text(config, encoding="utf-8")
     site_dir = project / "site"
-    build = _build(config, site_dir)
+    build = _build(project / "mkdocs.yml", site_dir)
     output = build.communicate(timeout=300)[0]
     assert build.returncode == 0, f"mkdocs build --strict failed:\n{output}"
     server = StaticServer(site_dir).start()
@@ -214,6 +216,18 @@ def incident_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         yield Site(site_dir, server.origin + "/")
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def incident_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """The incident-response fixture built as its team would build it (INCIDENTS_CONFIG)."""
+    yield from _served(tmp_path_factory, INCIDENTS, INCIDENTS_CONFIG)
+
+
+@pytest.fixture(scope="session")
+def incident_kinds_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """The incident-kinds fixture built with its own mkdocs.yml."""
+    yield from _served(tmp_path_factory, INCIDENT_KINDS, None)
 
 
 @pytest.fixture(scope="session")

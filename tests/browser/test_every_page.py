@@ -11,7 +11,8 @@ from .conftest import Browsing, Site
 # Pages loaded side by side, in tabs of one context: the walk is bound by the CPU, and a
 # few tabs keep both cores busy while each waits on its scripts.
 TABS = 3
-# The shipped site, and a playbook of another domain (incident response, its own kinds).
+# The shipped site, and a playbook of another domain (incident response, its own kinds) built
+# with the system fonts. (incident_kinds_site keeps Material's default Google Fonts.)
 MIN_PAGES = {"site": 20, "incident_site": 7}
 
 

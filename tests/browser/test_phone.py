@@ -1,7 +1,7 @@
 """The site on a phone (390x844): the menu, the tables, the type size.
 
 Every page type found in the built site, on the shipped site, on the test fixture built with
-no theme_overrides of its own and on a playbook of another domain (incident response).
+no theme_overrides of its own and on two playbooks of another domain (incident response).
 """
 
 from __future__ import annotations
@@ -17,7 +17,9 @@ from .support import Monitor
 from .test_reader import page_types
 
 PHONE: ViewportSize = {"width": 390, "height": 844}
-SITES = ("site", "fixture_site", "incident_site")
+SITES = ("site", "fixture_site", "incident_site", "incident_kinds_site")
+HAS_TABLES = ("site", "fixture_site", "incident_site")
+"""The sites with a table on a reader page: incident_kinds_site has none."""
 
 
 @pytest.fixture(scope="module")
@@ -112,7 +114,8 @@ def test_every_table_fits_a_phone(
         phone.monitor.wait_idle(page)
         measured += page.locator("article table").count()
         problems += [f"/{path} ({name}): {p}" for p in page.evaluate(TABLES)]
-    assert measured, "no table was measured"
+    if site_name in HAS_TABLES:
+        assert measured, "no table was measured"
     assert not problems, "\n".join(problems)
 
 

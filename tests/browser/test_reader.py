@@ -1,10 +1,10 @@
 """Every page type as a reader sees it, on a phone (390x844) and a desktop (1280x800).
 
 Every page type found in the built site, on the shipped site, on the test fixture built with
-no theme_overrides of its own (as another team's site would be) and on a playbook of
-another domain (incident response, its own kinds only): no sideways page scroll, diagram
-labels at reading size, no table rows hidden in an inner scroll box, no link target more
-than twice in an article outside its "Related" block nor twice in one of that block's
+no theme_overrides of its own (as another team's site would be) and on two playbooks of
+another domain (incident response, of their own kinds only): no sideways page scroll,
+diagram labels at reading size, no table rows hidden in an inner scroll box, no link target
+more than twice in an article outside its "Related" block nor twice in one of that block's
 groups, and axe with no serious or critical finding. The generated "Related" block takes
 at most 40% of a persona, play, metric or stage page.
 """
@@ -24,7 +24,7 @@ WIDTHS: dict[str, ViewportSize] = {
     "390": {"width": 390, "height": 844},
     "1280": {"width": 1280, "height": 800},
 }
-SITES = ("site", "fixture_site", "incident_site")
+SITES = ("site", "fixture_site", "incident_site", "incident_kinds_site")
 MIN_LABEL_PX = 11
 MAX_RELATED_SHARE = 0.40
 SHARE_KINDS = ("personas", "plays", "metrics", "stages")
@@ -50,9 +50,18 @@ EXPECTED_TYPES = {
         "index-services",
         "entity-services",
     },
+    "incident_kinds_site": {
+        "home",
+        "index-runbooks",  # grouped by severity
+        "entity-runbooks",
+        "index-severities",  # a flow
+        "entity-severities",
+        "entity-services",
+        "entity-roles",
+    },
 }
-DRAWS_DIAGRAMS = ("site", "fixture_site")
-"""The sites with a diagram (a stage flow, a strategy's map): the incident playbook has none."""
+DRAWS_DIAGRAMS = ("site", "fixture_site", "incident_kinds_site")
+"""The sites with a diagram (a flow, a strategy's map): incident_site has none."""
 
 
 def page_types(site: Site) -> dict[str, str]:
