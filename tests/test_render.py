@@ -410,6 +410,29 @@ def test_table_cells_are_labelled_with_their_column_for_stacked_rows_on_a_phone(
     assert '<td data-label="Tested with &amp; co"></td>' in cleaned
 
 
+def test_a_tick_box_is_named_by_its_items_text_for_a_screen_reader() -> None:
+    import markdown
+
+    from mkdocs_playbook.render.sanitize import sanitize_html
+
+    source = (
+        "- [ ] Tell the [lead](x) & *co*, \\*now\\* &lt;b&gt;\n"
+        "- [x] Check `lag < 10` <b>first</b>\n"
+        "    - [ ] nested\n"
+    )
+    html = markdown.markdown(
+        source,
+        extensions=["pymdownx.tasklist", "mkdocs_playbook.render.table_labels"],
+        extension_configs={"pymdownx.tasklist": {"custom_checkbox": True}},
+    )
+    boxes = re.findall(r"<input [^>]*>", sanitize_html(html))
+    assert boxes == [
+        '<input type="checkbox" aria-label="Tell the lead &amp; co, *now* &lt;b&gt;" disabled="">',
+        '<input type="checkbox" aria-label="Check lag &lt; 10 first" disabled="" checked="">',
+        '<input type="checkbox" aria-label="nested" disabled="">',
+    ]
+
+
 def test_a_related_block_shows_eight_links_and_folds_the_rest(tmp_path: Path) -> None:
     files = {"playbooks/metrics/reach.yaml": "title: Reach\nsummary: How many saw it.\n"}
     for n in range(10):

@@ -2,7 +2,8 @@
 
 The shipped site is built twice per session, in parallel, each with the `site_url` of where
 it is served: once at the root of a static server, once under /playbook/ of another. Beside
-them the test fixture is built as another team's site, with no theme_overrides of its own.
+them the test fixture is built as another team's site, with no theme_overrides of its own,
+and two playbooks of another domain, incident response, of their own kinds only.
 Chromium is Debian's (/usr/bin/chromium), driven by Playwright; nothing is downloaded.
 """
 
@@ -25,6 +26,8 @@ from .support import (
     CHROMIUM_ARGS,
     FIXTURE,
     HERE,
+    INCIDENT_KINDS,
+    INCIDENTS,
     REPO,
     VIEWPORT,
     Monitor,
@@ -32,6 +35,19 @@ from .support import (
 )
 
 SUBPATH = "/playbook/"
+AUTHOR_PATHS = ("authors/", "coverage/", "authoring-guide/", "playbook-health/")
+"""Pages for the people who write the playbook, not for its readers."""
+INCIDENTS_CONFIG = """\
+site_name: Incident response
+theme:
+  name: material
+  font: false
+plugins:
+  - search
+  - playbook:
+      builtin_kinds: none
+"""
+"""A team's own playbook: Material with the system fonts, none of the packaged kinds."""
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -63,6 +79,29 @@ class Site:
             else html.parent.relative_to(self.directory).as_posix() + "/"
             for html in self.directory.rglob("index.html")
         )
+
+    def page_types(self) -> dict[str, str]:
+        """One page of each type a reader meets, by name -> path, found in the built site.
+
+        Home; "Which do I need?" if it is built; and for each kind (a folder with an
+        index.html and a sub-folder per entity) its index and its largest entity page, the
+        one that shows the most of the kind's fields. Nothing is known of the kinds
+        beforehand, so a playbook of any domain is covered. Author pages (AUTHOR_PATHS) are
+        not a reader's.
+        """
+        types = {"home": ""}
+        if (self.directory / "which-do-i-need" / "index.html").is_file():
+            types["which-do-i-need"] = "which-do-i-need/"
+        for folder in sorted(p for p in self.directory.iterdir() if p.is_dir()):
+            path = folder.name + "/"
+            if path in AUTHOR_PATHS or not (folder / "index.html").is_file():
+                continue
+            pages = sorted(folder.glob("*/index.html"))
+            if pages:
+                largest = max(pages, key=lambda html: html.stat().st_size)
+                types[f"index-{folder.name}"] = path
+                types[f"entity-{folder.name}"] = f"{path}{largest.parent.name}/"
+        return types
 
 
 def _build(config_file: Path, site_dir: Path) -> subprocess.Popen[str]:
@@ -158,6 +197,37 @@ def subpath_site(_sites: tuple[Site, Site, Site]) -> Site:
 def fixture_site(_sites: tuple[Site, Site, Site]) -> Site:
     """The test fixture built as another team's site would be: no theme_overrides."""
     return _sites[2]
+
+
+def _served(
+    tmp_path_factory: pytest.TempPathFactory, fixture: Path, config: str | None
+) -> Iterator[Site]:
+    """A fixture project, with `config` as its mkdocs.yml if given, built and served."""
+    project = tmp_path_factory.mktemp(fixture.name) / "project"
+    shutil.copytree(fixture, project)
+    if config is not None:
+        (project / "mkdocs.yml").write_text(config, encoding="utf-8")
+    site_dir = project / "site"
+    build = _build(project / "mkdocs.yml", site_dir)
+    output = build.communicate(timeout=300)[0]
+    assert build.returncode == 0, f"mkdocs build --strict failed:\n{output}"
+    server = StaticServer(site_dir).start()
+    try:
+        yield Site(site_dir, server.origin + "/")
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def incident_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """The incident-response fixture built as its team would build it (INCIDENTS_CONFIG)."""
+    yield from _served(tmp_path_factory, INCIDENTS, INCIDENTS_CONFIG)
+
+
+@pytest.fixture(scope="session")
+def incident_kinds_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """The incident-kinds fixture built with its own mkdocs.yml."""
+    yield from _served(tmp_path_factory, INCIDENT_KINDS, None)
 
 
 @pytest.fixture(scope="session")

@@ -26,6 +26,11 @@ from playwright.sync_api import (
 REPO = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 FIXTURE = REPO / "tests" / "fixtures" / "everything"
+# A playbook of another domain: its own kinds only, with the field types of content model v3.
+INCIDENTS = REPO / "tests" / "fixtures" / "incident-response"
+# The same domain as its team's mkdocs.yml builds it: no packaged kinds, an index grouped by
+# a field, a flow kind (previous/next), author pages (coverage, health).
+INCIDENT_KINDS = REPO / "tests" / "fixtures" / "incident-kinds"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -7,53 +7,21 @@ service ref, steps with commands, and a checklist.
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from ..conftest import FIXTURES
-from .conftest import Browsing
-from .support import StaticServer
+from .conftest import Browsing, Site
 
-INCIDENTS = FIXTURES / "incident-response"
 PHONE = {"width": 390, "height": 844}
-CONFIG = """\
-site_name: Incident response
-theme:
-  name: material
-  font: false
-plugins:
-  - search
-  - playbook
-"""
-"""Material with the system fonts: the page asks nothing of another host."""
 
 
 @pytest.fixture(scope="module")
-def incidents(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def incidents(incident_site: Site) -> str:
     """The incident-response fixture, built with --strict and served; its root URL."""
-    root = tmp_path_factory.mktemp("incidents")
-    shutil.copytree(INCIDENTS, root, dirs_exist_ok=True)
-    (root / "mkdocs.yml").write_text(CONFIG, encoding="utf-8")
-    built = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert built.returncode == 0, built.stderr
-    server = StaticServer(root / "site").start()
-    try:
-        yield server.origin + "/"
-    finally:
-        server.stop()
+    return incident_site.url
 
 
 def shown_titles(page: Page) -> list[str]:
