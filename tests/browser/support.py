@@ -61,8 +61,6 @@ KINDS = {
     "case-studies": "case-study",
     "disciplines": "discipline",
 }
-# Pages the plugin generates beside the kinds (issue 8).
-GENERATED_PAGES = {"which-do-i-need": "which-do-i-need/", "coverage": "coverage/"}
 
 
 # -- the shipped playbook --------------------------------------------------------------------
@@ -98,17 +96,6 @@ def entities(folder: str) -> list[Entity]:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         found.append(Entity(folder, path.stem, data))
     return found
-
-
-def page_types() -> dict[str, str]:
-    """One page of each type, by name -> path under the site root."""
-    types = {"home": ""}
-    types |= {f"index-{folder}": f"{folder}/" for folder in KINDS}
-    for folder, singular in KINDS.items():
-        first = entities(folder)
-        if first:
-            types[singular] = first[0].path
-    return types | GENERATED_PAGES
 
 
 # -- the static server -----------------------------------------------------------------------

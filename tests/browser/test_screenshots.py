@@ -21,7 +21,7 @@ MAX_HEIGHT = 2400
 
 SHOTS = {"home": "", "index": "personas/"}
 SHOTS |= {singular: entities(folder)[0].path for folder, singular in KINDS.items()}
-SHOTS |= {"which-do-i-need": "which-do-i-need/", "coverage": "coverage/"}
+SHOTS |= {"which-do-i-need": "which-do-i-need/", "coverage": "authors/coverage/"}
 # The pages a newcomer meets first, the same ones as in the before/after shots of the
 # reader-first work: the three-way comparison, the first persona and the first stage.
 SHOTS |= {
