@@ -35,8 +35,9 @@ before the pages for authors left the nav."""
 
 def authors_dir(collections: Iterable[str]) -> str:
     """The folder of the pages for authors, given the kinds' collections: `authors/`, or
-    `for-authors/` when a kind's pages take `authors/` (its collection folder is a kind's
-    like any other)."""
+    `for-authors/` when a kind's collection is `authors` (any collection folder makes a
+    kind, with its pages at `<collection>/`). The loader refuses a playbook whose
+    collections take both."""
     return MOVED_AUTHORS_DIR if AUTHORS_DIR in collections else AUTHORS_DIR
 
 
