@@ -543,7 +543,19 @@ CASES: list[Case] = [
         {"playbooks/Personas/sally.yaml": PERSONA},
         f"playbooks/Personas:1:1: collection: 'Personas' {NOT_A_FOLDER}; did you mean 'personas'?",
     ),
-    _reserved_folder("authors", "authors/index.md"),
+    Case(
+        "Kind files",
+        "collection folders named both authors and for-authors",
+        {
+            "playbooks/authors/_kind.yaml": "name: author\n",
+            "playbooks/authors/a.yaml": PERSONA,
+            "playbooks/for-authors/_kind.yaml": "name: writer\n",
+            "playbooks/for-authors/a.yaml": PERSONA,
+        },
+        "playbooks/for-authors:1:1: collection: 'for-authors' is where the site puts its "
+        "pages for authors when a collection takes 'authors'; a collection there would "
+        "replace them: rename this folder or 'authors'",
+    ),
     _reserved_folder("schemas", "schemas/discipline.schema.json"),
     _reserved_folder("which-do-i-need", "which-do-i-need.md"),
     _reserved_folder("assets", "assets/playbook/"),

@@ -225,3 +225,89 @@ def test_the_hub_lists_a_new_page_for_authors_on_the_next_build(project: Project
         assert ("Brand new" in hub) is (root / "docs/authors/new.md").exists()
         write(root, {"docs/authors/new.md": "# Brand new\n"})
     assert '<a href="new/">Brand new</a>' in hub
+
+
+# -- a kind whose collection is `authors` ------------------------------------------------
+
+AUTHOR_KIND = {
+    "playbooks/authors/_kind.yaml": "name: author\nlabel: Author\nplural: Authors\n",
+    "playbooks/authors/ada.yaml": "title: Ada Lovelace\nsummary: Wrote the first program.\n",
+    "docs/for-authors/style.md": "# House style\n\nWrite short sentences. Then more.\n",
+}
+MOVED_PAGES = ["", "coverage/", "authoring-guide/", "health/", "style/"]
+
+
+@pytest.fixture(scope="module")
+def authors_kind(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture playbook with a kind of its own whose collection is `authors` (as the
+    Open Practice Library has), the health page on and a page of its own for authors."""
+    root = tmp_path_factory.mktemp("authors-kind") / "project"
+    shutil.copytree(EVERYTHING, root)
+    config = MKDOCS_YML.replace("  - playbook\n", "  - playbook:\n      health_page: true\n")
+    write(root, {"mkdocs.yml": config, **AUTHOR_KIND})
+    result = run_mkdocs(root, "build", "--strict")
+    assert result.returncode == 0, result.stderr
+    return root / "site"
+
+
+def test_a_kind_takes_authors_and_the_pages_for_authors_move_to_for_authors(
+    authors_kind: Path,
+) -> None:
+    site = authors_kind
+    assert ">Authors<" in re.sub(r"\s+<", "<", html_of(site, "authors"))
+    assert "Ada Lovelace" in html_of(site, "authors/ada")
+    for url in MOVED_PAGES:
+        assert (site / "for-authors" / url / "index.html").is_file(), url
+    for old in ("coverage", "authoring-guide", "health", "style"):
+        assert not (site / "authors" / old).exists(), old
+
+
+def test_the_moved_hub_lists_each_page_for_authors(authors_kind: Path) -> None:
+    raw = html_of(authors_kind, "for-authors")
+    article = raw[raw.index("<article") : raw.index("</article>")]
+    hrefs = re.findall(r'<li>.*?<a href="([^"]*)"', article, re.S)
+    assert hrefs == ["coverage/", "authoring-guide/", "health/", "style/"]
+
+
+@pytest.mark.parametrize(
+    ("url", "href"),
+    [
+        ("", "for-authors/"),
+        ("authors/", "../for-authors/"),
+        ("authors/ada/", "../../for-authors/"),
+        ("for-authors/", "./"),
+        ("for-authors/health/", "../"),
+    ],
+)
+def test_the_footer_links_to_the_moved_hub(authors_kind: Path, url: str, href: str) -> None:
+    raw = html_of(authors_kind, url)
+    links = re.findall(r'<a href="([^"]*)" class="md-copyright__authors">For authors</a>', raw)
+    assert links == [href]
+
+
+@pytest.mark.parametrize("url", ["", "authors/", "for-authors/"])
+def test_the_moved_pages_for_authors_are_in_no_nav(authors_kind: Path, url: str) -> None:
+    nav = re.sub(r">\s+", ">", re.sub(r"\s+<", "<", primary_nav(html_of(authors_kind, url))))
+    assert "for-authors/" not in nav
+    assert ">Authors<" in nav
+    for title in ("For authors", "Coverage", "Authoring guide", "Playbook health", "House style"):
+        assert f">{title}<" not in nav, title
+
+
+def test_the_moved_pages_for_authors_are_not_in_the_search_index(authors_kind: Path) -> None:
+    index = json.loads((authors_kind / "search/search_index.json").read_text(encoding="utf-8"))
+    pages = {doc["location"].split("#")[0] for doc in index["docs"]}
+    assert not [page for page in pages if page.startswith("for-authors")]
+    assert {"authors/", "authors/ada/"} <= pages
+
+
+def test_a_build_from_the_cache_keeps_the_pages_for_authors_moved(project: Project) -> None:
+    # The second build takes its plan from the build cache, without loading the playbook.
+    root = project(AUTHOR_KIND, fixture=EVERYTHING)
+    for _ in range(2):
+        result = run_mkdocs(root, "build", "--strict")
+        assert result.returncode == 0, result.stderr
+        assert "House style" in html_of(root / "site", "for-authors")
+        assert 'href="../../for-authors/" class="md-copyright__authors"' in html_of(
+            root / "site", "authors/ada"
+        )

@@ -72,6 +72,33 @@ def test_exported_config_has_a_nav_the_extensions_and_no_playbook_plugin(
     assert config["extra_javascript"] == ["assets/playbook/playbook.js"]
 
 
+def test_export_of_a_kind_that_takes_authors_leaves_for_authors_out_of_the_nav(
+    project: Project, tmp_path: Path
+) -> None:
+    root = project(
+        {
+            "playbooks/authors/_kind.yaml": "name: author\nlabel: Author\nplural: Authors\n",
+            "playbooks/authors/ada.yaml": "title: Ada\nsummary: Wrote.\n",
+            "docs/for-authors/style.md": "# House style\n",
+        },
+        fixture=EVERYTHING,
+    )
+    out = tmp_path / "export"
+    result = export(root, out)
+    assert result.exit_code == 0, result.output
+    config = exported_config(out)
+    patterns = str(config["not_in_nav"]).splitlines()
+    assert patterns[0] == "/for-authors/"
+    assert "/authors/*.md" in patterns
+    nav = config["nav"]
+    assert isinstance(nav, list)
+    assert {"Authors": ["authors/index.md"]} in nav
+    assert "for-authors/style.md" not in str(nav)
+    hub = (out / "docs/for-authors/index.md").read_text(encoding="utf-8")
+    assert "- [House style](style.md)" in hub
+    assert (out / "docs/authors/ada.md").is_file()
+
+
 def test_export_has_every_generated_page_and_hand_written_refs_as_links(
     everything_export: Path,
 ) -> None:

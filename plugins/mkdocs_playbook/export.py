@@ -18,7 +18,7 @@ from typing import Any
 
 from .diagnostics import Diagnostic, DiagnosticError
 from .kinds.models import Kind
-from .plan import AUTHORS_DIR, SitePlan, for_authors, nav_plan, site_settings
+from .plan import SitePlan, for_authors, nav_plan, site_settings
 from .project import PLUGIN_NAME, Project, Tagged, dump_config
 from .render import site_setup
 from .validation import ProjectCheck, docs_files
@@ -48,7 +48,7 @@ def export_site(project: Project, check: ProjectCheck, out: Path) -> ExportResul
     """Write the site's Markdown and a plugin-free mkdocs.yml into ``out`` (new or empty)."""
     out = out.resolve()
     _refuse_unsafe_target(project, out)
-    config = export_config(project, check.playbook.kinds)
+    config = export_config(project)
     pipeline = project.pipeline()
     # The same settings the plugin gives the pipeline, read from the exported config.
     site = site_settings(
@@ -58,6 +58,7 @@ def export_site(project: Project, check: ProjectCheck, out: Path) -> ExportResul
         site_url=config.get("site_url"),
     )
     renderer, plan = pipeline.site_plan(check, site)
+    config["not_in_nav"] = not_in_nav(project, check.playbook.kinds, plan.authors_dir)
     generated = plan.pages
     # Read the docs before writing anything, so nothing written is read back.
     sources = list(docs_files(project.docs_dir))
@@ -93,7 +94,7 @@ def export_site(project: Project, check: ProjectCheck, out: Path) -> ExportResul
     return ExportResult(len(generated), len(handwritten), other)
 
 
-def export_config(project: Project, kinds: Iterable[Kind]) -> dict[str, Any]:
+def export_config(project: Project) -> dict[str, Any]:
     """The project's mkdocs.yml without the playbook plugin, with what the pages need."""
     config = copy.deepcopy(project.config)
     config.setdefault("site_name", project.root.name)
@@ -106,16 +107,18 @@ def export_config(project: Project, kinds: Iterable[Kind]) -> dict[str, Any]:
     )
     config["extra_css"] = _with_assets(config.get("extra_css"), site_setup.CSS_ASSETS)
     config["extra_javascript"] = _with_assets(config.get("extra_javascript"), site_setup.JS_ASSETS)
-    # Pages for authors are reached from their hub, and entity pages from their kind's
-    # index, as under the plugin.
-    patterns = [f"/{AUTHORS_DIR}/"]
+    return config
+
+
+def not_in_nav(project: Project, kinds: Iterable[Kind], authors_dir: str) -> str:
+    """The exported config's `not_in_nav`: the project's own patterns, then the pages for
+    authors (in their folder, ``authors_dir``), reached from their hub, and entity pages,
+    reached from their kind's index, as under the plugin."""
+    patterns = [f"/{authors_dir}/"]
     if project.nav_mode == "kinds":
         patterns += [f"/{kind.collection}/*.md" for kind in kinds]
-    not_in_nav = config.get("not_in_nav")
-    config["not_in_nav"] = "\n".join(
-        [*([not_in_nav] if isinstance(not_in_nav, str) else []), *patterns]
-    )
-    return config
+    written = project.config.get("not_in_nav")
+    return "\n".join([*([written] if isinstance(written, str) else []), *patterns])
 
 
 def with_required_extensions(extensions: Any, *, material: bool) -> list[Any]:
@@ -181,7 +184,7 @@ def export_nav(project: Project, site: SitePlan, handwritten: Iterable[str]) -> 
     if isinstance(written_nav, list):
         nav = list(written_nav)
     else:
-        nav = auto_nav(path for path in handwritten if not for_authors(path))
+        nav = auto_nav(path for path in handwritten if not for_authors(path, site.authors_dir))
     plan = nav_plan(site, project.nav_mode, set(_nav_paths(nav)))
     # As the plugin does: reader pages after the home page; pages for authors in no nav.
     at = 1 if nav and _is_page_entry(nav[0]) else 0

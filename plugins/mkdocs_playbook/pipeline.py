@@ -23,7 +23,15 @@ from .entities import kind_index_path
 from .kinds.registry import KindRegistry, selected_builtin_kinds, unknown_builtin_names
 from .load.loader import LoadCache, SitePaths
 from .options import PlaybookOptions
-from .plan import ENGINE_PATHS, NavSection, SitePlan, SiteSettings, clashes, reserved_names
+from .plan import (
+    AUTHORS_DIR,
+    ENGINE_PATHS,
+    NavSection,
+    SitePlan,
+    SiteSettings,
+    clashes,
+    reserved_names,
+)
 from .render.incremental import RenderCache
 from .render.pages import Renderer, declared_site_pages, entity_page_templates
 from .render.site_setup import SITE_ASSETS
@@ -168,10 +176,13 @@ class Pipeline:
                 playbooks_dir=self.options.playbooks_dir,
                 guide=self.options.authoring_guide,
                 health=self.options.wants_health_page(site.serving),
+                folder=renderer.authors_dir,
                 edit_url=site.edit_url,
                 docs_dir=self.display(self.docs_dir),
                 site_pages=declared,
-                handwritten=handwritten_author_pages(self.docs_dir, self.project_dir),
+                handwritten=handwritten_author_pages(
+                    self.docs_dir, self.project_dir, renderer.authors_dir
+                ),
             )
         )
         return renderer, pages
@@ -202,17 +213,22 @@ class Pipeline:
                 for kind in renderer.kinds_with_pages()
             ],
             reader_pages=renderer.extra_page_paths("readers"),
-            author_pages=author_page_paths(pages, renderer.extra_page_paths("authors")),
+            author_pages=author_page_paths(
+                pages, renderer.extra_page_paths("authors"), renderer.authors_dir
+            ),
             diagnostics=list(checked.diagnostics),
             files={path: str(source) for path, source in sorted(playbook.images.items())},
+            authors_dir=renderer.authors_dir,
         )
 
     def page_paths(self, checked: Checked) -> list[str]:
         """The paths `render` writes for a build, without rendering anything."""
-        return self.renderer(checked, SiteSettings()).page_paths() + author_files(
+        renderer = self.renderer(checked, SiteSettings())
+        return renderer.page_paths() + author_files(
             checked.playbook.kinds,
             guide=self.options.authoring_guide,
             health=self.options.wants_health_page(serving=False),
+            folder=renderer.authors_dir,
         )
 
     def clashes(self, generated: Iterable[str]) -> list[Diagnostic]:
@@ -257,10 +273,11 @@ def _child(node: yaml.Node | None, key: str) -> yaml.Node | None:
 def reserved_paths(kinds: KindRegistry) -> dict[str, str]:
     """The top-level names of what a site writes besides its kinds' folders, each with a path
     it writes there: the author pages and schemas (whichever options are set), the site pages
-    the kinds declare, the plugin's assets and what the engine writes itself."""
+    the kinds declare, the plugin's assets and what the engine writes itself. (The pages
+    for authors move out of a kind's way, to `for-authors/`: see `plan.authors_dir`.)"""
     written = [
-        *author_files(kinds, guide=True, health=True),
-        *declared_site_pages(kinds),
+        *author_files(kinds, guide=True, health=True, folder=AUTHORS_DIR),
+        *declared_site_pages(kinds, AUTHORS_DIR),
         f"{SITE_ASSETS}/",
         *ENGINE_PATHS,
     ]

@@ -23,18 +23,32 @@ EditUrl = Callable[[str], str | None]
 
 AUTHORS_DIR = "authors"
 """Where the pages for authors go, generated and hand-written: out of the reader's nav and
-search index, listed on the hub (`AUTHORS_HUB`) that a link at the foot of every page
+search index, listed on the hub (`authors_hub`) that a link at the foot of every page
 opens."""
-AUTHORS_HUB = f"{AUTHORS_DIR}/index.md"
-"""The generated page that lists every page for authors."""
+MOVED_AUTHORS_DIR = "for-authors"
+"""Where they go instead when a kind takes the collection `authors` (`authors_dir`)."""
+AUTHORS_HUB_NAME = "index.md"
 AUTHORS_SECTION = "For authors"
 """A nav section of that title keeps its pages out of the search index too, as it did
 before the pages for authors left the nav."""
 
 
-def for_authors(src_uri: str) -> bool:
-    """Whether a docs-relative path is a page for authors: one under `AUTHORS_DIR`."""
-    return src_uri.startswith(f"{AUTHORS_DIR}/")
+def authors_dir(collections: Iterable[str]) -> str:
+    """The folder of the pages for authors, given the kinds' collections: `authors/`, or
+    `for-authors/` when a kind's collection is `authors` (any collection folder makes a
+    kind, with its pages at `<collection>/`). The loader refuses a playbook whose
+    collections take both."""
+    return MOVED_AUTHORS_DIR if AUTHORS_DIR in collections else AUTHORS_DIR
+
+
+def authors_hub(folder: str) -> str:
+    """The generated page that lists every page for authors, in their ``folder``."""
+    return f"{folder}/{AUTHORS_HUB_NAME}"
+
+
+def for_authors(src_uri: str, folder: str) -> bool:
+    """Whether a docs-relative path is a page for authors: one under their ``folder``."""
+    return src_uri.startswith(f"{folder}/")
 
 
 ENGINE_PATHS = ("404.html", "search/search_index.json", "sitemap.xml", "assets/")
@@ -115,13 +129,15 @@ class SitePlan:
     reader_pages: list[str]
     """Site pages for readers (the nav puts them after the home page)."""
     author_pages: list[str]
-    """Generated pages for authors, all under `AUTHORS_DIR`, the hub first: no nav lists
+    """Generated pages for authors, all under `authors_dir`, the hub first: no nav lists
     them, and they stay out of the search index."""
     diagnostics: list[Diagnostic]
     """The warnings the playbook has (a plan is made only when it has no errors)."""
     files: dict[str, str] = field(default_factory=dict)
     """Files copied into the site as they are (the images of image fields): the absolute
     path of each source file by its docs-relative path."""
+    authors_dir: str = AUTHORS_DIR
+    """The folder of the pages for authors, generated and hand-written (`authors_dir`)."""
 
     def shape(self) -> str:
         """Everything but the pages' text: two plans of one shape put the same files in the
@@ -135,6 +151,7 @@ class SitePlan:
                 self.reader_pages,
                 self.author_pages,
                 sorted(self.files.items()),
+                self.authors_dir,
             )
         )
 
@@ -152,6 +169,7 @@ class SitePlan:
                 for d in self.diagnostics
             ],
             "files": self.files,
+            "authors_dir": self.authors_dir,
         }
 
     @classmethod
@@ -169,6 +187,7 @@ class SitePlan:
                 for path, line, column, name, message, severity in data["diagnostics"]
             ],
             files=dict(data["files"]),
+            authors_dir=data["authors_dir"],
         )
 
 
@@ -226,7 +245,8 @@ def reserved_names(written: Iterable[str]) -> dict[str, str]:
 
     A collection folder of one of these names would put its pages where those go: `schemas`
     over `schemas/persona.schema.json`, `authors` over `authors/index.md` (both are
-    `authors/` on the site).
+    `authors/` on the site; but the pages for authors move out of a kind's way instead,
+    see `authors_dir`).
     """
     names: dict[str, str] = {}
     for path in written:
@@ -247,6 +267,7 @@ class PlanJson(TypedDict):
     author_pages: list[str]
     diagnostics: list[tuple[str, int, int, str, str, Literal["error", "warning"]]]
     files: dict[str, str]
+    authors_dir: str
 
 
 def _field(declared: schema.CoreSchema) -> schema.TypedDictField:
@@ -266,6 +287,7 @@ PLAN_JSON: Shape[PlanJson] = Shape(
             "reader_pages": _field(_TEXTS),
             "author_pages": _field(_TEXTS),
             "files": _field(_BY_PATH),
+            "authors_dir": _field(_TEXT),
             "diagnostics": _field(
                 schema.list_schema(
                     schema.tuple_schema(

@@ -4,7 +4,8 @@ the hub that lists every page for authors.
 One function, so the plugin and `playbook export` publish the same files. The pages go
 under `authors/` (the JSON Schemas stay under `schemas/`, where editors find them), with the
 hand-written pages a site puts in `docs/authors/`: the engine keeps them all out of the
-reader's nav and search index, and a link at the foot of every page opens the hub.
+reader's nav and search index, and a link at the foot of every page opens the hub. When a
+kind takes the collection `authors`, that folder is `for-authors/` (`plan.authors_dir`).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from ..diagnostics import Diagnostic
 from ..entities import Playbook
 from ..kinds.registry import KindRegistry
 from ..links import containing_folder
-from ..plan import AUTHORS_DIR, AUTHORS_HUB, EditUrl
+from ..plan import EditUrl, authors_hub
 from ..render.markup import escape_text
 from ..render.pages import site_page_path
 from ..resolve.refs import Links
@@ -36,14 +37,24 @@ from .schema import (
     schema_file_name,
 )
 
-GUIDE_PAGE = f"{AUTHORS_DIR}/authoring-guide.md"
-HEALTH_PAGE = f"{AUTHORS_DIR}/health.md"
+GUIDE_NAME = "authoring-guide.md"
+HEALTH_NAME = "health.md"
 HUB_TITLE = "For authors"
 DESCRIPTIONS = {
-    GUIDE_PAGE: "Every field of every kind: its type, whether it is required, and an example.",
-    HEALTH_PAGE: "What to look at: refs that do not resolve, and entities nothing links to.",
+    GUIDE_NAME: "Every field of every kind: its type, whether it is required, and an example.",
+    HEALTH_NAME: "What to look at: refs that do not resolve, and entities nothing links to.",
 }
-"""The hub's line on each page the plugin itself makes for authors."""
+"""The hub's line on each page the plugin itself makes for authors, by its file name."""
+
+
+def guide_page(folder: str) -> str:
+    """The authoring guide's path, in the ``folder`` of the pages for authors."""
+    return f"{folder}/{GUIDE_NAME}"
+
+
+def health_page(folder: str) -> str:
+    """The health page's path, in the ``folder`` of the pages for authors."""
+    return f"{folder}/{HEALTH_NAME}"
 
 
 def author_pages(
@@ -55,6 +66,7 @@ def author_pages(
     playbooks_dir: str,
     guide: bool,
     health: bool,
+    folder: str,
     edit_url: EditUrl | None = None,
     docs_dir: str | None = None,
     site_pages: Mapping[str, str] | None = None,
@@ -62,47 +74,51 @@ def author_pages(
 ) -> dict[str, str]:
     """The author-facing files, by docs-relative path: Markdown pages and schema JSON. The
     hub lists the pages the kinds declare for authors (``site_pages``, rendered already),
-    the guide, health, and the site's own pages under `authors/` (``handwritten``).
+    the guide, health, and the site's own pages in their ``folder`` (``handwritten``).
     Problems in the pages of ``docs_dir`` (as messages show it) have their own section of
     the health page."""
     pages: dict[str, str] = {}
+    guide_path, health_path = guide_page(folder), health_page(folder)
     if guide:
-        pages[GUIDE_PAGE] = render_authoring_guide(playbook.kinds)
+        pages[guide_path] = render_authoring_guide(playbook.kinds)
         pages.update(published_schemas(playbook.kinds, site_url, playbooks_dir))
     if health:
         items = content_health(playbook, links, diagnostics, docs_dir=docs_dir)
-        pages[HEALTH_PAGE] = render_health_page(
-            items, checks_in_order(playbook), page_path=HEALTH_PAGE, edit_url=edit_url
+        pages[health_path] = render_health_page(
+            items, checks_in_order(playbook), page_path=health_path, edit_url=edit_url
         )
     generated = {**(site_pages or {})}
-    generated.update({path: pages[path] for path in (GUIDE_PAGE, HEALTH_PAGE) if path in pages})
-    described = {**DESCRIPTIONS, **declared_descriptions(playbook)}
-    pages[AUTHORS_HUB] = render_authors_hub(generated, handwritten or {}, described)
+    generated.update({path: pages[path] for path in (guide_path, health_path) if path in pages})
+    described = {
+        **{f"{folder}/{name}": text for name, text in DESCRIPTIONS.items()},
+        **declared_descriptions(playbook, folder),
+    }
+    pages[authors_hub(folder)] = render_authors_hub(generated, handwritten or {}, described, folder)
     return pages
 
 
-def author_page_paths(pages: Iterable[str], declared: Iterable[str] = ()) -> list[str]:
-    """Of generated files, the pages for authors: the hub first, then those the kinds
-    declare for authors (``declared``), the guide and health."""
+def author_page_paths(pages: Iterable[str], declared: Iterable[str], folder: str) -> list[str]:
+    """Of generated files, the pages for authors (in their ``folder``): the hub first, then
+    those the kinds declare for authors (``declared``), the guide and health."""
     present = set(pages)
-    order = (AUTHORS_HUB, *declared, GUIDE_PAGE, HEALTH_PAGE)
+    order = (authors_hub(folder), *declared, guide_page(folder), health_page(folder))
     return [path for path in order if path in present]
 
 
-def author_files(kinds: KindRegistry, *, guide: bool, health: bool) -> list[str]:
+def author_files(kinds: KindRegistry, *, guide: bool, health: bool, folder: str) -> list[str]:
     """The paths `author_pages` writes with these options, without writing them."""
-    files = [AUTHORS_HUB]
+    files = [authors_hub(folder)]
     if guide:
-        files.append(GUIDE_PAGE)
+        files.append(guide_page(folder))
         files += [f"{SCHEMA_DIR}/{schema_file_name(kind)}" for kind in kinds]
         files.append(f"{SCHEMA_DIR}/{KIND_SCHEMA_FILE}")
         files.append(f"{SCHEMA_DIR}/{SCHEMA_MAP_FILE}")
     if health:
-        files.append(HEALTH_PAGE)
+        files.append(health_page(folder))
     return files
 
 
-def declared_descriptions(playbook: Playbook) -> dict[str, str]:
+def declared_descriptions(playbook: Playbook, folder: str) -> dict[str, str]:
     """The hub's line on each coverage page a kind declares for authors: its tables'
     headings ("Personas by stage; Channels by persona")."""
     found: dict[str, str] = {}
@@ -111,25 +127,28 @@ def declared_descriptions(playbook: Playbook) -> dict[str, str]:
             columns = (declared.get("coverage") or {}).get("columns") or []
             headings = [c["heading"] for c in columns if isinstance(c, dict) and c.get("heading")]
             if declared.get("for") == "authors" and headings:
-                found[site_page_path(declared)] = "; ".join(map(escape_text, map(str, headings)))
+                found[site_page_path(declared, folder)] = "; ".join(
+                    map(escape_text, map(str, headings))
+                )
     return found
 
 
 # -- the hub -------------------------------------------------------------------------------
 
 
-def handwritten_author_pages(docs_dir: Path, root: Path) -> dict[str, str]:
-    """The Markdown pages a site writes under `docs/authors/` (not the hub's own path), by
-    docs-relative path, with their text: those MkDocs reads (no dot files), and none read
-    through a link that leads outside the project ``root``."""
-    folder = docs_dir / AUTHORS_DIR
-    if not folder.is_dir():
+def handwritten_author_pages(docs_dir: Path, root: Path, folder: str) -> dict[str, str]:
+    """The Markdown pages a site writes in the ``folder`` of the pages for authors
+    (`docs/authors/`; not the hub's own path), by docs-relative path, with their text: those
+    MkDocs reads (no dot files), and none read through a link that leads outside the project
+    ``root``."""
+    hub = authors_hub(folder)
+    if not (docs_dir / folder).is_dir():
         return {}
     inside = containing_folder(docs_dir, root).resolve()
     found: dict[str, str] = {}
-    for path in sorted(folder.rglob("*.md")):
+    for path in sorted((docs_dir / folder).rglob("*.md")):
         src_uri = path.relative_to(docs_dir).as_posix()
-        if src_uri == AUTHORS_HUB or any(part.startswith(".") for part in src_uri.split("/")):
+        if src_uri == hub or any(part.startswith(".") for part in src_uri.split("/")):
             continue
         if not path.is_file() or not path.resolve().is_relative_to(inside):
             continue
@@ -141,10 +160,13 @@ def handwritten_author_pages(docs_dir: Path, root: Path) -> dict[str, str]:
 
 
 def render_authors_hub(
-    generated: Mapping[str, str], handwritten: Mapping[str, str], described: Mapping[str, str]
+    generated: Mapping[str, str],
+    handwritten: Mapping[str, str],
+    described: Mapping[str, str],
+    folder: str,
 ) -> str:
-    """The page that lists every page for authors, one line each: its title, linked, and
-    what it is for (the page's `description`, or its first sentence)."""
+    """The page that lists every page for authors (in their ``folder``), one line each: its
+    title, linked, and what it is for (the page's `description`, or its first sentence)."""
     lines = [
         "---",
         f'title: "{HUB_TITLE}"',
@@ -158,12 +180,14 @@ def render_authors_hub(
     ]
     if generated:
         lines += ["", "## Made from the playbook", ""]
-        lines += [_line(path, text, described.get(path)) for path, text in generated.items()]
+        lines += [
+            _line(path, text, described.get(path), folder) for path, text in generated.items()
+        ]
     if handwritten:
         lines += ["", "## Written for this site", ""]
-        lines += [_line(path, text, None) for path, text in sorted(handwritten.items())]
+        lines += [_line(path, text, None, folder) for path, text in sorted(handwritten.items())]
     if not generated and not handwritten:
-        lines += ["", "There are none yet: pages under `docs/authors/` are listed here."]
+        lines += ["", f"There are none yet: pages under `docs/{folder}/` are listed here."]
     return "\n".join(lines) + "\n"
 
 
@@ -174,7 +198,7 @@ _SENTENCE_RE = re.compile(r"(.+?[.!?])(?=\s|$)")
 _NOT_A_PARAGRAPH = ("#", "|", "<", "-", "*", "+", ">", "`", "~", "!", "[", "{", ":", "=")
 
 
-def _line(path: str, text: str, description: str | None) -> str:
+def _line(path: str, text: str, description: str | None, folder: str) -> str:
     meta, body = _split_front_matter(text)
     title, after = _title(body)
     shown = (
@@ -186,7 +210,7 @@ def _line(path: str, text: str, description: str | None) -> str:
         description = escape_text(str(meta["description"]))
     elif description is None:
         description = _first_sentence(after)
-    link = posixpath.relpath(path, posixpath.dirname(AUTHORS_HUB))
+    link = posixpath.relpath(path, folder)
     return f"- [{shown}]({link})" + (f": {description}" if description else "")
 
 

@@ -230,8 +230,11 @@ class PageCache:
             stable_repr(config.validation),
         )
 
-    def theme_ready(self, config: MkDocsConfig, nav: Navigation | None, playbook: str) -> bool:
-        """Fingerprint the theme, config and nav; say whether page output can be kept."""
+    def theme_ready(
+        self, config: MkDocsConfig, nav: Navigation | None, playbook: str, authors_dir: str
+    ) -> bool:
+        """Fingerprint the theme, config, nav and the folder of the pages for authors (the
+        footer links to it); say whether page output can be kept."""
         others = [name for name in config.plugins if name != playbook]
         listed = list(config.plugins)
         after_us = listed[listed.index(playbook) + 1 :] if playbook in listed else []
@@ -248,6 +251,7 @@ class PageCache:
                 versions(),
                 theme,
                 stable_repr(_config_items(config), describe=_describe_mkdocs),
+                authors_dir,
             )
         except Unstable:
             return False

@@ -53,11 +53,11 @@ def playbook_nav(nav: Navigation, site: SitePlan, mode: str, files: Files, own: 
     return Navigation(items, pages)
 
 
-def leave_search_if_for_authors(page: Page) -> None:
-    """Keep a page for authors (under `authors/`, or in a nav section titled "For
-    authors" at any depth) out of the search index: a reader searching for "persona" is
-    after the personas, not the guide to writing one."""
-    if for_authors(page.file.src_uri) or _in_authors_section(page):
+def leave_search_if_for_authors(page: Page, folder: str) -> None:
+    """Keep a page for authors (in their ``folder``, `authors/`, or in a nav section titled
+    "For authors" at any depth) out of the search index: a reader searching for "persona"
+    is after the personas, not the guide to writing one."""
+    if for_authors(page.file.src_uri, folder) or _in_authors_section(page):
         search = page.meta.get("search")
         page.meta["search"] = {**(search if isinstance(search, dict) else {}), "exclude": True}
 

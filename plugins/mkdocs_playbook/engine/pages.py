@@ -29,6 +29,9 @@ from .session import Session, cache_converts
 
 log = get_plugin_logger(__name__)
 
+AUTHORS_DIR_GLOBAL = "playbook_authors_dir"
+"""The theme's variable holding the folder of the pages for authors, for the footer's link."""
+
 
 def convert_ahead(
     session: Session, config: MkDocsConfig, files: Files, finish: Callable[[Page], None]
@@ -67,10 +70,12 @@ def route_pages(
     """Route generated pages through the template that can reuse their stored output, and
     the sidebar nav through one that renders it once for the pages that share it."""
     session.env = env
+    # The footer's link to the pages for authors (`partials/copyright.html`) reads it.
+    env.globals[AUTHORS_DIR_GLOBAL] = session.authors_dir
     page_cache = session.stores.page_cache
     if page_cache is None or session.site is None:
         return env
-    if not page_cache.theme_ready(config, session.nav, name):
+    if not page_cache.theme_ready(config, session.nav, name, session.authors_dir):
         return env
     ours = {CACHED_PAGE_TEMPLATE: CACHED_PAGE_SOURCE}
     loaders: list[jinja2.BaseLoader] = [jinja2.DictLoader(ours)]

@@ -84,7 +84,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
     ) -> str:
         """Clean the HTML of generated pages against the allowlist; docs/ pages stay as written.
         Pages for authors leave the search index (`nav.leave_search_if_for_authors`)."""
-        leave_search_if_for_authors(page)
+        leave_search_if_for_authors(page, self.session.authors_dir)
         if not self.session.generated(page):
             return content
         # The search index and the table of contents are built from these after this event.

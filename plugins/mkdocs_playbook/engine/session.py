@@ -26,7 +26,15 @@ from ..cache import digest
 from ..diagnostics import Diagnostic
 from ..links import containing_folder, docs_links_out, read_docs_pages
 from ..options import PlaybookOptions
-from ..plan import AUTHORS_DIR, SitePlan, SiteSettings, clashes, for_authors, site_settings
+from ..plan import (
+    AUTHORS_DIR,
+    MOVED_AUTHORS_DIR,
+    SitePlan,
+    SiteSettings,
+    clashes,
+    for_authors,
+    site_settings,
+)
 from ..plan_cache import DocsPage, docs_key
 from ..render.front_matter import read_front_matter
 from .build_cache import HeapFreeze
@@ -206,6 +214,12 @@ class Session:
             pipeline.docs_excluded = lambda src_uri: any(s.match_file(src_uri) for s in specs)
         return pipeline
 
+    @property
+    def authors_dir(self) -> str:
+        """The folder of the pages for authors: the plan's (`authors/`, unless a kind takes
+        it), or `authors/` before there is one."""
+        return self.site.authors_dir if self.site is not None else AUTHORS_DIR
+
     def site_settings(self, config: MkDocsConfig) -> SiteSettings:
         """What MkDocs' config says about the site that shapes the pages."""
         return site_settings(
@@ -240,8 +254,10 @@ class Session:
             [
                 self.project_dir / self.options.playbooks_dir,
                 *self.template_dirs(config),
-                # The hub lists the site's own pages for authors, with their titles.
+                # The hub lists the site's own pages for authors, with their titles: in
+                # `authors/`, or `for-authors/` when a kind takes `authors/`.
                 Path(config.docs_dir) / AUTHORS_DIR,
+                Path(config.docs_dir) / MOVED_AUTHORS_DIR,
             ],
         )
 
@@ -324,9 +340,10 @@ class Session:
         self.files = files
         if self.site is None:
             return files
+        authors = self.site.authors_dir
         for file in files.documentation_pages():
             # The site's own pages for authors: the hub lists them, no nav does.
-            if for_authors(file.src_uri) and file.inclusion == InclusionLevel.INCLUDED:
+            if for_authors(file.src_uri, authors) and file.inclusion == InclusionLevel.INCLUDED:
                 file.inclusion = InclusionLevel.NOT_IN_NAV
         sources = self.site.sources
         entity_pages = set(self.site.entity_pages)
@@ -339,7 +356,7 @@ class Session:
             # authors from the hub.
             inclusion = (
                 InclusionLevel.NOT_IN_NAV
-                if placed or src_uri in entity_pages or for_authors(src_uri)
+                if placed or src_uri in entity_pages or for_authors(src_uri, authors)
                 else InclusionLevel.UNDEFINED
             )
             file = File.generated(

@@ -30,6 +30,7 @@ from ..model import (
     subject_keys,
 )
 from ..options import DEFAULTS
+from ..plan import AUTHORS_DIR, MOVED_AUTHORS_DIR
 from .images import check_images, is_image_file
 from .yamlsource import YamlProblem, parse_yaml
 
@@ -287,17 +288,39 @@ class _Loading:
                 "letters, digits and hyphens, starting with a letter or digit; rename the "
                 "folder" + did_you_mean(name.lower(), self.builtins.by_collection),
             )
-        elif name in self.site.reserved and name not in self.builtins.by_collection:
+        elif (
+            name in self.site.reserved
+            and name not in self.builtins.by_collection
+            # A collection takes `authors/` from the pages for authors: they move to
+            # `for-authors/` (`plan.authors_dir`).
+            and name != AUTHORS_DIR
+        ):
             self.error(
                 folder,
                 "collection",
                 f"'{name}' is where the site puts {self.site.reserved[name]}; a collection "
                 "there would replace it: rename the folder",
             )
+        elif name == MOVED_AUTHORS_DIR and self.makes_kind(folder.parent / AUTHORS_DIR):
+            # The pages for authors leave `authors/` to a kind, for `for-authors/`.
+            self.error(
+                folder,
+                "collection",
+                f"'{name}' is where the site puts its pages for authors when a collection "
+                f"takes '{AUTHORS_DIR}'; a collection there would replace them: rename this "
+                f"folder or '{AUTHORS_DIR}'",
+            )
         else:
             return True
         self.bad_folders.add(name)
         return False
+
+    def makes_kind(self, folder: Path) -> bool:
+        """Whether a folder of the playbook is a kind's collection: a built-in kind's, or
+        one with a kind file."""
+        if not folder.is_dir() or not _ID_RE.match(folder.name):
+            return False
+        return folder.name in self.builtins.by_collection or (folder / KIND_FILE).is_file()
 
     def load_collection(self, kind: Kind, folder: Path) -> None:
         seen: dict[str, Path] = {}

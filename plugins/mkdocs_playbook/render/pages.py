@@ -26,7 +26,7 @@ from ..kinds.models import Kind
 from ..kinds.spec import SINGLE_VALUE_TYPES, FieldSpec, PageTemplates, yes_or_no
 from ..model import EntityBase, subject_keys
 from ..options import DEFAULTS
-from ..plan import AUTHORS_DIR, SITE_DEFAULTS, EditUrl
+from ..plan import SITE_DEFAULTS, EditUrl, authors_dir
 from ..resolve.refs import (
     FieldRef as FieldRefLike,
 )
@@ -95,7 +95,9 @@ class Renderer:
         """Whether to make the "Which do I need?" and coverage pages."""
         self.env = _environment(tuple(str(folder) for folder in override_dirs))
         self._comparisons = _comparisons_by_subject(playbook)
-        self._site_pages = _site_pages(playbook)
+        self.authors_dir = authors_dir(kind.collection for kind in playbook.kinds)
+        """The folder of the pages for authors: `authors/`, unless a kind takes it."""
+        self._site_pages = _site_pages(playbook, self.authors_dir)
         self._entity_links: dict[tuple[str, Entity, str | None], str] = {}
         """Each link to an entity by the folder of the page it is on: pages link to the
         same entities over and over (the "Related" block, refs in fields)."""
@@ -707,16 +709,17 @@ def site_page_template(path: str) -> str:
     return path.replace(".md", ".md.jinja")
 
 
-def declared_site_pages(kinds: Iterable[Kind]) -> list[str]:
+def declared_site_pages(kinds: Iterable[Kind], folder: str) -> list[str]:
     """Where every page the kinds declare for the whole site goes, whether or not a playbook
-    has them."""
-    return [site_page_path(declared) for kind in kinds for declared in kind.spec.site_pages]
+    has them, with the pages for authors in their ``folder``."""
+    return [site_page_path(declared, folder) for kind in kinds for declared in kind.spec.site_pages]
 
 
-def site_page_path(declared: Mapping[str, Any]) -> str:
-    """Where a page a kind declares goes: a page `for: authors` under `authors/`."""
+def site_page_path(declared: Mapping[str, Any], folder: str) -> str:
+    """Where a page a kind declares goes: a page `for: authors` in the ``folder`` of the
+    pages for authors (`authors/`)."""
     page = str(declared["page"])
-    return f"{AUTHORS_DIR}/{page}" if declared.get("for") == "authors" else page
+    return f"{folder}/{page}" if declared.get("for") == "authors" else page
 
 
 def entity_page_templates(override_dirs: Sequence[Path], kinds: Iterable[Kind]) -> PageTemplates:
@@ -747,7 +750,6 @@ class TemplateProblem(DiagnosticError):
 
 
 DECISION_PAGE = "which-do-i-need.md"
-COVERAGE_PAGE = f"{AUTHORS_DIR}/coverage.md"
 
 
 def relative_link(from_page: str, to_page: str) -> str:
@@ -962,8 +964,9 @@ def kinds_named_in(kinds: Iterable[Kind], names: Iterable[str]) -> list[Kind]:
     return [by_name[name] for name in names if name in by_name]
 
 
-def _site_pages(playbook: Playbook) -> dict[str, tuple[Kind, Mapping[str, Any]]]:
-    """The site-wide pages the kinds declare and this playbook has content for, in order."""
+def _site_pages(playbook: Playbook, folder: str) -> dict[str, tuple[Kind, Mapping[str, Any]]]:
+    """The site-wide pages the kinds declare and this playbook has content for, in order,
+    with the pages for authors in their ``folder``."""
     pages: dict[str, tuple[Kind, Mapping[str, Any]]] = {}
     for kind in playbook.kinds:
         entities = playbook.of_kind(kind)
@@ -975,7 +978,7 @@ def _site_pages(playbook: Playbook) -> dict[str, tuple[Kind, Mapping[str, Any]]]
                 continue
             if fields and not any(getattr(e.data, f, None) for e in entities for f in fields):
                 continue
-            pages[site_page_path(declared)] = (kind, declared)
+            pages[site_page_path(declared, folder)] = (kind, declared)
     return pages
 
 
