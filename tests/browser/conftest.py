@@ -35,7 +35,7 @@ from .support import (
 )
 
 SUBPATH = "/playbook/"
-AUTHOR_PATHS = ("authors/", "coverage/", "authoring-guide/", "playbook-health/")
+AUTHOR_PATHS = ("authors/", "for-authors/")
 """Pages for the people who write the playbook, not for its readers."""
 INCIDENTS_CONFIG = """\
 site_name: Incident response
