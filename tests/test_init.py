@@ -294,6 +294,27 @@ def test_a_name_with_html_and_yaml_specials_is_kept_as_typed_and_shown_escaped(
 
 
 @pytest.mark.site
+def test_a_name_with_markup_stays_inert_in_an_export_built_without_the_plugin(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / NASTY_NAME
+    assert CliRunner().invoke(main, ["init", str(root)], catch_exceptions=False).exit_code == 0
+    out = tmp_path / "export"
+    exported = CliRunner().invoke(
+        main, ["export", str(out), "--project", str(root)], catch_exceptions=False
+    )
+    assert exported.exit_code == 0, exported.output
+    built = run_mkdocs(out, "build", "--strict")
+    assert built.returncode == 0, built.stderr
+    home = (out / "site/index.html").read_text()
+    assert "<img src=x" not in home
+    shown = "Tom & Jerry's &quot;plays&quot; &lt;img src=x onerror=alert(1)&gt; *now* #1: {x}"
+    assert f"<title>{shown}</title>" in home
+    (title,) = re.findall(r"<title>([^<]*)</title>", home)
+    assert html.unescape(title) == NASTY_NAME
+
+
+@pytest.mark.site
 def test_a_folder_name_that_is_not_plain_text_is_kept_as_typed(tmp_path: Path) -> None:
     root = tmp_path / 'we say "hi" <b>'
     result = CliRunner().invoke(main, ["init", str(root)], catch_exceptions=False)

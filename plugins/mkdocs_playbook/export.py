@@ -98,6 +98,7 @@ def export_config(project: Project) -> dict[str, Any]:
     """The project's mkdocs.yml without the playbook plugin, with what the pages need."""
     config = copy.deepcopy(project.config)
     config.setdefault("site_name", project.root.name)
+    config["site_name"] = inert_site_name(config["site_name"])
     config.setdefault("theme", {"name": "material"})
     config["docs_dir"] = EXPORT_DOCS_DIR
     if "plugins" in config:
@@ -119,6 +120,18 @@ def not_in_nav(project: Project, kinds: Iterable[Kind], authors_dir: str) -> str
         patterns += [f"/{kind.collection}/*.md" for kind in kinds]
     written = project.config.get("not_in_nav")
     return "\n".join([*([written] if isinstance(written, str) else []), *patterns])
+
+
+def inert_site_name(name: Any) -> Any:
+    """The site name for a build without the plugin, which escapes it: Material writes it
+    into pages as HTML, so a `<` or `"` in it (a folder name `playbook init` made it from)
+    would be live markup. Those three become character references, shown as typed in the
+    page's text and title; the name's other characters stay as they are. (A template that
+    escapes the name again, the logo's tooltip, shows the references: a small price next
+    to script in every page.)"""
+    if not isinstance(name, str):
+        return name
+    return name.replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
 def with_required_extensions(extensions: Any, *, material: bool) -> list[Any]:
