@@ -5,6 +5,7 @@ Nothing here is timed: machines are noisy. The point is that `make bench` cannot
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import subprocess
 import sys
@@ -35,6 +36,26 @@ def benchmark_generator() -> ModuleType:
 
 def _files(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_the_profile_names_functions_that_exist(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A moved module would read as 0 s in the profile's table: each named one must exist."""
+    monkeypatch.syspath_prepend(str(BENCHMARKS))
+    spec = importlib.util.spec_from_file_location("benchmarks_run", BENCHMARKS / "run.py")
+    assert spec is not None and spec.loader is not None
+    run = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, spec.name, run)
+    spec.loader.exec_module(run)
+    named = [("", run.PROFILED_PLUGIN, "on_pre_build"), *run.PROFILED_CORE]
+    for _, path, function in named:
+        source = REPO / "plugins" / path
+        assert source.is_file(), path
+        defined = {
+            node.name
+            for node in ast.walk(ast.parse(source.read_text(encoding="utf-8")))
+            if isinstance(node, ast.FunctionDef)
+        }
+        assert function in defined, f"{path} defines no {function}"
 
 
 def test_generator_is_deterministic(tmp_path: Path) -> None:
