@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from collections.abc import Callable
@@ -49,6 +50,37 @@ def test_export_builds_with_plain_mkdocs_in_strict_mode(everything_export: Path)
     persona = (everything_export / "site" / "personas" / "busy-parent" / "index.html").read_text()
     assert "I would come more often if it fitted around pickup time" in persona
     assert 'href="../../campaigns/summer-reading-challenge/"' in persona
+
+
+@pytest.mark.site
+def test_an_export_keeps_the_pages_for_authors_out_of_search(
+    project: Project, tmp_path: Path
+) -> None:
+    root = project(
+        {
+            "docs/authors/style.md": "---\ntitle: House style\nsearch:\n  boost: 2\n---\n\n"
+            "# House style\n\nWrite short sentences.\n",
+            "docs/authors/plain.md": "# Plain\n\nNo front matter here.\n",
+        },
+        fixture=EVERYTHING,
+    )
+    out = tmp_path / "export"
+    assert export(root, out).exit_code == 0
+    # The hand-written page keeps its own keys beside the one the export adds.
+    assert (
+        (out / "docs/authors/style.md")
+        .read_text()
+        .startswith(
+            "---\ntitle: House style\nsearch:\n  boost: 2\n  exclude: true\n---\n\n# House style"
+        )
+    )
+    built = run_mkdocs(out, "build", "--strict")
+    assert built.returncode == 0, built.stderr
+    index = json.loads((out / "site/search/search_index.json").read_text())
+    locations = {doc["location"].split("#")[0] for doc in index["docs"]}
+    assert "personas/busy-parent/" in locations
+    assert [place for place in locations if place.startswith("authors/")] == []
+    assert "House style" in (out / "site/authors/style/index.html").read_text()
 
 
 def test_exported_config_has_a_nav_the_extensions_and_no_playbook_plugin(

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+import yaml
+
 from .diagnostics import Diagnostic, DiagnosticError
 from .kinds.models import Kind
 from .plan import SitePlan, for_authors, nav_plan, site_settings
@@ -69,8 +71,10 @@ def export_site(project: Project, check: ProjectCheck, out: Path) -> ExportResul
         target = docs_out / src_uri
         target.parent.mkdir(parents=True, exist_ok=True)
         if path.suffix == ".md":
-            text = path.read_text(encoding="utf-8-sig")
-            target.write_text(renderer.rewrite_page_refs(text, src_uri), encoding="utf-8")
+            text = renderer.rewrite_page_refs(path.read_text(encoding="utf-8-sig"), src_uri)
+            if for_authors(src_uri, plan.authors_dir):
+                text = out_of_search(text)
+            target.write_text(text, encoding="utf-8")
             handwritten.append(src_uri)
         else:
             shutil.copy2(path, target)
@@ -78,6 +82,8 @@ def export_site(project: Project, check: ProjectCheck, out: Path) -> ExportResul
     for src_uri, markdown in generated.items():
         target = docs_out / src_uri
         target.parent.mkdir(parents=True, exist_ok=True)
+        if for_authors(src_uri, plan.authors_dir):
+            markdown = out_of_search(markdown)
         target.write_text(markdown, encoding="utf-8")
     for src_uri, image in sorted(renderer.playbook.images.items()):
         # The images of image fields, beside the pages that show them.
@@ -92,6 +98,30 @@ def export_site(project: Project, check: ProjectCheck, out: Path) -> ExportResul
         config["nav"] = nav
     (out / "mkdocs.yml").write_text(dump_config(config), encoding="utf-8")
     return ExportResult(len(generated), len(handwritten), other)
+
+
+def out_of_search(markdown: str) -> str:
+    """A page for authors kept out of the search index by its own front matter
+    (`search: {exclude: true}`, which Material's search and Zensical's read), as the plugin
+    keeps it out when it builds. A front matter block the page has keeps its other keys;
+    one that is not a mapping of YAML is left as it is, for the engine to report."""
+    if not markdown.startswith("---\n"):
+        return '---\nsearch: {"exclude": true}\n---\n\n' + markdown
+    end = markdown.find("\n---\n", 3)
+    if end < 0:
+        return markdown
+    try:
+        meta = yaml.safe_load(markdown[4:end]) if end > 3 else {}
+    except yaml.YAMLError:
+        return markdown
+    if not isinstance(meta, dict):
+        return markdown
+    search = meta.get("search")
+    if isinstance(search, dict) and search.get("exclude") is True:
+        return markdown
+    meta["search"] = {**(search if isinstance(search, dict) else {}), "exclude": True}
+    header = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=1_000_000)
+    return f"---\n{header}---\n{markdown[end + 5 :]}"
 
 
 def export_config(project: Project) -> dict[str, Any]:
