@@ -291,6 +291,22 @@ def test_validate_reads_no_docs_page_through_a_link_out_of_the_project(
     assert result.stderr.startswith("Checked 0 entities and 1 page: 1 error")
 
 
+def test_validate_checks_the_pages_of_a_linked_folder_that_stays_in_the_project(
+    project: Project,
+) -> None:
+    root = project({"docs/index.md": "# Home\n", "shared/notes.md": "See [Eve](persona:eve).\n"})
+    (root / "docs/notes").symlink_to(root / "shared")
+    # A link back up does not walk the folder twice.
+    (root / "shared/again").symlink_to(root / "shared")
+    result = run("validate", root)
+    # Named by the file an author edits, where the link leads.
+    assert result.stdout == (
+        "shared/notes.md:1:1: link: unknown persona 'eve'; create personas/eve.yaml or fix "
+        "the ref\n"
+    )
+    assert result.stderr.startswith("Checked 0 entities and 2 pages: 1 warning")
+
+
 # -- new ------------------------------------------------------------------------------------
 
 

@@ -115,12 +115,30 @@ def docs_pages(docs_dir: Path) -> Iterator[tuple[str, Path]]:
 
 
 def docs_files(docs_dir: Path) -> Iterator[tuple[str, Path]]:
-    """Every file of the docs folder that MkDocs would read, with its docs-relative path."""
+    """Every file of the docs folder that MkDocs would read, with its docs-relative path.
+    As MkDocs does, folders reached through links are walked too (each real folder once);
+    whether a link leads out of the project is for `docs_links_out` and the readers."""
     if not docs_dir.is_dir():
         return
-    for path in sorted(docs_dir.rglob("*")):
-        src_uri = path.relative_to(docs_dir).as_posix()
-        # MkDocs leaves out dot files and a top-level `templates/` folder by default.
-        hidden = any(part.startswith(".") for part in src_uri.split("/"))
-        if path.is_file() and not hidden and not src_uri.startswith("templates/"):
-            yield src_uri, path
+    found: list[tuple[str, Path]] = []
+    seen: set[Path] = set()
+
+    def walk(folder: Path, prefix: str) -> None:
+        real = folder.resolve()
+        if real in seen:
+            return
+        seen.add(real)
+        for entry in _listing(folder):
+            src_uri = prefix + entry.name
+            # MkDocs leaves out dot files and a top-level `templates/` folder by default.
+            if entry.name.startswith(".") or src_uri == "templates":
+                continue
+            path = Path(entry.path)
+            if path.is_dir():
+                walk(path, src_uri + "/")
+            elif path.is_file():
+                found.append((src_uri, path))
+
+    walk(docs_dir, "")
+    # In the order of their paths, part by part, as a sorted listing of Paths has them.
+    yield from sorted(found, key=lambda item: item[0].split("/"))
