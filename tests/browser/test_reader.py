@@ -131,6 +131,13 @@ MEASURE = """(articleRules) => {
             node.matches(".playbook-map__node--root, .playbook-map__node--group") ||
             node.getAttribute("aria-current");
         if (!linked) problems.push(`diagram node "${label}" is not a link`);
+        // The arrow before a step (drawn with ::before) stays in the column too, also
+        // before a step that starts a wrapped row.
+        const arrow = getComputedStyle(node, "::before");
+        if (arrow.content !== "none" && arrow.position === "absolute" &&
+                box.left + parseFloat(arrow.left) < column.left - 1) {
+            problems.push(`the arrow before "${label}" is outside the article column`);
+        }
     }
     for (const [px, label] of sizes) {
         if (px < %(min_label)s) problems.push(`diagram label "${label}" is ${px.toFixed(1)}px`);
