@@ -106,7 +106,11 @@ def _wrong_shape(name: bytes, value: bytes) -> tuple[bytes, bytes] | None:
     if value[:1] == b"t":  # Text (pages, HTML, a plan's key): JSON in its place.
         return _signed(name, b"j" + json.dumps({"html": value[1:].decode()}).encode())
     data: Any = json.loads(value[1:])
-    if isinstance(data, list):  # Search entries.
+    if _is_links(data):  # The links found in a file's Markdown.
+        data = [[*links, ["text", "persona:busy-parent", "not a bool", 0]] for links in data]
+    elif _is_keys(data):  # The keys of the links a plan's check read.
+        data = [*data, 3]
+    elif isinstance(data, list):  # Search entries.
         data = [*data, "not an entry", 3]
     elif "toc" in data:  # A conversion.
         data["toc"] = [["Title", "anchor", "two", []]]
@@ -123,6 +127,14 @@ def _wrong_shape(name: bytes, value: bytes) -> tuple[bytes, bytes] | None:
     return _signed(name, b"j" + json.dumps(data).encode())
 
 
+def _is_links(data: Any) -> bool:
+    return isinstance(data, list) and bool(data) and all(isinstance(item, list) for item in data)
+
+
+def _is_keys(data: Any) -> bool:
+    return isinstance(data, list) and bool(data) and all(isinstance(item, str) for item in data)
+
+
 @pytest.mark.site
 def test_a_result_of_the_wrong_shape_is_a_miss_not_a_crash(project: Project) -> None:
     cached, plain = _built_twice(project)
@@ -133,6 +145,10 @@ def test_a_result_of_the_wrong_shape_is_a_miss_not_a_crash(project: Project) -> 
         kinds.add(
             "text"
             if data is None
+            else "links"
+            if _is_links(data)
+            else "links-used"
+            if _is_keys(data)
             else "search"
             if isinstance(data, list)
             else next(k for k in ("toc", "sources", "shared", "markdown") if k in data)
@@ -141,8 +157,18 @@ def test_a_result_of_the_wrong_shape_is_a_miss_not_a_crash(project: Project) -> 
 
     assert _rewrite(cached, wrong) > 100
     # Every namespace the cache stores: text, conversions, search entries, the plan, what
-    # the render noted, the hand-written pages.
-    assert kinds == {"text", "search", "toc", "sources", "shared", "markdown"}
+    # the render noted, the hand-written pages, the links found in each file's Markdown and
+    # the keys of those a plan's check read.
+    assert kinds == {
+        "text",
+        "search",
+        "toc",
+        "sources",
+        "shared",
+        "markdown",
+        "links",
+        "links-used",
+    }
     log = _build(cached)
     assert "of another shape" in log
     assert "fails its checksum" not in log

@@ -32,6 +32,7 @@ from .plan import (
     clashes,
     reserved_names,
 )
+from .plan_cache import PlanCache
 from .render.incremental import RenderCache
 from .render.pages import Renderer, declared_site_pages, entity_page_templates
 from .render.site_setup import SITE_ASSETS
@@ -71,6 +72,9 @@ class Pipeline:
         self.render_cache = render_cache
         """The last render's pages and what each read: with it, `render` renders again only
         the pages an edit touches."""
+        self.kept_links: PlanCache | None = None
+        """The build cache's plan cache, which keeps the links found in each file's Markdown
+        for the next build (set by the engine when the cache is on)."""
         self.docs_excluded: Callable[[str], bool] | None = None
         """Which docs pages (by docs path) the engine leaves out of the site, if it says:
         their refs are not checked (MkDocs' `exclude_docs`)."""
@@ -87,6 +91,7 @@ class Pipeline:
             site=self.site_paths(),
             builtins=self.builtins,
             root_dir=self.project_dir,
+            kept_links=self.kept_links,
         )
         problems = self.option_problems()
         if docs:

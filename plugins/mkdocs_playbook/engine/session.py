@@ -206,6 +206,7 @@ class Session:
         # serve, and with the build cache, which keeps it for the next build.
         keep = self.serving or self.stores.page_cache is not None
         pipeline = project.pipeline(load_cache, render_cache if keep else None)
+        pipeline.kept_links = self.stores.plans
         # The pages MkDocs leaves out are not checked: `exclude_docs`, and `draft_docs`
         # but under serve, which shows the drafts.
         left_out = [config.exclude_docs, None if self.serving else config.draft_docs]

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..diagnostics import Diagnostic, sorted_diagnostics
 from ..entities import Playbook
 from ..kinds.registry import KindRegistry
 from ..load.loader import LoadCache, SitePaths, load_playbook
 from .refs import Links, resolve_refs
+
+if TYPE_CHECKING:
+    from ..plan_cache import PlanCache
 
 
 @dataclass
@@ -38,8 +42,10 @@ def check_playbook(
     site: SitePaths | None = None,
     root_dir: Path | None = None,
     builtins: KindRegistry | None = None,
+    kept_links: PlanCache | None = None,
 ) -> Checked:
-    """Load and validate every file, then resolve every ref and gather the backlinks."""
+    """Load and validate every file, then resolve every ref and gather the backlinks (with
+    ``kept_links``, the links found in unchanged files' Markdown are read from the store)."""
     result = load_playbook(
         playbooks_dir,
         project_dir=project_dir,
@@ -49,5 +55,5 @@ def check_playbook(
         root_dir=root_dir,
         builtins=builtins,
     )
-    links, ref_diagnostics = resolve_refs(result.playbook)
+    links, ref_diagnostics = resolve_refs(result.playbook, kept_links)
     return Checked(result.playbook, links, sorted_diagnostics(result.diagnostics + ref_diagnostics))

@@ -7,7 +7,7 @@ import re
 import weakref
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, get_args
+from typing import TYPE_CHECKING, Any, get_args
 
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
@@ -27,6 +27,9 @@ from ..model import (
     format_field_path,
 )
 from ..render.markup import Link, find_links, line_of
+
+if TYPE_CHECKING:
+    from ..plan_cache import PlanCache
 
 MENTIONED_IN = "Mentioned in"
 """The backlink group of inline Markdown refs."""
@@ -180,21 +183,50 @@ class _Scan:
 
 _scans: weakref.WeakKeyDictionary[Entity, _Scan] = weakref.WeakKeyDictionary()
 """Each entity's scan, while the entity lives. Entities are immutable, and `mkdocs serve`
-keeps the entities of unchanged files (`LoadCache`): a rebuild scans only the edited ones."""
+keeps the entities of unchanged files (`LoadCache`): a rebuild scans only the edited ones.
+The links found in each file's Markdown are kept in the build cache too (`_links_in`), for
+a build in a new process."""
 
 
-def _scan(entity: Entity) -> _Scan:
+def _scan(entity: Entity, kept: PlanCache | None = None) -> _Scan:
     reads.note(entity)  # a page that asks for its refs reads its fields, scanned or not
     found = _scans.get(entity)
     if found is None:
         refs: list[FieldRef] = []
-        markdown: list[tuple[FieldPath, str, tuple[Link, ...]]] = []
+        markdown: list[tuple[FieldPath, str]] = []
         for path, value, relation, ref, is_markdown in _walk(entity.data, ()):
             if ref is not None:
                 refs.append(FieldRef(path, value, ref.kind, relation))
             if is_markdown:
-                markdown.append((path, value, tuple(find_links(value))))
-        found = _scans[entity] = _Scan(tuple(refs), tuple(markdown))
+                markdown.append((path, value))
+        links = _links_in([text for _, text in markdown], kept)
+        found = _scans[entity] = _Scan(
+            tuple(refs),
+            tuple(
+                (path, text, in_text) for (path, text), in_text in zip(markdown, links, strict=True)
+            ),
+        )
+    elif kept is not None and found.markdown:
+        kept.keep_links([text for _, text, _ in found.markdown])
+    return found
+
+
+def _links_in(texts: list[str], kept: PlanCache | None) -> list[tuple[Link, ...]]:
+    """The links of each of one file's Markdown texts: from the build cache (``kept``) if
+    it holds them, else found by parsing each text, and then kept there."""
+    if kept is None or not texts:
+        return [tuple(find_links(text)) for text in texts]
+    stored = kept.found_links(texts)
+    if stored is not None:
+        return [tuple(Link(*link) for link in links) for links in stored]
+    found = [tuple(find_links(text)) for text in texts]
+    kept.put_found_links(
+        texts,
+        [
+            [(link.text, link.target, link.is_image, link.offset) for link in links]
+            for links in found
+        ],
+    )
     return found
 
 
@@ -302,8 +334,11 @@ def target_page(playbook: Playbook, target: Target) -> str | None:
     return None
 
 
-def resolve_refs(playbook: Playbook) -> tuple[Links, list[Diagnostic]]:
-    """Check every ref of every entity, and gather the backlinks."""
+def resolve_refs(
+    playbook: Playbook, kept: PlanCache | None = None
+) -> tuple[Links, list[Diagnostic]]:
+    """Check every ref of every entity, and gather the backlinks; the links found in each
+    file's Markdown are taken from the build cache (``kept``) where it holds them."""
     links = Links()
     diagnostics: list[Diagnostic] = []
     names = playbook.kinds.names
@@ -311,6 +346,7 @@ def resolve_refs(playbook: Playbook) -> tuple[Links, list[Diagnostic]]:
     referring: dict[str, set[str]] = {name: set() for name in left_out}
     for entity in playbook:
         itself = target_of(entity)
+        _scan(entity, kept)
         for ref in field_refs(entity):
             # Most refs resolve: link them without working out where they are written,
             # which only a problem needs.
