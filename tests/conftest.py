@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -218,3 +219,13 @@ def project(tmp_path: Path) -> Callable[..., Path]:
         return root
 
     return make
+
+
+def page(site: Path, path: str) -> str:
+    """The HTML of a built site's page, by its URL path (`runbooks/db-failover`)."""
+    return (site / path / "index.html").read_text(encoding="utf-8")
+
+
+def text_of(html: str) -> str:
+    """HTML without its tags, whitespace folded (entities left as written)."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))

@@ -23,7 +23,9 @@ from .conftest import (
     MKDOCS_YML,
     build_fixture_site,
     fixture_renderer,
+    page,
     run_mkdocs,
+    text_of,
     write,
 )
 
@@ -41,14 +43,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def renderer() -> Renderer:
     return fixture_renderer(INCIDENTS)
-
-
-def page(site: Path, path: str) -> str:
-    return (site / path / "index.html").read_text(encoding="utf-8")
-
-
-def text_of(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
 def first_card(index: str) -> str:
