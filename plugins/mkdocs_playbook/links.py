@@ -92,12 +92,12 @@ def _listing(folder: Path) -> list[os.DirEntry[str]]:
 
 
 def read_docs_pages(
-    docs_dir: Path, root: Path
+    docs_dir: Path, root: Path, under: str = ""
 ) -> Iterator[tuple[str, Path, str | OSError | UnicodeDecodeError]]:
-    """Every Markdown page of the docs folder that stays inside the project, with its docs
-    path and its text (or why it cannot be read)."""
+    """Every Markdown page of the docs folder (or of its sub-folder ``under``) that stays
+    inside the project, with its docs path and its text (or why it cannot be read)."""
     real_root = containing_folder(docs_dir, root).resolve()
-    for src_uri, path in docs_pages(docs_dir):
+    for src_uri, path in docs_pages(docs_dir, under):
         if not path.resolve().is_relative_to(real_root):
             continue  # reported as a link out: nothing is read through it
         try:
@@ -107,18 +107,21 @@ def read_docs_pages(
         yield src_uri, path, text
 
 
-def docs_pages(docs_dir: Path) -> Iterator[tuple[str, Path]]:
-    """Every Markdown page of the docs folder that MkDocs would build, with its docs path."""
-    for src_uri, path in docs_files(docs_dir):
+def docs_pages(docs_dir: Path, under: str = "") -> Iterator[tuple[str, Path]]:
+    """Every Markdown page of the docs folder (or of its sub-folder ``under``) that MkDocs
+    would build, with its docs path."""
+    for src_uri, path in docs_files(docs_dir, under):
         if path.suffix == ".md":
             yield src_uri, path
 
 
-def docs_files(docs_dir: Path) -> Iterator[tuple[str, Path]]:
-    """Every file of the docs folder that MkDocs would read, with its docs-relative path.
-    As MkDocs does, folders reached through links are walked too (each real folder once);
-    whether a link leads out of the project is for `docs_links_out` and the readers."""
-    if not docs_dir.is_dir():
+def docs_files(docs_dir: Path, under: str = "") -> Iterator[tuple[str, Path]]:
+    """Every file of the docs folder (or of its sub-folder ``under``, a docs path) that
+    MkDocs would read, with its docs-relative path. As MkDocs does, folders reached through
+    links are walked too (each real folder once); whether a link leads out of the project
+    is for `docs_links_out` and the readers."""
+    start = docs_dir / under if under else docs_dir
+    if not start.is_dir() or any(part.startswith(".") for part in under.split("/") if part):
         return
     found: list[tuple[str, Path]] = []
     seen: set[Path] = set()
@@ -139,6 +142,6 @@ def docs_files(docs_dir: Path) -> Iterator[tuple[str, Path]]:
             elif path.is_file():
                 found.append((src_uri, path))
 
-    walk(docs_dir, "")
+    walk(start, f"{under.strip('/')}/" if under else "")
     # In the order of their paths, part by part, as a sorted listing of Paths has them.
     yield from sorted(found, key=lambda item: item[0].split("/"))

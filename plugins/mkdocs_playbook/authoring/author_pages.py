@@ -22,7 +22,7 @@ import yaml
 from ..diagnostics import Diagnostic
 from ..entities import Playbook
 from ..kinds.registry import KindRegistry
-from ..links import containing_folder
+from ..links import read_docs_pages
 from ..plan import EditUrl, authors_hub
 from ..render.markup import escape_text
 from ..render.pages import site_page_path
@@ -139,24 +139,14 @@ def declared_descriptions(playbook: Playbook, folder: str) -> dict[str, str]:
 def handwritten_author_pages(docs_dir: Path, root: Path, folder: str) -> dict[str, str]:
     """The Markdown pages a site writes in the ``folder`` of the pages for authors
     (`docs/authors/`; not the hub's own path), by docs-relative path, with their text: those
-    MkDocs reads (no dot files), and none read through a link that leads outside the project
-    ``root``."""
+    MkDocs reads, none read through a link that leads outside the project ``root``, and
+    none that cannot be read (MkDocs reports those itself)."""
     hub = authors_hub(folder)
-    if not (docs_dir / folder).is_dir():
-        return {}
-    inside = containing_folder(docs_dir, root).resolve()
-    found: dict[str, str] = {}
-    for path in sorted((docs_dir / folder).rglob("*.md")):
-        src_uri = path.relative_to(docs_dir).as_posix()
-        if src_uri == hub or any(part.startswith(".") for part in src_uri.split("/")):
-            continue
-        if not path.is_file() or not path.resolve().is_relative_to(inside):
-            continue
-        try:
-            found[src_uri] = path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError):
-            continue  # MkDocs reports the page itself.
-    return found
+    return {
+        src_uri: text
+        for src_uri, _, text in read_docs_pages(docs_dir, root, under=folder)
+        if src_uri != hub and isinstance(text, str)
+    }
 
 
 def render_authors_hub(
