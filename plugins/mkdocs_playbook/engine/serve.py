@@ -142,7 +142,7 @@ def with_error_overlay(
     warnings of the docs folder's pages in a panel at its foot, which leaves it readable."""
     if not failure:
         return _with_warnings(output, warnings) if warnings else output
-    rows = "".join(f"<li><code>{html.escape(str(d))}</code></li>" for d in failure)
+    rows = _problem_items(failure)
     overlay = (
         '<div id="playbook-errors" role="alert" style="position:fixed;inset:0;z-index:1000;'
         "overflow:auto;background:rgba(20,20,20,.94);color:#fff;padding:2rem;"
@@ -152,14 +152,11 @@ def with_error_overlay(
         f'<ul style="padding-left:1.2rem">{rows}</ul>'
         "<p>Fix the files and save: this page reloads by itself.</p></div>"
     )
-    marker = "</body>"
-    if marker in output:
-        return output.replace(marker, overlay + marker, 1)
-    return output + overlay
+    return _at_body_end(output, overlay)
 
 
 def _with_warnings(output: str, warnings: list[Diagnostic]) -> str:
-    rows = "".join(f"<li><code>{html.escape(str(d))}</code></li>" for d in warnings)
+    rows = _problem_items(warnings)
     panel = (
         '<div id="playbook-warnings" role="status" style="position:fixed;left:0;right:0;'
         "bottom:0;z-index:1000;max-height:40vh;overflow:auto;background:rgba(20,20,20,.94);"
@@ -170,7 +167,16 @@ def _with_warnings(output: str, warnings: list[Diagnostic]) -> str:
         "<p>The site is built; <code>mkdocs build --strict</code> stops on them. Fix each ref "
         "(or create what it names) and save: this page reloads by itself.</p></div>"
     )
+    return _at_body_end(output, panel)
+
+
+def _problem_items(problems: list[Diagnostic]) -> str:
+    return "".join(f"<li><code>{html.escape(str(d))}</code></li>" for d in problems)
+
+
+def _at_body_end(output: str, block: str) -> str:
+    """The page with ``block`` last in its body (or after it, for a page without one)."""
     marker = "</body>"
     if marker in output:
-        return output.replace(marker, panel + marker, 1)
-    return output + panel
+        return output.replace(marker, block + marker, 1)
+    return output + block
